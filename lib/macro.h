@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Small helpers shared by libvbus, vbusd and vbusctl: cleanup attributes. */
+#ifndef VBUS_MACRO_H
+#define VBUS_MACRO_H
+
+#include <stdlib.h>
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+
+/* DEFINE_CLEANUP_FUNC(type, free_fn): type##_freep() for _cleanup_(). */
+#define DEFINE_CLEANUP_FUNC(type, func)                 \
+	static inline void func##p(type **p)            \
+	{                                               \
+		if (*p)                                 \
+			func(*p);                       \
+	}
+
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+
+#define _cleanup_free_ _cleanup_(freep)
+
+#endif
