@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vbus.ko module life: brings up sysfs and the generic netlink family in
- * order, and takes them down in reverse.
+ * vbus.ko module life: brings up sysfs, the device models and the generic
+ * netlink family in order, and takes them down in reverse. Unloading with
+ * objects present removes them all (buses, devices, connections).
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -16,13 +17,19 @@ static int __init vbus_init(void)
 	if (err)
 		return err;
 
-	err = vbus_netlink_init();
+	err = vbus_venet_init();
 	if (err)
 		goto err_sysfs;
+
+	err = vbus_netlink_init();
+	if (err)
+		goto err_venet;
 
 	pr_info("vbus: version %s loaded\n", VBUS_VERSION);
 	return 0;
 
+err_venet:
+	vbus_venet_exit();
 err_sysfs:
 	vbus_sysfs_exit();
 	return err;
@@ -31,6 +38,9 @@ err_sysfs:
 static void __exit vbus_exit(void)
 {
 	vbus_netlink_exit();
+	vbus_device_destroy_all();
+	vbus_bus_destroy_all();
+	vbus_venet_exit();
 	vbus_sysfs_exit();
 	pr_info("vbus: unloaded\n");
 }

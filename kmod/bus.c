@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Buses: one per VM. The table of buses (by id for dumps, by name for
+ * lookups) and the life of a bus: create, unlink, put.
+ */
+#include <linux/hashtable.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/xarray.h>
+
+#include "vbus.h"
+
+/* Under vbus_lock. */
+static DEFINE_XARRAY_ALLOC1(vbus_buses);
+static DEFINE_HASHTABLE(vbus_bus_names, 8);
+static u32 vbus_bus_count;
+static u32 vbus_bus_next_id;
+
+struct vbus_bus *vbus_bus_find(const char *name)
+{
+	struct vbus_bus *bus;
+
+	lockdep_assert_held(&vbus_lock);
+	hash_for_each_possible(vbus_bus_names, bus, name_node,
+			       full_name_hash(NULL, name, strlen(name)))
+		if (!strcmp(bus->name, name))
+			return bus;
+	return NULL;
+}
+
+/* The bus with the lowest id >= *id, for dumps that resume. */
+struct vbus_bus *vbus_bus_next(unsigned long *id)
+{
+	lockdep_assert_held(&vbus_lock);
+	return xa_find(&vbus_buses, id, ULONG_MAX, XA_PRESENT);
+}
+
+static int vbus_bus_params_check(const struct vbus_bus_params *params,
+				 struct netlink_ext_ack *extack)
+{
+	if (!vbus_name_valid(params->name)) {
+		NL_SET_ERR_MSG(extack, "bus name must match [a-z0-9][a-z0-9_.-]{0,31}");
+		return -EINVAL;
+	}
+	if (params->region_size % PAGE_SIZE) {
+		NL_SET_ERR_MSG(extack, "bus region size must be a multiple of 4096");
+		return -EINVAL;
+	}
+	if (vbus_bus_find(params->name)) {
+		NL_SET_ERR_MSG(extack, "a bus of that name exists");
+		return -EEXIST;
+	}
+	if (vbus_bus_count >= VBUS_MAX_BUSES) {
+		NL_SET_ERR_MSG(extack, "too many buses");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+int vbus_bus_create(const struct vbus_bus_params *params,
+		    struct vbus_bus **ret, struct netlink_ext_ack *extack)
+{
+	struct vbus_bus *bus;
+	int err;
+
+	lockdep_assert_held(&vbus_lock);
+	err = vbus_bus_params_check(params, extack);
+	if (err)
+		return err;
+
+	bus = kzalloc(sizeof(*bus), GFP_KERNEL);
+	if (!bus)
+		return -ENOMEM;
+	vbus_sysfs_init_bus(bus);
+	strscpy(bus->name, params->name, sizeof(bus->name));
+	bus->connector = params->connector;
+	bus->region_size = params->region_size;
+	if (params->domain)
+		strscpy(bus->domain, params->domain, sizeof(bus->domain));
+	if (params->uuid) {
+		bus->has_uuid = true;
+		memcpy(bus->uuid, params->uuid, VBUS_UUID_LEN);
+	}
+	bus->state = VBUS_BUS_STATE_OK;
+	INIT_LIST_HEAD(&bus->devices);
+
+	err = xa_alloc_cyclic(&vbus_buses, &bus->id, bus, xa_limit_32b,
+			      &vbus_bus_next_id, GFP_KERNEL);
+	if (err < 0)
+		goto err_put;
+
+	err = vbus_sysfs_add_bus(bus);
+	if (err)
+		goto err_erase;
+
+	hash_add(vbus_bus_names, &bus->name_node,
+		 full_name_hash(NULL, bus->name, strlen(bus->name)));
+	vbus_bus_count++;
+	vbus_event_bus(VBUS_CMD_BUS_NEW, bus);
+	*ret = bus;
+	return 0;
+
+err_erase:
+	xa_erase(&vbus_buses, bus->id);
+err_put:
+	kobject_put(&bus->kobj);
+	return err;
+}
+
+/* Takes the bus out of the tables; the caller puts it after vbus_lock. */
+int vbus_bus_unlink(struct vbus_bus *bus, struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&vbus_lock);
+	if (bus->device_count) {
+		NL_SET_ERR_MSG(extack, "bus has connected devices: disconnect them first");
+		return -EBUSY;
+	}
+	vbus_event_bus(VBUS_CMD_BUS_DEL, bus);
+	hash_del(&bus->name_node);
+	xa_erase(&vbus_buses, bus->id);
+	vbus_bus_count--;
+	bus->dead = true;
+	return 0;
+}
+
+void vbus_bus_put(struct vbus_bus *bus)
+{
+	lockdep_assert_not_held(&vbus_lock);
+	vbus_sysfs_del_bus(bus);
+	kobject_put(&bus->kobj);
+}
+
+/* Module exit: every device is gone already. */
+void vbus_bus_destroy_all(void)
+{
+	struct vbus_bus *bus;
+	unsigned long id;
+
+	for (;;) {
+		mutex_lock(&vbus_lock);
+		id = 0;
+		bus = vbus_bus_next(&id);
+		if (bus && vbus_bus_unlink(bus, NULL))
+			bus = NULL;
+		mutex_unlock(&vbus_lock);
+		if (!bus)
+			break;
+		vbus_bus_put(bus);
+	}
+}
