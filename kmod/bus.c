@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Buses: one per VM. The table of buses (by id for dumps, by name for
- * lookups) and the life of a bus: create, unlink, put.
+ * lookups) and the life of a bus: create, destroy.
  */
 #include <linux/hashtable.h>
 #include <linux/slab.h>
@@ -107,8 +107,8 @@ err_put:
 	return err;
 }
 
-/* Takes the bus out of the tables; the caller puts it after vbus_lock. */
-int vbus_bus_unlink(struct vbus_bus *bus, struct netlink_ext_ack *extack)
+/* Removes a bus without devices; its name is free when this returns. */
+int vbus_bus_destroy(struct vbus_bus *bus, struct netlink_ext_ack *extack)
 {
 	lockdep_assert_held(&vbus_lock);
 	if (bus->device_count) {
@@ -119,15 +119,9 @@ int vbus_bus_unlink(struct vbus_bus *bus, struct netlink_ext_ack *extack)
 	hash_del(&bus->name_node);
 	xa_erase(&vbus_buses, bus->id);
 	vbus_bus_count--;
-	bus->dead = true;
-	return 0;
-}
-
-void vbus_bus_put(struct vbus_bus *bus)
-{
-	lockdep_assert_not_held(&vbus_lock);
 	vbus_sysfs_del_bus(bus);
 	kobject_put(&bus->kobj);
+	return 0;
 }
 
 /* Module exit: every device is gone already. */
@@ -136,15 +130,8 @@ void vbus_bus_destroy_all(void)
 	struct vbus_bus *bus;
 	unsigned long id;
 
-	for (;;) {
-		mutex_lock(&vbus_lock);
-		id = 0;
-		bus = vbus_bus_next(&id);
-		if (bus && vbus_bus_unlink(bus, NULL))
-			bus = NULL;
-		mutex_unlock(&vbus_lock);
-		if (!bus)
-			break;
-		vbus_bus_put(bus);
-	}
+	mutex_lock(&vbus_lock);
+	xa_for_each(&vbus_buses, id, bus)
+		vbus_bus_destroy(bus, NULL);
+	mutex_unlock(&vbus_lock);
 }

@@ -149,8 +149,8 @@ err_put:
 	return err;
 }
 
-/* Takes the device out of the tables; the caller puts it after vbus_lock. */
-int vbus_device_unlink(struct vbus_device *dev, struct netlink_ext_ack *extack)
+/* Removes a device not on a bus; its name is free when this returns. */
+int vbus_device_destroy(struct vbus_device *dev, struct netlink_ext_ack *extack)
 {
 	lockdep_assert_held(&vbus_lock);
 	if (dev->bus) {
@@ -161,15 +161,9 @@ int vbus_device_unlink(struct vbus_device *dev, struct netlink_ext_ack *extack)
 	hash_del(&dev->name_node);
 	xa_erase(&vbus_devices, dev->id);
 	vbus_device_count--;
-	dev->dead = true;
-	return 0;
-}
-
-void vbus_device_put(struct vbus_device *dev)
-{
-	lockdep_assert_not_held(&vbus_lock);
 	vbus_sysfs_del_device(dev);
 	kobject_put(&dev->kobj);
+	return 0;
 }
 
 /* Module exit: disconnects and removes every device. */
@@ -178,18 +172,11 @@ void vbus_device_destroy_all(void)
 	struct vbus_device *dev;
 	unsigned long id;
 
-	for (;;) {
-		mutex_lock(&vbus_lock);
-		id = 0;
-		dev = vbus_device_next(&id);
-		if (dev) {
-			if (dev->bus)
-				vbus_disconnect(dev, NULL);
-			vbus_device_unlink(dev, NULL);
-		}
-		mutex_unlock(&vbus_lock);
-		if (!dev)
-			break;
-		vbus_device_put(dev);
+	mutex_lock(&vbus_lock);
+	xa_for_each(&vbus_devices, id, dev) {
+		if (dev->bus)
+			vbus_disconnect(dev, NULL);
+		vbus_device_destroy(dev, NULL);
 	}
+	mutex_unlock(&vbus_lock);
 }

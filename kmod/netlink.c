@@ -241,12 +241,9 @@ static int vbus_cmd_bus_del(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&vbus_lock);
 	bus = vbus_lookup_bus(info, &err);
 	if (bus)
-		err = vbus_bus_unlink(bus, info->extack);
+		err = vbus_bus_destroy(bus, info->extack);
 	mutex_unlock(&vbus_lock);
-	if (err)
-		return err;
-	vbus_bus_put(bus);
-	return 0;
+	return err;
 }
 
 /* Replies to a get with one object, looked up and filled under vbus_lock. */
@@ -375,12 +372,9 @@ static int vbus_cmd_device_del(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&vbus_lock);
 	dev = vbus_lookup_device(info, &err);
 	if (dev)
-		err = vbus_device_unlink(dev, info->extack);
+		err = vbus_device_destroy(dev, info->extack);
 	mutex_unlock(&vbus_lock);
-	if (err)
-		return err;
-	vbus_device_put(dev);
-	return 0;
+	return err;
 }
 
 static int vbus_cmd_device_set(struct sk_buff *skb, struct genl_info *info)

@@ -5,6 +5,7 @@
  * here own the memory of buses and devices (their release frees them).
  */
 #include <linux/kobject.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
@@ -13,6 +14,16 @@
 static struct kobject *vbus_root;
 static struct kset *vbus_devices_kset;
 static struct kset *vbus_buses_kset;
+
+/*
+ * How sysfs handlers take vbus_lock: removing a kobject under vbus_lock waits
+ * for them, so they must not sleep on it. When it is busy the syscall is
+ * restarted (as net-sysfs does with rtnl_trylock()).
+ */
+int vbus_sysfs_trylock(void)
+{
+	return mutex_trylock(&vbus_lock) ? 0 : restart_syscall();
+}
 
 static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
@@ -52,7 +63,9 @@ static ssize_t bus_show(struct kobject *kobj, struct kobj_attribute *attr,
 	struct vbus_device *dev = kobj_to_vbus_device(kobj);
 	ssize_t len;
 
-	mutex_lock(&vbus_lock);
+	len = vbus_sysfs_trylock();
+	if (len)
+		return len;
 	len = sysfs_emit(buf, "%s\n", dev->bus ? dev->bus->name : "");
 	mutex_unlock(&vbus_lock);
 	return len;
@@ -251,7 +264,7 @@ int vbus_sysfs_add_device(struct vbus_device *dev)
 	return 0;
 }
 
-/* Not under vbus_lock: waits for the object's running sysfs handlers. */
+/* Under vbus_lock: waits for the object's running sysfs handlers. */
 void vbus_sysfs_del_bus(struct vbus_bus *bus)
 {
 	kobject_put(bus->devices_dir);

@@ -21,11 +21,12 @@
 
 /*
  * vbus_lock serialises every change to the control-plane objects: the bus
- * and device tables, each object's attributes and connection, and the
- * emission of events (so listeners see changes in the order they happened).
- * It is never held while a kobject is deleted: deleting waits for running
- * sysfs handlers, which take vbus_lock themselves. Objects are unlinked and
- * marked dead under the lock, then their kobjects are removed after it.
+ * and device tables, each object's attributes, connection and sysfs
+ * entries, and the emission of events (so listeners see changes in the
+ * order they happened). An object is removed from sysfs under the lock, so
+ * its name is free as soon as the deletion returns. Removing a kobject waits
+ * for its running sysfs handlers: those must never sleep on vbus_lock, but
+ * take it with vbus_sysfs_trylock(), which restarts the syscall when busy.
  */
 extern struct mutex vbus_lock;
 
@@ -58,7 +59,6 @@ struct vbus_bus {
 	/* Under vbus_lock: */
 	struct list_head devices;
 	u32 device_count;
-	bool dead;
 };
 
 struct vbus_device;
@@ -92,7 +92,6 @@ struct vbus_device {
 	/* Under vbus_lock: */
 	struct vbus_bus *bus;		/* NULL when not connected */
 	struct list_head bus_node;
-	bool dead;
 	unsigned long priv[];		/* model_priv() */
 };
 
@@ -113,7 +112,7 @@ static inline struct vbus_bus *kobj_to_vbus_bus(struct kobject *kobj)
 
 bool vbus_name_valid(const char *name);
 
-/* bus.c; all under vbus_lock except vbus_bus_release_all(). */
+/* bus.c; all under vbus_lock except vbus_bus_destroy_all(). */
 struct vbus_bus_params {
 	const char *name;
 	u32 connector;
@@ -126,8 +125,7 @@ struct vbus_bus *vbus_bus_find(const char *name);
 struct vbus_bus *vbus_bus_next(unsigned long *id);
 int vbus_bus_create(const struct vbus_bus_params *params,
 		    struct vbus_bus **bus, struct netlink_ext_ack *extack);
-int vbus_bus_unlink(struct vbus_bus *bus, struct netlink_ext_ack *extack);
-void vbus_bus_put(struct vbus_bus *bus);
+int vbus_bus_destroy(struct vbus_bus *bus, struct netlink_ext_ack *extack);
 void vbus_bus_destroy_all(void);
 
 /* device.c */
@@ -140,8 +138,7 @@ struct vbus_device *vbus_device_next(unsigned long *id);
 int vbus_device_create(const char *name, const struct vbus_device_model *model,
 		       const struct nlattr *nest, struct vbus_device **dev,
 		       struct netlink_ext_ack *extack);
-int vbus_device_unlink(struct vbus_device *dev, struct netlink_ext_ack *extack);
-void vbus_device_put(struct vbus_device *dev);
+int vbus_device_destroy(struct vbus_device *dev, struct netlink_ext_ack *extack);
 void vbus_device_destroy_all(void);
 
 /* connection.c; under vbus_lock. */
@@ -173,6 +170,7 @@ void vbus_event_connection(u8 cmd, struct vbus_device *dev,
 			   struct vbus_bus *bus);
 
 /* sysfs.c */
+int vbus_sysfs_trylock(void);
 int vbus_sysfs_init(void);
 void vbus_sysfs_exit(void);
 int vbus_sysfs_add_bus(struct vbus_bus *bus);

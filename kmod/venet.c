@@ -164,15 +164,13 @@ static ssize_t venet_u32_store(struct kobject *kobj, struct kobj_attribute *attr
 	if (value < va->field->range.min || value > va->field->range.max)
 		return -ERANGE;
 
-	mutex_lock(&vbus_lock);
-	if (dev->dead) {
-		err = -ENODEV;
-	} else {
-		WRITE_ONCE(*venet_u32_field(dev, va->field), value);
-		vbus_event_device(VBUS_CMD_DEVICE_SET, dev);
-	}
+	err = vbus_sysfs_trylock();
+	if (err)
+		return err;
+	WRITE_ONCE(*venet_u32_field(dev, va->field), value);
+	vbus_event_device(VBUS_CMD_DEVICE_SET, dev);
 	mutex_unlock(&vbus_lock);
-	return err ?: count;
+	return count;
 }
 
 #define VENET_ATTR(_name, _index)					\
@@ -192,7 +190,9 @@ static ssize_t mac_show(struct kobject *kobj, struct kobj_attribute *attr,
 	struct vbus_device *dev = kobj_to_vbus_device(kobj);
 	ssize_t len;
 
-	mutex_lock(&vbus_lock);
+	len = vbus_sysfs_trylock();
+	if (len)
+		return len;
 	len = sysfs_emit(buf, "%pM\n", venet_config(dev)->mac);
 	mutex_unlock(&vbus_lock);
 	return len;
@@ -204,7 +204,9 @@ static ssize_t ifname_show(struct kobject *kobj, struct kobj_attribute *attr,
 	struct vbus_device *dev = kobj_to_vbus_device(kobj);
 	ssize_t len;
 
-	mutex_lock(&vbus_lock);
+	len = vbus_sysfs_trylock();
+	if (len)
+		return len;
 	len = sysfs_emit(buf, "%s\n", venet_config(dev)->ifname);
 	mutex_unlock(&vbus_lock);
 	return len;
