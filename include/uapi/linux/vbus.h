@@ -29,6 +29,8 @@
  * Commands (request attributes; "->" reply)
  * --------
  * GET_VERSION   -> VERSION, MODULE_VERSION.
+ * Mutating commands answer with an ack only; GET the object to see it.
+ *
  * BUS_NEW       [admin] BUS_NAME; optional BUS_CONNECTOR (default none),
  *               BUS_REGION_SIZE (default VBUS_REGION_SIZE_DEFAULT), BUS_DOMAIN,
  *               BUS_UUID. -EEXIST if the name is taken, -ENOSPC past
@@ -169,12 +171,16 @@ enum vbus_attr {
 /* The venet model's attributes (VBUS_A_DEVICE_VENET). */
 enum vbus_venet_attr {
 	VBUS_VENET_A_UNSPEC,
-	VBUS_VENET_A_MAC,		/* binary, VBUS_MAC_LEN; default random */
+	VBUS_VENET_A_MAC,		/* binary, VBUS_MAC_LEN, non-zero unicast;
+					 * default random, locally administered
+					 */
 	VBUS_VENET_A_MTU,		/* u32 */
 	VBUS_VENET_A_ZCTHRESH,		/* u32, bytes; 0 = always copy */
 	VBUS_VENET_A_WMEM,		/* u32, bytes: the guest send buffer */
 	VBUS_VENET_A_TXQLEN,		/* u32, packets */
-	VBUS_VENET_A_IFNAME,		/* string, host netdev; default vbt-<name> */
+	VBUS_VENET_A_IFNAME,		/* string, host netdev; default vbt-<name>
+					 * cut to VBUS_IFNAME_MAX - 1 characters
+					 */
 
 	__VBUS_VENET_A_MAX,
 	VBUS_VENET_A_MAX = __VBUS_VENET_A_MAX - 1
