@@ -39,7 +39,7 @@ static int vbus_bus_params_check(const struct vbus_bus_params *params,
 				 struct netlink_ext_ack *extack)
 {
 	if (!vbus_name_valid(params->name)) {
-		NL_SET_ERR_MSG(extack, "bus name must match [a-z0-9][a-z0-9_.-]{0,31}");
+		NL_SET_ERR_MSG(extack, "bus name must match [a-z0-9][a-z0-9_.-]{0,30}");
 		return -EINVAL;
 	}
 	if (params->region_size % PAGE_SIZE) {

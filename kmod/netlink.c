@@ -136,7 +136,7 @@ static const char *vbus_get_name(struct genl_info *info, int attr)
 	name = nla_data(info->attrs[attr]);
 	if (!vbus_name_valid(name)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
-				    "name must match [a-z0-9][a-z0-9_.-]{0,31}");
+				    "name must match [a-z0-9][a-z0-9_.-]{0,30}");
 		return NULL;
 	}
 	return name;

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <linux/vbus.h>
 
-/* Whether NAME is a valid device or bus name: [a-z0-9][a-z0-9_.-]{0,31}. */
+/* Whether NAME is a valid device or bus name: [a-z0-9][a-z0-9_.-]{0,30}. */
 bool vbus_name_valid(const char *name);
 
 /* --- objects, as the netlink family carries them ---------------------- */

@@ -18,7 +18,7 @@
  *             VBUS_A_DEVICE_VENET). A device is on at most one bus.
  * connection: device <-> bus, made by CONNECT and undone by DISCONNECT.
  *
- * Names of buses and devices: [a-z0-9][a-z0-9_.-]{0,31}.
+ * Names of buses and devices: [a-z0-9][a-z0-9_.-]{0,30}.
  *
  * Generic netlink family VBUS_GENL_NAME, version VBUS_GENL_VERSION, in the
  * initial network namespace. Every attribute has a strict policy: unknown
