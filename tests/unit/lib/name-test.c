@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit tests of vbus_name_valid(): the names vbus.ko accepts for devices and buses. */
 #include <string.h>
-#include <CUnit/Basic.h>
 
 #include "libvbus.h"
+#include "unit.h"
 
 static void test_accepts_valid_names(void)
 {
@@ -51,24 +51,13 @@ static void test_length_limit_is_31(void)
 
 int main(void)
 {
-	CU_pSuite suite;
-	unsigned int failures;
+	static const struct unit_test tests[] = {
+		{ "accepts valid names", test_accepts_valid_names },
+		{ "rejects a bad first character", test_rejects_bad_first_character },
+		{ "rejects bad characters", test_rejects_bad_characters },
+		{ "rejects empty and NULL", test_rejects_empty_and_null },
+		{ "length limit is 31", test_length_limit_is_31 },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	suite = CU_add_suite("lib/name", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "accepts valid names", test_accepts_valid_names) ||
-	    !CU_add_test(suite, "rejects a bad first character", test_rejects_bad_first_character) ||
-	    !CU_add_test(suite, "rejects bad characters", test_rejects_bad_characters) ||
-	    !CU_add_test(suite, "rejects empty and NULL", test_rejects_empty_and_null) ||
-	    !CU_add_test(suite, "length limit is 31", test_length_limit_is_31)) {
-		CU_cleanup_registry();
-		return CU_get_error();
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failures ? 1 : 0;
+	return unit_run("lib/name", UNIT_TESTS(tests));
 }
