@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note OR MIT */
+/*
+ * vbus shared region: the memory one bus shares with its guest, and the ioq
+ * ring every queue in it is made of.
+ *
+ * This header is the contract between vbus.ko (the host), the guest drivers
+ * (vbus_proxy, venet), the userspace test guest and the ring benchmark.
+ * include/vbus/ioq.h is the one implementation of the ring; everything else
+ * reaches the ring through it. Device types and limits come from
+ * <linux/vbus.h>.
+ *
+ * Every field is little-endian and fixed-width; every structure is padded
+ * explicitly; include/vbus/ioq.h pins every offset and size below with
+ * static asserts. Offsets are in bytes from the start of the region.
+ * VBUS_RING_ALIGN is the cache line: the structures that two sides write
+ * are kept on separate lines.
+ *
+ * Who writes what, and who trusts what
+ * ------------------------------------
+ * The host lays the region out once, when the guest attaches, and keeps its
+ * own private copy of that layout: it never reads back a size, an offset or
+ * a count it wrote. The guest can write any byte of the region at any time,
+ * so every index, offset and length the host reads from the region is read
+ * exactly once into private memory, checked there, and only the checked copy
+ * is used. A value that breaks the rules below is a protocol error: the host
+ * marks the bus broken (VBUS_BUS_STATE_BROKEN, announced as an event) and
+ * stops serving it. It is never an out-of-bounds access. The guest applies
+ * the same checks (the code is shared), so a broken host cannot make the
+ * guest access memory outside the region either.
+ *
+ * Region layout
+ * -------------
+ *   0                    struct vbus_region_header (64 bytes)
+ *   device_offset        device table: device_count struct vbus_device_slot
+ *   event_offset         the event queue: an ioq of event_count descriptors
+ *   event_entry_offset   event_count struct vbus_eventq_entry
+ *   (per device queue)   an ioq each, where the slot's queue[] says
+ *   data_offset          data_size bytes of buffers, owned by the guest
+ * Every structure starts on a VBUS_RING_ALIGN boundary; region sizes and
+ * limits are those of <linux/vbus.h> (VBUS_REGION_SIZE_*, at most
+ * VBUS_BUS_MAX_DEVICES slots). The header starts with VBUS_REGION_MAGIC, the
+ * bytes "VBUS", which is how a guest bridge recognises a vbus region (the
+ * guest's vbus_ivshmem driver claims an ivshmem BAR2 only if it starts so).
+ *
+ * Device table
+ * ------------
+ * One slot per connected device. A free slot has state VBUS_SLOT_FREE and
+ * type VBUS_DEVICE_TYPE_UNSPEC. A present slot holds the device's id (the
+ * netlink VBUS_A_DEVICE_ID), its type, its queues (the offset of each ioq
+ * and the doorbell vector the guest rings for it) and a per-type config
+ * block. The host changes a config block under a sequence count: it makes
+ * generation odd, writes the block, makes it even, then posts
+ * VBUS_EVENTQ_CONFIG_CHANGED; the guest reads generation, the block, and
+ * generation again, and retries until both are equal and even.
+ *
+ * venet: queue VBUS_VENET_QUEUE_TX carries frames from the guest to the
+ * host; queue VBUS_VENET_QUEUE_RX carries empty buffers the guest posts,
+ * which the host fills with received frames and gives back with their
+ * length. The guest is the producer of both. The config block holds the
+ * MAC, the MTU, the features the host offers (VBUS_VENET_FEATURE_*) and
+ * wmem, the socket send buffer size the guest tools apply (larger with
+ * zero-copy transmit, whose buffers come back later).
+ *
+ * Event queue
+ * -----------
+ * One per bus, host to guest, and the only source of host-to-guest
+ * interrupts: "NAPI for interrupts". The host is its producer: it writes a
+ * struct vbus_eventq_entry into the entry its descriptor points at and
+ * publishes the descriptor; the guest consumes, reads the entry, and gives
+ * the descriptor back. Events: a device queue has work for the guest
+ * (buffers given back), a device was added or removed, a device's config
+ * changed. Events name the slot and the device id, so an event for a slot
+ * reused since is recognised and dropped. Where a device queue's shm-signal
+ * says "notify the guest", the host posts VBUS_EVENTQ_QUEUE_WORK instead of
+ * raising an interrupt: at most one per queue is on its way (the queue's
+ * pending flag), and the bus interrupt is raised only when the event
+ * queue's own shm-signal allows it, so while the guest drains the event
+ * queue the host raises nothing.
+ *
+ * ioq
+ * ---
+ * A single-producer single-consumer ring of count descriptors (a power of
+ * two, at most VBUS_IOQ_COUNT_MAX), in this layout:
+ *   0     ring header: magic VBUS_IOQ_MAGIC and count (written once by the
+ *         host; each side uses its own copy afterwards)
+ *   64    the producer's line: its index and the shm-signal it receives
+ *   128   the consumer's line: its index and the shm-signal it receives
+ *   192   count struct vbus_ioq_desc
+ * Indices count descriptors from 0 and wrap at 2^32; descriptor i is
+ * desc[i & (count - 1)]. The producer fills descriptors at its index, sets
+ * VBUS_IOQ_DESC_F_OWNED in each, then stores the index (release). The
+ * consumer reads the producer index once (acquire); it must lie no more
+ * than count ahead of the consumer index and never move back. The consumer
+ * reads each descriptor once: OWNED must be set, no unknown flag may be
+ * set, and [offset, offset + length) must lie inside the queue's buffer
+ * window (the data area for device queues, the entries for the event
+ * queue). It may write up to length bytes there (rx) or read them (tx),
+ * then writes the number of bytes used into length, clears OWNED, and
+ * stores its own index (release). The producer reclaims descriptors in
+ * order: the consumer index may only move forward and never past what was
+ * published, OWNED must be clear, and the used length may not exceed the
+ * length it posted, which it takes from its private copy. The cookie is the
+ * producer's; the consumer may read it but the producer relies only on its
+ * private copy. VBUS_IOQ_DESC_F_NEXT marks a buffer continued by the next
+ * descriptor (scatter-gather); what a chain means is the device type's
+ * business.
+ *
+ * shm-signal
+ * ----------
+ * Each ioq has one shm-signal per direction, on the line of the side that
+ * receives it: enabled (written by the receiver: "notify me") and pending
+ * (set by the notifier when it notifies, cleared by the receiver when it
+ * re-enables). After publishing, a side issues a full barrier and notifies
+ * (a doorbell write from the guest, an event and maybe an interrupt from
+ * the host) only if the other side has enabled set and pending clear, and
+ * sets pending when it does. A receiver drains with notifications
+ * disabled, then clears pending, sets enabled, issues a full barrier and
+ * checks its ring once more: either the notifier saw enabled, or the
+ * receiver sees the work published before it. Nothing is lost, and while a
+ * receiver is busy no notification is sent. Flags are only hints to the
+ * side that reads them: a side that corrupts them only delays its own work.
+ */
+#ifndef _UAPI_LINUX_VBUS_RING_H
+#define _UAPI_LINUX_VBUS_RING_H
+
+#include <linux/types.h>
+#include <linux/vbus.h>
+
+#define VBUS_REGION_MAGIC	0x53554256	/* "VBUS" as little-endian u32 */
+#define VBUS_RING_VERSION	1
+#define VBUS_RING_ALIGN		64	/* cache line: one writer per line */
+
+#define VBUS_IOQ_MAGIC		0x52514f49	/* "IOQR" as little-endian u32 */
+#define VBUS_IOQ_COUNT_MAX	32768
+
+#define VBUS_DEVICE_QUEUES_MAX	4
+
+/* The region header, at offset 0; written by the host only. */
+struct vbus_region_header {
+	__le32 magic;			/* VBUS_REGION_MAGIC */
+	__le32 version;			/* VBUS_RING_VERSION */
+	__le32 size;			/* bytes in the region */
+	__le32 state;			/* enum vbus_bus_state */
+	__le32 device_offset;		/* the device table */
+	__le32 device_count;		/* slots in it */
+	__le32 event_offset;		/* the event queue's ioq */
+	__le32 event_count;		/* its descriptors and entries */
+	__le32 event_entry_offset;	/* event_count struct vbus_eventq_entry */
+	__le32 data_offset;		/* the buffer area */
+	__le32 data_size;
+	__le32 reserved[5];
+};
+
+enum vbus_slot_state {
+	VBUS_SLOT_FREE,
+	VBUS_SLOT_PRESENT,
+};
+
+/* One queue of a device. */
+struct vbus_slot_queue {
+	__le32 offset;			/* the queue's ioq; 0 when absent */
+	__le16 doorbell;		/* vector the guest rings for it */
+	__le16 reserved;
+};
+
+/* venet: queue numbers and the features the host offers. */
+#define VBUS_VENET_QUEUE_TX	0	/* guest -> host frames */
+#define VBUS_VENET_QUEUE_RX	1	/* guest posts buffers, host fills */
+
+#define VBUS_VENET_FEATURE_SG		(1U << 0)	/* frames in chains */
+#define VBUS_VENET_FEATURE_CSUM		(1U << 1)	/* checksum offload */
+#define VBUS_VENET_FEATURE_TSO		(1U << 2)	/* TCP segmentation offload */
+#define VBUS_VENET_FEATURE_ZEROCOPY	(1U << 3)	/* tx is zero-copy: see wmem */
+
+struct vbus_slot_venet {
+	__u8 mac[VBUS_MAC_LEN];
+	__le16 reserved0;
+	__le32 mtu;
+	__le32 wmem;			/* guest send buffer hint, bytes */
+	__le64 features;		/* VBUS_VENET_FEATURE_* */
+	__u8 reserved[40];
+};
+
+/* A device table slot. */
+struct vbus_device_slot {
+	__le32 id;			/* VBUS_A_DEVICE_ID */
+	__le32 type;			/* enum vbus_device_type */
+	__le32 state;			/* enum vbus_slot_state */
+	__le32 generation;		/* config sequence count */
+	__le32 queue_count;
+	__le32 reserved0;
+	struct vbus_slot_queue queue[VBUS_DEVICE_QUEUES_MAX];
+	__u8 reserved1[8];
+	union {
+		struct vbus_slot_venet venet;
+		__u8 raw[64];
+	} config;
+};
+
+enum vbus_eventq_type {
+	VBUS_EVENTQ_NONE,
+	VBUS_EVENTQ_QUEUE_WORK,		/* slot's queue has completions */
+	VBUS_EVENTQ_DEVICE_ADDED,
+	VBUS_EVENTQ_DEVICE_REMOVED,
+	VBUS_EVENTQ_CONFIG_CHANGED,	/* re-read the slot's config block */
+};
+
+/* An event queue entry. */
+struct vbus_eventq_entry {
+	__le16 type;			/* enum vbus_eventq_type */
+	__le16 queue;			/* QUEUE_WORK: index in the slot */
+	__le16 slot;			/* device table slot */
+	__le16 reserved;
+	__le32 device;			/* the device's id */
+	__le32 generation;		/* CONFIG_CHANGED: the new one */
+};
+
+/* Descriptor flags. */
+#define VBUS_IOQ_DESC_F_OWNED	(1U << 0)	/* the consumer owns it */
+#define VBUS_IOQ_DESC_F_NEXT	(1U << 1)	/* chain continues */
+
+struct vbus_ioq_desc {
+	__le32 offset;			/* buffer, in the region */
+	__le32 length;			/* posted: size; given back: bytes used */
+	__le32 cookie;			/* the producer's tag */
+	__le16 flags;			/* VBUS_IOQ_DESC_F_* */
+	__le16 reserved;
+};
+
+/* A shm-signal: notifications one side of an ioq receives. */
+struct vbus_shm_signal {
+	__u8 enabled;			/* written by the receiver */
+	__u8 pending;			/* set by the notifier, cleared by the receiver */
+	__u8 reserved[2];
+};
+
+/* One side's cache line: its index and the signal it receives. */
+struct vbus_ioq_index {
+	__le32 index;			/* written by this side only */
+	struct vbus_shm_signal signal;
+	__u8 reserved[VBUS_RING_ALIGN - 8];
+};
+
+struct vbus_ioq_ring {
+	__le32 magic;			/* VBUS_IOQ_MAGIC */
+	__le32 count;			/* descriptors, a power of two */
+	__u8 reserved[VBUS_RING_ALIGN - 8];
+	struct vbus_ioq_index producer;
+	struct vbus_ioq_index consumer;
+	struct vbus_ioq_desc desc[];
+};
+
+#endif /* _UAPI_LINUX_VBUS_RING_H */

@@ -1,0 +1,631 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * ioq: the one implementation of the vbus ring (include/uapi/linux/vbus_ring.h),
+ * header-only, compiled unchanged into vbus.ko, the guest drivers, the
+ * userspace test guest and the ring benchmark.
+ *
+ * Each side of a queue keeps a private handle: struct ioq_producer or struct
+ * ioq_consumer. The handle, not the shared ring, is the truth about this
+ * side's own indices and about the ring's geometry; the shared ring is only
+ * read for what the other side writes, and every such value is read once,
+ * checked, and used from the local copy. A value that breaks the protocol
+ * makes the call return -EPROTO, which the caller turns into "bus broken".
+ *
+ * Functions returning int give a count or 1/0 for "got one"/"none", and a
+ * negative errno: -EPROTO for the other side's fault, -EINVAL or -ENOSPC
+ * for the caller's. Nothing here sleeps or allocates; a handle is used by
+ * one thread at a time. Keep a producer's and a consumer's handle on cache
+ * lines of their own (____cacheline_aligned_in_smp in the kernel): sharing
+ * one costs a line transfer per message. Both sides attach to a ring
+ * freshly laid out by ioq_format(); a side that restarts needs a new one.
+ *
+ * Producer:  ioq_produce_add() fills a descriptor (not yet visible),
+ *            ioq_produce_publish() hands over everything added so far,
+ *            ioq_produce_reclaim[_batch]() takes back given-back buffers.
+ * Consumer:  ioq_consume_peek() looks at the next buffer,
+ *            ioq_consume_get[_batch]() takes buffers, ioq_consume_put()
+ *            gives one back (in order), ioq_consume_publish() hands back
+ *            everything put so far.
+ * Signals:   after publishing, ioq_{produce,consume}_should_notify() says
+ *            whether to notify the other side. A side that waits calls
+ *            ioq_*_disable_notify() while it works and
+ *            ioq_*_enable_notify() before it sleeps; the latter re-checks
+ *            the ring and returns 1 if work arrived meanwhile (do not sleep).
+ */
+#ifndef _VBUS_IOQ_H
+#define _VBUS_IOQ_H
+
+#include <linux/vbus_ring.h>
+#include <vbus/ioq-platform.h>
+
+/* Notifications one side sent to the other, and the ones it did not need. */
+struct ioq_stats {
+	__u64 notifications;
+	__u64 suppressed;
+};
+
+/*
+ * A buffer as this side sees it: private memory, already checked. data is
+ * region + offset, and [data, data + length) is inside the buffer window.
+ */
+struct ioq_buffer {
+	void *data;
+	__u32 offset;
+	__u32 length;		/* the size the producer posted */
+	__u32 used;		/* reclaimed: the bytes the consumer used */
+	__u32 cookie;
+	__u32 position;		/* free-running ring position */
+	__u16 flags;		/* VBUS_IOQ_DESC_F_NEXT */
+};
+
+/* Where a queue lives; each side fills it from its own copy of the layout. */
+struct ioq_config {
+	void *region;
+	__u32 region_size;
+	__u32 ring_offset;	/* a multiple of VBUS_RING_ALIGN */
+	__u32 count;		/* a power of two, <= VBUS_IOQ_COUNT_MAX */
+	__u32 buffer_start;	/* buffers must lie in [start, end) */
+	__u32 buffer_end;
+};
+
+/* What both sides' handles hold. */
+struct ioq {
+	struct vbus_ioq_ring *ring;
+	struct vbus_ioq_desc *desc;
+	__u8 *region;
+	__u32 mask;
+	__u32 buffer_start;
+	__u32 buffer_end;
+	bool notify_enabled;	/* our receive signal, as we last set it */
+	struct ioq_stats stats;
+};
+
+/* The producer's private copy of each descriptor it posted. */
+struct ioq_shadow {
+	__u32 offset;
+	__u32 length;
+	__u32 cookie;
+	__u16 flags;
+};
+
+struct ioq_producer {
+	struct ioq q;
+	struct ioq_shadow *shadow;	/* count entries, owned by the caller */
+	__u32 head;		/* next descriptor to fill */
+	__u32 published;	/* head, as last made visible */
+	__u32 notified;		/* published, at the last should_notify */
+	__u32 reclaimed;	/* next descriptor to take back */
+	__u32 seen;		/* the consumer's index, as last read */
+};
+
+struct ioq_consumer {
+	struct ioq q;
+	__u32 taken;		/* next descriptor to get */
+	__u32 completed;	/* next descriptor to put back */
+	__u32 published;	/* completed, as last made visible */
+	__u32 notified;		/* published, at the last should_notify */
+	__u32 seen;		/* the producer's index, as last read */
+};
+
+/* The ABI of include/uapi/linux/vbus_ring.h, pinned. */
+static_assert(sizeof(struct vbus_region_header) == 64, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_region_header, device_offset) == 16, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_region_header, event_offset) == 24, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_region_header, event_entry_offset) == 32, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_region_header, data_size) == 40, "vbus_ring.h ABI");
+static_assert(sizeof(struct vbus_slot_queue) == 8, "vbus_ring.h ABI");
+static_assert(sizeof(struct vbus_slot_venet) == 64, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_slot_venet, mtu) == 8, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_slot_venet, features) == 16, "vbus_ring.h ABI");
+static_assert(sizeof(struct vbus_device_slot) == 128, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_device_slot, queue) == 24, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_device_slot, config) == 64, "vbus_ring.h ABI");
+static_assert(sizeof(struct vbus_eventq_entry) == 16, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_eventq_entry, device) == 8, "vbus_ring.h ABI");
+static_assert(sizeof(struct vbus_ioq_desc) == 16, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_ioq_desc, flags) == 12, "vbus_ring.h ABI");
+static_assert(sizeof(struct vbus_shm_signal) == 4, "vbus_ring.h ABI");
+static_assert(sizeof(struct vbus_ioq_index) == VBUS_RING_ALIGN, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_ioq_index, signal) == 4, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_ioq_ring, producer) == VBUS_RING_ALIGN, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_ioq_ring, consumer) == 2 * VBUS_RING_ALIGN, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_ioq_ring, desc) == 3 * VBUS_RING_ALIGN, "vbus_ring.h ABI");
+static_assert(sizeof(struct vbus_ioq_ring) == 3 * VBUS_RING_ALIGN, "vbus_ring.h ABI");
+
+/* Bytes an ioq of count descriptors takes in the region. */
+static inline __u32 ioq_ring_size(__u32 count)
+{
+	return sizeof(struct vbus_ioq_ring) + count * sizeof(struct vbus_ioq_desc);
+}
+
+static inline bool ioq_count_valid(__u32 count)
+{
+	return count && count <= VBUS_IOQ_COUNT_MAX && !(count & (count - 1));
+}
+
+/* The geometry must fit the region; buffers may not overlap the ring. */
+static inline bool ioq_config_valid(const struct ioq_config *config)
+{
+	__u32 ring_end;
+
+	if (!config->region || (unsigned long)config->region % VBUS_RING_ALIGN ||
+	    !ioq_count_valid(config->count) ||
+	    config->ring_offset % VBUS_RING_ALIGN ||
+	    config->ring_offset > config->region_size ||
+	    ioq_ring_size(config->count) > config->region_size - config->ring_offset)
+		return false;
+	ring_end = config->ring_offset + ioq_ring_size(config->count);
+	if (config->buffer_start > config->buffer_end ||
+	    config->buffer_end > config->region_size)
+		return false;
+	return config->buffer_end <= config->ring_offset ||
+	       config->buffer_start >= ring_end ||
+	       config->buffer_start == config->buffer_end;
+}
+
+static inline bool ioq_window_valid(const struct ioq *q, __u32 offset, __u32 length)
+{
+	return offset >= q->buffer_start && offset <= q->buffer_end &&
+	       length <= q->buffer_end - offset;
+}
+
+static inline int ioq_init(struct ioq *q, const struct ioq_config *config)
+{
+	if (!ioq_config_valid(config))
+		return -EINVAL;
+	q->region = config->region;
+	q->ring = (struct vbus_ioq_ring *)(q->region + config->ring_offset);
+	q->desc = q->ring->desc;
+	q->mask = config->count - 1;
+	q->buffer_start = config->buffer_start;
+	q->buffer_end = config->buffer_end;
+	q->notify_enabled = true;
+	q->stats.notifications = 0;
+	q->stats.suppressed = 0;
+	return 0;
+}
+
+/*
+ * Lays out an empty ioq (the host does, before either side attaches). Both
+ * receive signals start enabled: a side that has not started waiting yet is
+ * woken by the first notification, which is harmless.
+ */
+static inline int ioq_format(const struct ioq_config *config)
+{
+	struct vbus_ioq_ring *ring;
+
+	if (!ioq_config_valid(config))
+		return -EINVAL;
+	ring = (struct vbus_ioq_ring *)((__u8 *)config->region + config->ring_offset);
+	memset(ring, 0, ioq_ring_size(config->count));
+	ioq_write_le32(&ring->magic, VBUS_IOQ_MAGIC);
+	ioq_write_le32(&ring->count, config->count);
+	ioq_write_u8(&ring->producer.signal.enabled, 1);
+	ioq_write_u8(&ring->consumer.signal.enabled, 1);
+	return 0;
+}
+
+/* --- shm-signal ---------------------------------------------------------- */
+
+/*
+ * The notifier's half. Called after publishing; says whether to notify the
+ * receiver, and if so marks the notification pending.
+ */
+static inline bool ioq_signal_should_notify(struct ioq *q, struct vbus_shm_signal *signal,
+					    __u32 *notified, __u32 published)
+{
+	if (*notified == published)
+		return false;
+	*notified = published;
+	/*
+	 * Our index store (publish) must be visible before we load the
+	 * receiver's enabled flag: a store->load order only a full barrier
+	 * gives. It pairs with the full barrier in ioq_signal_enable(): either
+	 * we load enabled (and pending clear) as the receiver left them before
+	 * its re-check, or its re-check loads our index. Both may happen (one
+	 * spurious wakeup); neither missing both is impossible.
+	 */
+	ioq_full_barrier();
+	/*
+	 * Acquire: if we see enabled set, we see the pending clear the receiver
+	 * stored before it (pairs with the release in ioq_signal_enable()).
+	 */
+	if (!ioq_load_acquire_u8(&signal->enabled) || ioq_read_u8(&signal->pending)) {
+		q->stats.suppressed++;
+		return false;
+	}
+	ioq_write_u8(&signal->pending, 1);
+	q->stats.notifications++;
+	return true;
+}
+
+/* The receiver's half: no notifications while we are working anyway. */
+static inline void ioq_signal_disable(struct ioq *q, struct vbus_shm_signal *signal)
+{
+	if (!q->notify_enabled)
+		return;
+	q->notify_enabled = false;
+	ioq_write_u8(&signal->enabled, 0);
+}
+
+/*
+ * The receiver's half, before it sleeps: clear pending (we took the last
+ * notification), set enabled, then the caller re-checks its ring.
+ */
+static inline void ioq_signal_enable(struct ioq *q, struct vbus_shm_signal *signal)
+{
+	q->notify_enabled = true;
+	ioq_write_u8(&signal->pending, 0);
+	/*
+	 * Release: a notifier that sees enabled set sees pending clear (pairs
+	 * with the acquire in ioq_signal_should_notify()).
+	 */
+	ioq_store_release_u8(&signal->enabled, 1);
+	/*
+	 * enabled must be visible before the caller's re-check loads the
+	 * other side's index: store->load, a full barrier. Pairs with the one
+	 * in ioq_signal_should_notify().
+	 */
+	ioq_full_barrier();
+}
+
+/* --- producer ------------------------------------------------------------ */
+
+/* shadow: count entries of private memory, for the producer's copies. */
+static inline int ioq_producer_init(struct ioq_producer *p, const struct ioq_config *config,
+				    struct ioq_shadow *shadow)
+{
+	int r = ioq_init(&p->q, config);
+
+	if (r < 0)
+		return r;
+	p->shadow = shadow;
+	p->head = 0;
+	p->published = 0;
+	p->notified = 0;
+	p->reclaimed = 0;
+	p->seen = 0;
+	return 0;
+}
+
+/* Descriptors free for ioq_produce_add(). */
+static inline __u32 ioq_produce_space(const struct ioq_producer *p)
+{
+	return p->q.mask + 1 - (p->head - p->reclaimed);
+}
+
+/*
+ * Fills the next descriptor with buf's offset, length, cookie and flags.
+ * Not visible to the consumer until ioq_produce_publish().
+ */
+static inline int ioq_produce_add(struct ioq_producer *p, const struct ioq_buffer *buf)
+{
+	__u32 slot = p->head & p->q.mask;
+	struct vbus_ioq_desc *desc = &p->q.desc[slot];
+	struct ioq_shadow *shadow = &p->shadow[slot];
+
+	if (ioq_unlikely(!ioq_produce_space(p)))
+		return -ENOSPC;
+	if (ioq_unlikely(!ioq_window_valid(&p->q, buf->offset, buf->length) ||
+			 buf->flags & ~VBUS_IOQ_DESC_F_NEXT))
+		return -EINVAL;
+	shadow->offset = buf->offset;
+	shadow->length = buf->length;
+	shadow->cookie = buf->cookie;
+	shadow->flags = buf->flags;
+	/* Made visible in order by the release in ioq_produce_publish(). */
+	ioq_write_le32(&desc->offset, buf->offset);
+	ioq_write_le32(&desc->length, buf->length);
+	ioq_write_le32(&desc->cookie, buf->cookie);
+	ioq_write_le16(&desc->flags, buf->flags | VBUS_IOQ_DESC_F_OWNED);
+	p->head++;
+	return 0;
+}
+
+/* Hands every descriptor added so far to the consumer. */
+static inline void ioq_produce_publish(struct ioq_producer *p)
+{
+	if (p->published == p->head)
+		return;
+	p->published = p->head;
+	/*
+	 * Release: the descriptors are visible before the index that hands
+	 * them over. Pairs with the acquire in ioq_consume_refresh().
+	 */
+	ioq_store_release_le32(&p->q.ring->producer.index, p->published);
+}
+
+/*
+ * Reads the consumer's index once. It may only move forward, and only up
+ * to what we published: anything else is -EPROTO.
+ */
+static inline int ioq_produce_refresh(struct ioq_producer *p)
+{
+	/*
+	 * Acquire: the descriptors the consumer gave back (length, flags) are
+	 * read after the index. Pairs with the release in
+	 * ioq_consume_publish().
+	 */
+	__u32 index = ioq_load_acquire_le32(&p->q.ring->consumer.index);
+
+	if (ioq_unlikely(index - p->seen > p->published - p->seen))
+		return -EPROTO;
+	p->seen = index;
+	return 0;
+}
+
+/* Descriptors given back and not yet reclaimed (at least this many). */
+static inline int ioq_produce_completed(struct ioq_producer *p)
+{
+	if (p->reclaimed == p->seen) {
+		int r = ioq_produce_refresh(p);
+
+		if (r < 0)
+			return r;
+	}
+	return p->seen - p->reclaimed;
+}
+
+/* Takes back the descriptor at position, which the consumer gave back. */
+static inline int ioq_produce_read(struct ioq_producer *p, __u32 position, struct ioq_buffer *buf)
+{
+	__u32 slot = position & p->q.mask;
+	const struct vbus_ioq_desc *desc = &p->q.desc[slot];
+	const struct ioq_shadow *shadow = &p->shadow[slot];
+	__u16 flags = ioq_read_le16(&desc->flags);
+	__u32 used = ioq_read_le32(&desc->length);
+
+	if (ioq_unlikely(flags & ~VBUS_IOQ_DESC_F_NEXT || used > shadow->length))
+		return -EPROTO;
+	buf->data = p->q.region + shadow->offset;
+	buf->offset = shadow->offset;
+	buf->length = shadow->length;
+	buf->used = used;
+	buf->cookie = shadow->cookie;
+	buf->position = position;
+	buf->flags = shadow->flags;
+	return 0;
+}
+
+/* 1 and the next given-back buffer in buf, 0 if none, or -EPROTO. */
+static inline int ioq_produce_reclaim(struct ioq_producer *p, struct ioq_buffer *buf)
+{
+	int r = ioq_produce_completed(p);
+
+	if (r <= 0)
+		return r;
+	r = ioq_produce_read(p, p->reclaimed, buf);
+	if (r < 0)
+		return r;
+	p->reclaimed++;
+	return 1;
+}
+
+/* Up to max given-back buffers with one index read: their number, or -EPROTO. */
+static inline int ioq_produce_reclaim_batch(struct ioq_producer *p, struct ioq_buffer *bufs,
+					    unsigned int max)
+{
+	unsigned int n, i;
+	int r;
+
+	if (p->seen - p->reclaimed < max) {
+		r = ioq_produce_refresh(p);
+		if (r < 0)
+			return r;
+	}
+	n = p->seen - p->reclaimed;
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++) {
+		r = ioq_produce_read(p, p->reclaimed + i, &bufs[i]);
+		if (r < 0)
+			return r;
+	}
+	p->reclaimed += n;
+	return n;
+}
+
+/* After publishing: true if the consumer must be notified (a doorbell). */
+static inline bool ioq_produce_should_notify(struct ioq_producer *p)
+{
+	return ioq_signal_should_notify(&p->q, &p->q.ring->consumer.signal,
+					&p->notified, p->published);
+}
+
+static inline void ioq_produce_disable_notify(struct ioq_producer *p)
+{
+	ioq_signal_disable(&p->q, &p->q.ring->producer.signal);
+}
+
+/*
+ * Asks to be notified of given-back buffers, then re-checks: 1 if some
+ * arrived meanwhile (reclaim them, do not sleep), 0 if none, or -EPROTO.
+ */
+static inline int ioq_produce_enable_notify(struct ioq_producer *p)
+{
+	int r;
+
+	ioq_signal_enable(&p->q, &p->q.ring->producer.signal);
+	if (p->reclaimed != p->seen)
+		return 1;
+	r = ioq_produce_refresh(p);
+	if (r < 0)
+		return r;
+	return p->reclaimed != p->seen;
+}
+
+/* --- consumer ------------------------------------------------------------ */
+
+static inline int ioq_consumer_init(struct ioq_consumer *c, const struct ioq_config *config)
+{
+	int r = ioq_init(&c->q, config);
+
+	if (r < 0)
+		return r;
+	c->taken = 0;
+	c->completed = 0;
+	c->published = 0;
+	c->notified = 0;
+	c->seen = 0;
+	return 0;
+}
+
+/*
+ * Reads the producer's index once. It may only move forward, and at most
+ * a ring's worth ahead of what we gave back: anything else is -EPROTO.
+ */
+static inline int ioq_consume_refresh(struct ioq_consumer *c)
+{
+	/*
+	 * Acquire: the descriptors are read after the index that handed them
+	 * over. Pairs with the release in ioq_produce_publish().
+	 */
+	__u32 index = ioq_load_acquire_le32(&c->q.ring->producer.index);
+	__u32 ahead = index - c->published;
+
+	if (ioq_unlikely(ahead > c->q.mask + 1 || ahead < c->seen - c->published))
+		return -EPROTO;
+	c->seen = index;
+	return 0;
+}
+
+/* Buffers published and not yet taken (at least this many). */
+static inline int ioq_consume_available(struct ioq_consumer *c)
+{
+	if (c->taken == c->seen) {
+		int r = ioq_consume_refresh(c);
+
+		if (r < 0)
+			return r;
+	}
+	return c->seen - c->taken;
+}
+
+/* Reads the descriptor at position once and checks it into buf. */
+static inline int ioq_consume_read(struct ioq_consumer *c, __u32 position, struct ioq_buffer *buf)
+{
+	const struct vbus_ioq_desc *desc = &c->q.desc[position & c->q.mask];
+	__u16 flags = ioq_read_le16(&desc->flags);
+	__u32 offset = ioq_read_le32(&desc->offset);
+	__u32 length = ioq_read_le32(&desc->length);
+
+	if (ioq_unlikely((flags & ~VBUS_IOQ_DESC_F_NEXT) != VBUS_IOQ_DESC_F_OWNED ||
+			 !ioq_window_valid(&c->q, offset, length)))
+		return -EPROTO;
+	buf->data = c->q.region + offset;
+	buf->offset = offset;
+	buf->length = length;
+	buf->used = 0;
+	buf->cookie = ioq_read_le32(&desc->cookie);
+	buf->position = position;
+	buf->flags = flags & VBUS_IOQ_DESC_F_NEXT;
+	return 0;
+}
+
+/* 1 and the next buffer in buf without taking it, 0 if none, or -EPROTO. */
+static inline int ioq_consume_peek(struct ioq_consumer *c, struct ioq_buffer *buf)
+{
+	int r = ioq_consume_available(c);
+
+	if (r <= 0)
+		return r;
+	r = ioq_consume_read(c, c->taken, buf);
+	return r < 0 ? r : 1;
+}
+
+/* 1 and the next buffer in buf, taken; 0 if none, or -EPROTO. */
+static inline int ioq_consume_get(struct ioq_consumer *c, struct ioq_buffer *buf)
+{
+	int r = ioq_consume_peek(c, buf);
+
+	if (r > 0)
+		c->taken++;
+	return r;
+}
+
+/* Up to max buffers with one index read: their number, or -EPROTO. */
+static inline int ioq_consume_get_batch(struct ioq_consumer *c, struct ioq_buffer *bufs,
+					unsigned int max)
+{
+	unsigned int n, i;
+	int r;
+
+	if (c->seen - c->taken < max) {
+		r = ioq_consume_refresh(c);
+		if (r < 0)
+			return r;
+	}
+	n = c->seen - c->taken;
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++) {
+		r = ioq_consume_read(c, c->taken + i, &bufs[i]);
+		if (r < 0)
+			return r;
+	}
+	c->taken += n;
+	return n;
+}
+
+/*
+ * Gives back the oldest taken buffer, buf as get returned it, with the
+ * bytes used (at most its length). Visible after ioq_consume_publish().
+ */
+static inline int ioq_consume_put(struct ioq_consumer *c, const struct ioq_buffer *buf,
+				  __u32 used)
+{
+	struct vbus_ioq_desc *desc = &c->q.desc[buf->position & c->q.mask];
+
+	if (ioq_unlikely(buf->position != c->completed || c->completed == c->taken ||
+			 used > buf->length))
+		return -EINVAL;
+	/* Made visible in order by the release in ioq_consume_publish(). */
+	ioq_write_le32(&desc->length, used);
+	ioq_write_le16(&desc->flags, buf->flags);
+	c->completed++;
+	return 0;
+}
+
+/* Hands every buffer put so far back to the producer. */
+static inline void ioq_consume_publish(struct ioq_consumer *c)
+{
+	if (c->published == c->completed)
+		return;
+	c->published = c->completed;
+	/*
+	 * Release: the given-back descriptors are visible before the index.
+	 * Pairs with the acquire in ioq_produce_refresh().
+	 */
+	ioq_store_release_le32(&c->q.ring->consumer.index, c->published);
+}
+
+/* After publishing: true if the producer must be notified (an interrupt). */
+static inline bool ioq_consume_should_notify(struct ioq_consumer *c)
+{
+	return ioq_signal_should_notify(&c->q, &c->q.ring->producer.signal,
+					&c->notified, c->published);
+}
+
+static inline void ioq_consume_disable_notify(struct ioq_consumer *c)
+{
+	ioq_signal_disable(&c->q, &c->q.ring->consumer.signal);
+}
+
+/*
+ * Asks to be notified of new buffers, then re-checks: 1 if some arrived
+ * meanwhile (get them, do not sleep), 0 if none, or -EPROTO.
+ */
+static inline int ioq_consume_enable_notify(struct ioq_consumer *c)
+{
+	int r;
+
+	ioq_signal_enable(&c->q, &c->q.ring->consumer.signal);
+	if (c->taken != c->seen)
+		return 1;
+	r = ioq_consume_refresh(c);
+	if (r < 0)
+		return r;
+	return c->taken != c->seen;
+}
+
+#endif /* _VBUS_IOQ_H */

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A hostile other side: corrupt indices, buffers outside the window,
+ * oversize lengths, flipped ownership bits, and a ring overwritten with
+ * random bytes. Each gives -EPROTO, never an access outside the region
+ * (run under ASan: the region is allocated to its exact size). */
+#include "ring-fixture.h"
+#include "unit.h"
+
+static void set_producer_index(struct ring_fixture *f, __u32 index)
+{
+	ioq_write_le32(&fixture_ring(f)->producer.index, index);
+}
+
+static void set_consumer_index(struct ring_fixture *f, __u32 index)
+{
+	ioq_write_le32(&fixture_ring(f)->consumer.index, index);
+}
+
+static struct vbus_ioq_desc *desc(struct ring_fixture *f, __u32 position)
+{
+	return &fixture_ring(f)->desc[position & f->producer.q.mask];
+}
+
+/* Every consumer entry point reports the error. */
+static void assert_consumer_refuses(struct ring_fixture *f)
+{
+	struct ioq_buffer bufs[4];
+
+	CU_ASSERT_EQUAL(ioq_consume_peek(&f->consumer, &bufs[0]), -EPROTO);
+	CU_ASSERT_EQUAL(ioq_consume_get(&f->consumer, &bufs[0]), -EPROTO);
+	CU_ASSERT_EQUAL(ioq_consume_get_batch(&f->consumer, bufs, 4), -EPROTO);
+}
+
+static void test_producer_index_too_far_ahead(void)
+{
+	struct ring_fixture f;
+
+	fixture_setup(&f, 16);
+	set_producer_index(&f, 17);
+	CU_ASSERT_EQUAL(ioq_consume_available(&f.consumer), -EPROTO);
+	CU_ASSERT_EQUAL(ioq_consume_enable_notify(&f.consumer), -EPROTO);
+	assert_consumer_refuses(&f);
+	set_producer_index(&f, 0x80000000);
+	assert_consumer_refuses(&f);
+	set_producer_index(&f, 0xffffffff);
+	assert_consumer_refuses(&f);
+	set_producer_index(&f, 16);		/* a full ring is fine */
+	CU_ASSERT_EQUAL(ioq_consume_refresh(&f.consumer), 0);
+	fixture_teardown(&f);
+}
+
+static void test_producer_index_moves_back(void)
+{
+	struct ioq_buffer buf;
+	struct ring_fixture f;
+	__u32 i;
+
+	fixture_setup(&f, 16);
+	for (i = 0; i < 6; i++)
+		CU_ASSERT_EQUAL(fixture_send(&f, i), 0);
+	CU_ASSERT_EQUAL(ioq_consume_get(&f.consumer, &buf), 1);
+	CU_ASSERT_EQUAL(ioq_consume_put(&f.consumer, &buf, 0), 0);
+	ioq_consume_publish(&f.consumer);
+	set_producer_index(&f, 3);		/* was 6; we saw 6 */
+	CU_ASSERT_EQUAL(ioq_consume_refresh(&f.consumer), -EPROTO);
+	set_producer_index(&f, 0);		/* behind what we gave back */
+	CU_ASSERT_EQUAL(ioq_consume_refresh(&f.consumer), -EPROTO);
+	fixture_teardown(&f);
+}
+
+/* Publishes one descriptor, then lets the test overwrite it. */
+static void publish_one(struct ring_fixture *f)
+{
+	CU_ASSERT_EQUAL_FATAL(fixture_send(f, 0), 0);
+}
+
+static void test_buffer_outside_the_window(void)
+{
+	static const __u32 offsets[] = {
+		0,					/* the ring itself */
+		FIXTURE_BUFFER_START - 1,
+		FIXTURE_REGION_SIZE,			/* just past the region */
+		FIXTURE_REGION_SIZE + 4096,
+		0x80000000, 0xffffffff,
+	};
+	struct ring_fixture f;
+	size_t i;
+
+	for (i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+		fixture_setup(&f, 16);
+		publish_one(&f);
+		ioq_write_le32(&desc(&f, 0)->offset, offsets[i]);
+		ioq_write_le32(&desc(&f, 0)->length, 1);
+		assert_consumer_refuses(&f);
+		fixture_teardown(&f);
+	}
+}
+
+static void test_oversize_lengths(void)
+{
+	static const __u32 lengths[] = {
+		FIXTURE_REGION_SIZE - FIXTURE_BUFFER_START + 1,
+		0x7fffffff, 0x80000000, 0xffffffff,
+	};
+	struct ring_fixture f;
+	struct ioq_buffer buf;
+	size_t i;
+
+	for (i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+		fixture_setup(&f, 16);
+		publish_one(&f);
+		ioq_write_le32(&desc(&f, 0)->offset, FIXTURE_BUFFER_START);
+		ioq_write_le32(&desc(&f, 0)->length, lengths[i]);
+		assert_consumer_refuses(&f);
+		fixture_teardown(&f);
+	}
+	/* The last byte of the window is a buffer; one more is not. */
+	fixture_setup(&f, 16);
+	publish_one(&f);
+	ioq_write_le32(&desc(&f, 0)->offset, FIXTURE_REGION_SIZE - 1);
+	ioq_write_le32(&desc(&f, 0)->length, 1);
+	CU_ASSERT_EQUAL(ioq_consume_peek(&f.consumer, &buf), 1);
+	ioq_write_le32(&desc(&f, 0)->length, 2);
+	assert_consumer_refuses(&f);
+	fixture_teardown(&f);
+}
+
+static void test_consumer_sees_bad_flags(void)
+{
+	static const __u16 flags[] = {
+		0,					/* published but not owned */
+		VBUS_IOQ_DESC_F_NEXT,
+		VBUS_IOQ_DESC_F_OWNED | 0x4,		/* unknown bit */
+		0xffff,
+	};
+	struct ring_fixture f;
+	size_t i;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		fixture_setup(&f, 16);
+		publish_one(&f);
+		ioq_write_le16(&desc(&f, 0)->flags, flags[i]);
+		assert_consumer_refuses(&f);
+		fixture_teardown(&f);
+	}
+}
+
+/* The producer's side: the consumer gives back what it never got, moves
+ * back, leaves the ownership bit set, or claims more bytes than posted. */
+static void test_consumer_index_corrupt(void)
+{
+	struct ioq_buffer buf;
+	struct ring_fixture f;
+	__u32 cookie;
+
+	fixture_setup(&f, 16);
+	CU_ASSERT_EQUAL(fixture_send(&f, 0), 0);
+	CU_ASSERT_EQUAL(fixture_send(&f, 1), 0);
+	set_consumer_index(&f, 3);		/* past what was published */
+	CU_ASSERT_EQUAL(ioq_produce_completed(&f.producer), -EPROTO);
+	CU_ASSERT_EQUAL(ioq_produce_reclaim(&f.producer, &buf), -EPROTO);
+	CU_ASSERT_EQUAL(ioq_produce_reclaim_batch(&f.producer, &buf, 1), -EPROTO);
+	CU_ASSERT_EQUAL(ioq_produce_enable_notify(&f.producer), -EPROTO);
+	set_consumer_index(&f, 0xffffffff);	/* before the start */
+	CU_ASSERT_EQUAL(ioq_produce_completed(&f.producer), -EPROTO);
+
+	set_consumer_index(&f, 0);
+	CU_ASSERT_EQUAL(fixture_serve(&f, 0, &cookie), 1);
+	CU_ASSERT_EQUAL(fixture_serve(&f, 0, &cookie), 1);
+	CU_ASSERT_EQUAL(ioq_produce_completed(&f.producer), 2);
+	set_consumer_index(&f, 1);		/* moves back */
+	CU_ASSERT_EQUAL(ioq_produce_refresh(&f.producer), -EPROTO);
+	fixture_teardown(&f);
+}
+
+static void test_given_back_descriptor_corrupt(void)
+{
+	struct ioq_buffer buf;
+	struct ring_fixture f;
+	__u32 cookie;
+
+	fixture_setup(&f, 16);
+	CU_ASSERT_EQUAL(fixture_send(&f, 0), 0);
+	CU_ASSERT_EQUAL(fixture_serve(&f, 0, &cookie), 1);
+	ioq_write_le16(&desc(&f, 0)->flags, VBUS_IOQ_DESC_F_OWNED);	/* still "owned" */
+	CU_ASSERT_EQUAL(ioq_produce_reclaim(&f.producer, &buf), -EPROTO);
+	ioq_write_le16(&desc(&f, 0)->flags, 0x8000);
+	CU_ASSERT_EQUAL(ioq_produce_reclaim(&f.producer, &buf), -EPROTO);
+	ioq_write_le16(&desc(&f, 0)->flags, 0);
+	ioq_write_le32(&desc(&f, 0)->length, FIXTURE_BUFFER_SIZE + 1);	/* used > posted */
+	CU_ASSERT_EQUAL(ioq_produce_reclaim(&f.producer, &buf), -EPROTO);
+	CU_ASSERT_EQUAL(ioq_produce_reclaim_batch(&f.producer, &buf, 1), -EPROTO);
+
+	/* Offset, cookie and posted length come from the producer's own copy. */
+	ioq_write_le32(&desc(&f, 0)->length, FIXTURE_BUFFER_SIZE);
+	ioq_write_le32(&desc(&f, 0)->offset, 0xfffffff0);
+	ioq_write_le32(&desc(&f, 0)->cookie, 666);
+	CU_ASSERT_EQUAL(ioq_produce_reclaim(&f.producer, &buf), 1);
+	CU_ASSERT_EQUAL(buf.offset, fixture_buffer(0).offset);
+	CU_ASSERT_EQUAL(buf.cookie, 0);
+	CU_ASSERT_EQUAL(buf.length, FIXTURE_BUFFER_SIZE);
+	fixture_teardown(&f);
+}
+
+/* A tiny deterministic generator, so a failure can be replayed. */
+static __u32 random_next(__u64 *state)
+{
+	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *state >> 33;
+}
+
+static volatile __u8 touched;
+
+static void check_buffer(struct ring_fixture *f, const struct ioq_buffer *buf)
+{
+	const __u8 *start = (const __u8 *)f->region + FIXTURE_BUFFER_START;
+	const __u8 *end = (const __u8 *)f->region + FIXTURE_REGION_SIZE;
+	const __u8 *data = buf->data;
+
+	CU_ASSERT_FATAL(data >= start && data <= end && buf->length <= (size_t)(end - data));
+	if (buf->length) {	/* touch both ends: ASan checks them */
+		touched = data[0];
+		touched = data[buf->length - 1];
+	}
+}
+
+/* Scribbles over the whole ring between the two sides' operations; every
+ * result is a checked buffer, nothing, or -EPROTO. */
+static void test_random_ring_contents(void)
+{
+	__u64 state = 0x5eed;
+	struct ring_fixture f;
+	struct ioq_buffer bufs[8];
+	int round, op, n, i, errors = 0;
+	__u32 *words;
+
+	for (round = 0; round < 2000; round++) {
+		fixture_setup(&f, 16);
+		words = (__u32 *)f.region;
+		for (op = 0; op < 50; op++) {
+			for (i = 0; i < 4; i++)
+				words[random_next(&state) % (ioq_ring_size(16) / 4)] =
+					random_next(&state) % 4 ? random_next(&state) % 64 :
+					random_next(&state) << 1;
+			switch (random_next(&state) % 6) {
+			case 0:
+				n = fixture_send(&f, op);
+				CU_ASSERT_FATAL(n == 0 || n == -ENOSPC);
+				break;
+			case 1:
+				n = ioq_consume_get_batch(&f.consumer, bufs, 8);
+				for (i = 0; i < n; i++) {
+					check_buffer(&f, &bufs[i]);
+					CU_ASSERT_FATAL(ioq_consume_put(&f.consumer, &bufs[i],
+									bufs[i].length) == 0);
+				}
+				ioq_consume_publish(&f.consumer);
+				break;
+			case 2:
+				n = ioq_consume_peek(&f.consumer, bufs);
+				if (n > 0)
+					check_buffer(&f, bufs);
+				break;
+			case 3:
+				n = ioq_produce_reclaim_batch(&f.producer, bufs, 8);
+				for (i = 0; i < n; i++) {
+					check_buffer(&f, &bufs[i]);
+					CU_ASSERT_FATAL(bufs[i].used <= bufs[i].length);
+				}
+				break;
+			case 4:
+				n = ioq_consume_enable_notify(&f.consumer);
+				ioq_produce_should_notify(&f.producer);
+				break;
+			default:
+				n = ioq_produce_enable_notify(&f.producer);
+				ioq_consume_should_notify(&f.consumer);
+				break;
+			}
+			CU_ASSERT_FATAL(n >= 0 || n == -EPROTO || n == -ENOSPC);
+			errors += n == -EPROTO;
+		}
+		fixture_teardown(&f);
+	}
+	CU_ASSERT_TRUE(errors > 0);	/* the scribbles did hit something */
+}
+
+int main(void)
+{
+	static const struct unit_test tests[] = {
+		{ "a producer index more than a ring ahead is -EPROTO",
+		  test_producer_index_too_far_ahead },
+		{ "a producer index that moves back is -EPROTO", test_producer_index_moves_back },
+		{ "a buffer outside the window is -EPROTO", test_buffer_outside_the_window },
+		{ "an oversize length is -EPROTO", test_oversize_lengths },
+		{ "a published descriptor not owned, or with unknown flags, is -EPROTO",
+		  test_consumer_sees_bad_flags },
+		{ "a consumer index past published or moving back is -EPROTO",
+		  test_consumer_index_corrupt },
+		{ "a given-back descriptor still owned or oversize is -EPROTO",
+		  test_given_back_descriptor_corrupt },
+		{ "random ring contents give checked buffers or -EPROTO",
+		  test_random_ring_contents },
+	};
+
+	return unit_run("ring/hostile", UNIT_TESTS(tests));
+}
