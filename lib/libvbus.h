@@ -97,11 +97,19 @@ void vbus_uuid_format(const uint8_t uuid[VBUS_UUID_LEN], char text[VBUS_UUID_STR
 
 /*
  * Checks the fields of VENET that are present against the uapi ranges:
- * -ERANGE for a number out of range, -EINVAL for a bad interface name or an
- * unknown present bit, with a message naming the field in ERROR (e.g.
- * "mtu: 70000 is out of range 68..65535").
+ * -ERANGE for a number out of range, -EINVAL for a bad MAC address or
+ * interface name or an unknown present bit, with a message naming the field
+ * in ERROR (e.g. "mtu: 70000 is out of range 68..65535").
  */
 int vbus_venet_check(const struct vbus_venet_config *venet, char *error, size_t size);
+/* The uapi range of an integer venet attribute (VBUS_VENET_F_MTU, _ZCTHRESH,
+ * _WMEM, _TXQLEN); -EINVAL for any other flag. */
+int vbus_venet_range(uint32_t flag, uint32_t *min, uint32_t *max);
+/* Whether MAC is what the kernel accepts: a non-zero unicast address. */
+bool vbus_mac_valid(const uint8_t mac[VBUS_MAC_LEN]);
+/* The host interface name vbus.ko gives DEVICE when none is set: "vbt-"
+ * and the name, cut to VBUS_IFNAME_MAX - 1 characters. */
+void vbus_venet_default_ifname(const char *device, char ifname[VBUS_IFNAME_MAX]);
 
 /* --- the netlink client ------------------------------------------------- */
 

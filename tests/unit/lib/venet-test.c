@@ -85,7 +85,48 @@ static void test_absent_fields_are_not_checked(void)
 	CU_ASSERT_EQUAL(vbus_venet_check(&venet, error, sizeof(error)), 0);
 	CU_ASSERT_STRING_EQUAL(error, "");
 	venet.present = VBUS_VENET_F_MAC;
+	venet.mac[0] = 0x02;
 	CU_ASSERT_EQUAL(vbus_venet_check(&venet, error, sizeof(error)), 0);
+}
+
+static void test_mac_is_non_zero_unicast(void)
+{
+	struct vbus_venet_config venet = { .present = VBUS_VENET_F_MAC };
+	char error[64];
+
+	CU_ASSERT_EQUAL(vbus_venet_check(&venet, error, sizeof(error)), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(error, "mac: 00:00:00:00:00:00 is not a non-zero unicast address");
+	vbus_mac_parse("01:00:5e:00:00:01", venet.mac);
+	CU_ASSERT_EQUAL(vbus_venet_check(&venet, error, sizeof(error)), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(error, "mac: 01:00:5e:00:00:01 is not a non-zero unicast address");
+	vbus_mac_parse("fe:ff:ff:ff:ff:ff", venet.mac);
+	CU_ASSERT_EQUAL(vbus_venet_check(&venet, error, sizeof(error)), 0);
+}
+
+static void test_ranges_are_the_uapi_ones(void)
+{
+	uint32_t min, max;
+
+	CU_ASSERT_EQUAL(vbus_venet_range(VBUS_VENET_F_MTU, &min, &max), 0);
+	CU_ASSERT(min == VBUS_VENET_MTU_MIN && max == VBUS_VENET_MTU_MAX);
+	CU_ASSERT_EQUAL(vbus_venet_range(VBUS_VENET_F_ZCTHRESH, &min, &max), 0);
+	CU_ASSERT(min == 0 && max == VBUS_VENET_ZCTHRESH_MAX);
+	CU_ASSERT_EQUAL(vbus_venet_range(VBUS_VENET_F_WMEM, &min, &max), 0);
+	CU_ASSERT(min == VBUS_VENET_WMEM_MIN && max == VBUS_VENET_WMEM_MAX);
+	CU_ASSERT_EQUAL(vbus_venet_range(VBUS_VENET_F_TXQLEN, &min, &max), 0);
+	CU_ASSERT(min == VBUS_VENET_TXQLEN_MIN && max == VBUS_VENET_TXQLEN_MAX);
+	CU_ASSERT_EQUAL(vbus_venet_range(VBUS_VENET_F_MAC, &min, &max), -EINVAL);
+	CU_ASSERT_EQUAL(vbus_venet_range(VBUS_VENET_F_IFNAME, &min, &max), -EINVAL);
+}
+
+static void test_default_ifname_is_cut_to_15(void)
+{
+	char ifname[VBUS_IFNAME_MAX];
+
+	vbus_venet_default_ifname("web0", ifname);
+	CU_ASSERT_STRING_EQUAL(ifname, "vbt-web0");
+	vbus_venet_default_ifname("webserver-frontend1", ifname);
+	CU_ASSERT_STRING_EQUAL(ifname, "vbt-webserver-f");
 }
 
 static void test_defaults_pass(void)
@@ -168,6 +209,9 @@ int main(void)
 		{ "wmem 4096..64 MiB at its boundaries", test_wmem_range },
 		{ "txqlen 1..65536 at its boundaries", test_txqlen_range },
 		{ "absent fields are not checked", test_absent_fields_are_not_checked },
+		{ "mac must be a non-zero unicast address", test_mac_is_non_zero_unicast },
+		{ "vbus_venet_range gives the uapi ranges", test_ranges_are_the_uapi_ones },
+		{ "the default ifname is vbt-<name> cut to 15", test_default_ifname_is_cut_to_15 },
 		{ "the uapi defaults pass", test_defaults_pass },
 		{ "ifname follows the kernel's interface name rules", test_ifname_rules },
 		{ "unknown present bits are refused", test_unknown_present_bits },

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The declarative fabric: the buses and devices a host should have, as the
+ * JSON files in /etc/vbus/fabric.d/ describe them (vbus-fabric(5), the
+ * schema schemas/fabric.schema.json). Parse, merge, check, serialise.
+ *
+ * A fabric file is one JSON object:
+ *
+ *   { "version": 1,
+ *     "buses":   [ { "name": "vm1", "connector": "ivshmem", ... }, ... ],
+ *     "devices": [ { "name": "web0", "type": "venet", "bus": "vm1",
+ *                    "mtu": 9000, "bridge": "br0", ... }, ... ] }
+ *
+ * Buses and devices are arrays of objects that carry their "name" (as
+ * nmstate's interfaces do), not objects keyed by name: JSON parsers keep the
+ * last of two equal keys without a word, so a name written twice would be
+ * lost silently; in arrays it is an error that names both places. Several
+ * files merge by concatenating their arrays; a device may name a bus that
+ * another file defines.
+ *
+ * Semantics, which vbusctl apply and vbusd follow: an attribute left out is
+ * not managed (the kernel's default on create, left as it is after); a
+ * device without "bus" is on no bus and one without "bridge" on no bridge,
+ * but an existing connection or bridge port is only taken away with prune,
+ * as are buses and devices the fabric does not mention.
+ */
+#ifndef VBUS_FABRIC_H
+#define VBUS_FABRIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libvbus.h"
+#include "macro.h"
+
+#define FABRIC_VERSION		1
+
+/* The optional attributes of a bus that are set (struct fabric_bus.present). */
+#define FABRIC_BUS_F_CONNECTOR		(1U << 0)
+#define FABRIC_BUS_F_REGION_SIZE	(1U << 1)
+#define FABRIC_BUS_F_DOMAIN		(1U << 2)
+#define FABRIC_BUS_F_UUID		(1U << 3)
+#define FABRIC_BUS_F_ALL		(FABRIC_BUS_F_CONNECTOR | FABRIC_BUS_F_REGION_SIZE | \
+					 FABRIC_BUS_F_DOMAIN | FABRIC_BUS_F_UUID)
+
+/* A multiple of this many bytes (the uapi's rule for region sizes). */
+#define FABRIC_REGION_SIZE_ALIGN	4096
+
+/* Where an object was written, for messages: FILE (NULL for an object read
+ * from the kernel) and its index in the file's "buses" or "devices". */
+struct fabric_origin {
+	const char *file;
+	size_t index;
+};
+
+struct fabric_bus {
+	struct vbus_bus_info info;	/* fields not in present are zero */
+	uint32_t present;		/* FABRIC_BUS_F_* */
+	struct fabric_origin origin;
+};
+
+struct fabric_device {
+	struct vbus_device_info info;	/* info.bus "": on no bus; info.venet.present:
+					 * the venet attributes set */
+	char bridge[VBUS_IFNAME_MAX];	/* host bridge of the interface; "": none */
+	struct fabric_origin origin;
+};
+
+struct fabric {
+	struct fabric_bus *buses;
+	size_t bus_count, bus_capacity;
+	struct fabric_device *devices;
+	size_t device_count, device_capacity;
+	char **files;			/* the names origins point to */
+	size_t file_count;
+};
+
+/* Errors, one line each: "FILE: PATH: what was found (expected what)", or
+ * "FILE:LINE:COLUMN: ..." when the file is not JSON. */
+struct fabric_errors {
+	char **lines;
+	size_t count;
+};
+
+int fabric_errors_add(struct fabric_errors *errors, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+void fabric_errors_clear(struct fabric_errors *errors);
+
+/* --- the model --------------------------------------------------------- */
+
+struct fabric *fabric_new(void);
+void fabric_free(struct fabric *fabric);
+DEFINE_CLEANUP_FUNC(struct fabric, fabric_free)
+
+/* Copy BUS or DEVICE into FABRIC (their origin's file is copied too). */
+int fabric_add_bus(struct fabric *fabric, const struct fabric_bus *bus);
+int fabric_add_device(struct fabric *fabric, const struct fabric_device *device);
+/* The file name as FABRIC keeps it, added if new; NULL when out of memory. */
+const char *fabric_intern_file(struct fabric *fabric, const char *file);
+struct fabric_bus *fabric_find_bus(const struct fabric *fabric, const char *name);
+struct fabric_device *fabric_find_device(const struct fabric *fabric, const char *name);
+/* FABRIC's buses or devices by name, two of one name in the order they were
+ * added; *SORTED (bus_count or device_count pointers) is the caller's to
+ * free. */
+int fabric_sort_buses(const struct fabric *fabric, const struct fabric_bus ***sorted);
+int fabric_sort_devices(const struct fabric *fabric, const struct fabric_device ***sorted);
+void fabric_remove_bus(struct fabric *fabric, struct fabric_bus *bus);
+void fabric_remove_device(struct fabric *fabric, struct fabric_device *device);
+
+/* Appends FROM's buses and devices to INTO, keeping where each was written.
+ * Duplicates are for fabric_check() to report. */
+int fabric_merge(struct fabric *into, const struct fabric *from);
+
+/* The model of an object the kernel reported (every attribute set); BRIDGE
+ * is the host bridge of a device's interface, NULL or "" for none. */
+void fabric_bus_from_info(struct fabric_bus *bus, const struct vbus_bus_info *info);
+void fabric_device_from_info(struct fabric_device *device, const struct vbus_device_info *info,
+			     const char *bridge);
+
+/* "FILE: $.devices[3]" for messages; "device web0" for an object with no
+ * file. */
+void fabric_bus_path(const struct fabric_bus *bus, char *path, size_t size);
+void fabric_device_path(const struct fabric_device *device, char *path, size_t size);
+
+/* --- files ----------------------------------------------------------------- */
+
+/*
+ * Parses one fabric file: LENGTH bytes of TEXT, called NAME in messages.
+ * Checks everything schemas/fabric.schema.json checks, and only that (but
+ * for a size limit of 64 MiB, -EFBIG): 0 and *FABRIC, or -EINVAL with every
+ * error found in ERRORS (or -ENOMEM).
+ */
+int fabric_parse(const char *text, size_t length, const char *name, struct fabric **fabric,
+		 struct fabric_errors *errors);
+/* The same for a file; a file that cannot be read is one error, and its
+ * errno. */
+int fabric_parse_file(const char *path, struct fabric **fabric, struct fabric_errors *errors);
+
+/*
+ * What the schema cannot say: names used twice (across files too, naming
+ * both places), a device's bus that is not defined, the kernel's limits on
+ * counts, host interfaces or MAC addresses shared by two devices. 0, or
+ * -EINVAL with every error in ERRORS (or -ENOMEM).
+ */
+int fabric_check(const struct fabric *fabric, struct fabric_errors *errors);
+
+/* Parses PATHS (in that order), merges them and checks the result: what
+ * vbusctl apply -f and vbusd's /etc/vbus/fabric.d/ use. */
+int fabric_load(const char *const *paths, size_t count, struct fabric **fabric,
+		struct fabric_errors *errors);
+
+/* --- JSON ----------------------------------------------------------------- */
+
+struct json_object;
+
+/* FABRIC as a fabric file: buses and devices by name, attributes in a fixed
+ * order, two-space indentation, a final newline; fabric_parse() takes it
+ * back unchanged. *TEXT is the caller's to free. */
+int fabric_to_json(const struct fabric *fabric, char **text);
+/* One bus or device as it appears in a file, with or without its name (the
+ * plan's JSON shows attributes under the object's name). NULL when out of
+ * memory. */
+struct json_object *fabric_bus_to_json(const struct fabric_bus *bus, bool with_name);
+struct json_object *fabric_device_to_json(const struct fabric_device *device, bool with_name);
+
+#endif

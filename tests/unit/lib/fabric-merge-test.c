@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Unit tests of fabric_merge(), fabric_check() and fabric_load(): several
+ * files make one fabric, and what only the whole fabric shows (a name used
+ * twice, a missing bus, shared interfaces and addresses) names both places. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fabric.h"
+#include "unit.h"
+
+/* Where fabric_load() tests write their files: under the current directory
+ * (the build directory under make check). */
+#define SCRATCH "fabric-merge-test.d"
+
+static struct fabric *parse(const char *name, const char *text)
+{
+	struct fabric_errors errors = { 0 };
+	struct fabric *fabric = NULL;
+
+	CU_ASSERT_EQUAL(fabric_parse(text, strlen(text), name, &fabric, &errors), 0);
+	CU_ASSERT_EQUAL(errors.count, 0);
+	fabric_errors_clear(&errors);
+	return fabric;
+}
+
+/* The fabric of FILES (name, text, name, text, ..., NULL) merged. */
+static struct fabric *merge(const char *const *files)
+{
+	struct fabric *fabric = fabric_new();
+	size_t i;
+
+	for (i = 0; files[i]; i += 2) {
+		_cleanup_(fabric_freep) struct fabric *file = parse(files[i], files[i + 1]);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+		CU_ASSERT_EQUAL(fabric_merge(fabric, file), 0);
+	}
+	return fabric;
+}
+
+/* FABRIC's check gives exactly LINES (NULL-terminated; none: it passes). */
+static void check_errors(const struct fabric *fabric, const char *const *lines)
+{
+	struct fabric_errors errors = { 0 };
+	size_t i, count = 0;
+
+	while (lines[count])
+		count++;
+	CU_ASSERT_EQUAL(fabric_check(fabric, &errors), count ? -EINVAL : 0);
+	CU_ASSERT_EQUAL(errors.count, count);
+	for (i = 0; i < count && i < errors.count; i++) {
+		CU_ASSERT_STRING_EQUAL(errors.lines[i], lines[i]);
+		if (strcmp(errors.lines[i], lines[i]))
+			fprintf(stderr, "\n      got:      %s\n      expected: %s\n", errors.lines[i],
+				lines[i]);
+	}
+	fabric_errors_clear(&errors);
+}
+
+static void test_merge_keeps_where_each_object_was_written(void)
+{
+	static const char *const files[] = {
+		"buses.json", "{\"version\": 1, \"buses\": [{\"name\": \"vm1\"}, {\"name\": \"vm2\"}]}",
+		"web.json", "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"bus\": \"vm1\"}]}",
+		"db.json", "{\"version\": 1, \"devices\": [{\"name\": \"db1\", \"type\": \"venet\"},"
+			   " {\"name\": \"db0\", \"type\": \"venet\", \"bus\": \"vm2\"}]}",
+		NULL,
+	};
+	static const char *const none[] = { NULL };
+	_cleanup_(fabric_freep) struct fabric *fabric = merge(files);
+
+	CU_ASSERT_EQUAL_FATAL(fabric->bus_count, 2);
+	CU_ASSERT_EQUAL_FATAL(fabric->device_count, 3);
+	CU_ASSERT_EQUAL(fabric->file_count, 3);
+	CU_ASSERT_STRING_EQUAL(fabric->buses[1].origin.file, "buses.json");
+	CU_ASSERT_STRING_EQUAL(fabric->devices[0].origin.file, "web.json");
+	CU_ASSERT_STRING_EQUAL(fabric->devices[2].origin.file, "db.json");
+	CU_ASSERT_EQUAL(fabric->devices[2].origin.index, 1);
+	/* a device may name a bus another file defines */
+	check_errors(fabric, none);
+}
+
+static void test_name_defined_in_two_files_names_both(void)
+{
+	static const char *const files[] = {
+		"a.json", "{\"version\": 1, \"buses\": [{\"name\": \"vm1\"}],"
+			  " \"devices\": [{\"name\": \"db0\", \"type\": \"venet\"},"
+			  " {\"name\": \"web0\", \"type\": \"venet\"}]}",
+		"b.json", "{\"version\": 1, \"buses\": [{\"name\": \"vm1\", \"connector\": \"loop\"}],"
+			  " \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"mtu\": 9000}]}",
+		NULL,
+	};
+	static const char *const lines[] = {
+		"b.json: $.buses[0].name: \"vm1\" is also the name of a.json: $.buses[0] (expected each bus name once)",
+		"b.json: $.devices[0].name: \"web0\" is also the name of a.json: $.devices[1] (expected each device name once)",
+		NULL,
+	};
+	_cleanup_(fabric_freep) struct fabric *fabric = merge(files);
+
+	check_errors(fabric, lines);
+}
+
+static void test_name_twice_in_one_file(void)
+{
+	static const char *const files[] = {
+		"a.json", "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\"},"
+			  " {\"name\": \"db0\", \"type\": \"venet\"}, {\"name\": \"web0\", \"type\": \"venet\"},"
+			  " {\"name\": \"web0\", \"type\": \"venet\"}]}",
+		NULL,
+	};
+	static const char *const lines[] = {
+		"a.json: $.devices[2].name: \"web0\" is also the name of $.devices[0] (expected each device name once)",
+		"a.json: $.devices[3].name: \"web0\" is also the name of $.devices[2] (expected each device name once)",
+		NULL,
+	};
+	_cleanup_(fabric_freep) struct fabric *fabric = merge(files);
+
+	check_errors(fabric, lines);
+}
+
+static void test_device_on_a_bus_no_file_defines(void)
+{
+	static const char *const files[] = {
+		"a.json", "{\"version\": 1, \"buses\": [{\"name\": \"vm1\"}, {\"name\": \"vm2\"}]}",
+		"b.json", "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"bus\": \"vm3\"}]}",
+		NULL,
+	};
+	static const char *const lines[] = {
+		"b.json: $.devices[0].bus: \"vm3\" is not a bus of the fabric (expected one of its buses: vm1, vm2)",
+		NULL,
+	};
+	_cleanup_(fabric_freep) struct fabric *fabric = merge(files);
+
+	check_errors(fabric, lines);
+}
+
+static void test_host_interfaces_must_differ(void)
+{
+	static const char *const files[] = {
+		"a.json", "{\"version\": 1, \"devices\": [{\"name\": \"webserver-frontend1\", \"type\": \"venet\"},"
+			  " {\"name\": \"web0\", \"type\": \"venet\"}]}",
+		"b.json", "{\"version\": 1, \"devices\": [{\"name\": \"webserver-frontend2\", \"type\": \"venet\"},"
+			  " {\"name\": \"db0\", \"type\": \"venet\", \"ifname\": \"vbt-web0\"},"
+			  " {\"name\": \"db1\", \"type\": \"venet\", \"ifname\": \"vbt-webserver-f\"}]}",
+		NULL,
+	};
+	static const char *const lines[] = {
+		"b.json: $.devices[1].ifname: \"vbt-web0\" is also the host interface of a.json: $.devices[1] (expected each interface name once)",
+		"b.json: $.devices[0].name: its default host interface \"vbt-webserver-f\" is also that of a.json: $.devices[0] (expected each interface name once: set \"ifname\")",
+		"b.json: $.devices[2].ifname: \"vbt-webserver-f\" is also the host interface of $.devices[0] (expected each interface name once)",
+		NULL,
+	};
+	_cleanup_(fabric_freep) struct fabric *fabric = merge(files);
+
+	check_errors(fabric, lines);
+}
+
+static void test_mac_addresses_must_differ(void)
+{
+	static const char *const files[] = {
+		"a.json", "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"mac\": \"02:00:00:00:00:01\"}]}",
+		"b.json", "{\"version\": 1, \"devices\": [{\"name\": \"db0\", \"type\": \"venet\", \"mac\": \"02:00:00:00:00:01\"}]}",
+		NULL,
+	};
+	static const char *const lines[] = {
+		"b.json: $.devices[0].mac: \"02:00:00:00:00:01\" is also the MAC address of a.json: $.devices[0] (expected each MAC address once)",
+		NULL,
+	};
+	_cleanup_(fabric_freep) struct fabric *fabric = merge(files);
+
+	check_errors(fabric, lines);
+}
+
+/* A fabric of one bus and COUNT devices on it. */
+static struct fabric *bus_with_devices(size_t count)
+{
+	struct fabric *fabric = fabric_new();
+	struct fabric_bus bus = { .info.name = "vm1" };
+	struct fabric_device device = { .info.type = VBUS_DEVICE_TYPE_VENET, .info.bus = "vm1" };
+	size_t i;
+
+	CU_ASSERT_EQUAL(fabric_add_bus(fabric, &bus), 0);
+	for (i = 0; i < count; i++) {
+		snprintf(device.info.name, sizeof(device.info.name), "d%zu", i);
+		CU_ASSERT_EQUAL(fabric_add_device(fabric, &device), 0);
+	}
+	return fabric;
+}
+
+static void test_a_bus_holds_256_devices(void)
+{
+	static const char *const none[] = { NULL };
+	static const char *const full[] = {
+		"bus vm1: 257 devices are on bus \"vm1\" (expected at most 256)", NULL };
+	_cleanup_(fabric_freep) struct fabric *fits = bus_with_devices(VBUS_BUS_MAX_DEVICES);
+	_cleanup_(fabric_freep) struct fabric *over = bus_with_devices(VBUS_BUS_MAX_DEVICES + 1);
+
+	check_errors(fits, none);
+	/* objects with no file (from the kernel) are named by kind and name */
+	check_errors(over, full);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *file = fopen(path, "w");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+	fputs(text, file);
+	fclose(file);
+}
+
+static void test_load_reports_every_file_at_once(void)
+{
+	static const char *const paths[] = {
+		SCRATCH "/10-buses.json", SCRATCH "/20-bad.json", SCRATCH "/30-worse.json",
+	};
+	static const char *const expected[] = {
+		SCRATCH "/20-bad.json: $.devices[0].mtu: 70000 is out of range (expected 68..65535)",
+		SCRATCH "/30-worse.json:1:16: unexpected '}' (expected a key in double quotes)",
+	};
+	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
+	struct fabric_errors errors = { 0 };
+
+	mkdir(SCRATCH, 0755);
+	write_file(paths[0], "{\"version\": 1, \"buses\": [{\"name\": \"vm1\"}]}\n");
+	write_file(paths[1], "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"mtu\": 70000}]}");
+	write_file(paths[2], "{\"version\": 1, }");
+	CU_ASSERT_EQUAL(fabric_load(paths, 3, &fabric, &errors), -EINVAL);
+	CU_ASSERT_PTR_NULL(fabric);
+	CU_ASSERT_EQUAL_FATAL(errors.count, 2);
+	CU_ASSERT_STRING_EQUAL(errors.lines[0], expected[0]);
+	CU_ASSERT_STRING_EQUAL(errors.lines[1], expected[1]);
+	fabric_errors_clear(&errors);
+}
+
+static void test_load_merges_and_checks(void)
+{
+	static const char *const paths[] = { SCRATCH "/10-buses.json", SCRATCH "/40-web.json" };
+	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
+	struct fabric_errors errors = { 0 };
+
+	mkdir(SCRATCH, 0755);
+	write_file(paths[0], "{\"version\": 1, \"buses\": [{\"name\": \"vm1\"}]}\n");
+	write_file(paths[1], "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"bus\": \"vm1\"}]}");
+	CU_ASSERT_EQUAL(fabric_load(paths, 2, &fabric, &errors), 0);
+	CU_ASSERT_EQUAL(errors.count, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fabric);
+	CU_ASSERT_EQUAL(fabric->device_count, 1);
+	fabric_free(fabric);
+	fabric = NULL;
+
+	write_file(paths[1], "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"bus\": \"vm2\"}]}");
+	CU_ASSERT_EQUAL(fabric_load(paths, 2, &fabric, &errors), -EINVAL);
+	CU_ASSERT_EQUAL_FATAL(errors.count, 1);
+	CU_ASSERT_STRING_EQUAL(errors.lines[0],
+			       SCRATCH "/40-web.json: $.devices[0].bus: \"vm2\" is not a bus of the fabric (expected one of its buses: vm1)");
+	fabric_errors_clear(&errors);
+	remove(paths[0]);
+	remove(paths[1]);
+	remove(SCRATCH "/20-bad.json");
+	remove(SCRATCH "/30-worse.json");
+	rmdir(SCRATCH);
+}
+
+int main(void)
+{
+	static const struct unit_test tests[] = {
+		{ "merge keeps where each object was written", test_merge_keeps_where_each_object_was_written },
+		{ "a name in two files is an error naming both", test_name_defined_in_two_files_names_both },
+		{ "a name twice in one file names the first place", test_name_twice_in_one_file },
+		{ "a device on a bus no file defines", test_device_on_a_bus_no_file_defines },
+		{ "host interfaces, named or default, must differ", test_host_interfaces_must_differ },
+		{ "MAC addresses must differ", test_mac_addresses_must_differ },
+		{ "a bus holds 256 devices, not 257", test_a_bus_holds_256_devices },
+		{ "load reports the errors of every file at once", test_load_reports_every_file_at_once },
+		{ "load merges the files, then checks the whole", test_load_merges_and_checks },
+	};
+
+	return unit_run("lib/fabric-merge", UNIT_TESTS(tests));
+}
