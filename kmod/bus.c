@@ -38,14 +38,6 @@ struct vbus_bus *vbus_bus_next(unsigned long *id)
 static int vbus_bus_params_check(const struct vbus_bus_params *params,
 				 struct netlink_ext_ack *extack)
 {
-	if (!vbus_name_valid(params->name)) {
-		NL_SET_ERR_MSG(extack, "bus name must match [a-z0-9][a-z0-9_.-]{0,30}");
-		return -EINVAL;
-	}
-	if (params->region_size % PAGE_SIZE) {
-		NL_SET_ERR_MSG(extack, "bus region size must be a multiple of 4096");
-		return -EINVAL;
-	}
 	if (vbus_bus_find(params->name)) {
 		NL_SET_ERR_MSG(extack, "a bus of that name exists");
 		return -EEXIST;

@@ -87,10 +87,6 @@ struct vbus_device *vbus_device_next(unsigned long *id)
 
 static int vbus_device_check(const char *name, struct netlink_ext_ack *extack)
 {
-	if (!vbus_name_valid(name)) {
-		NL_SET_ERR_MSG(extack, "device name must match [a-z0-9][a-z0-9_.-]{0,30}");
-		return -EINVAL;
-	}
 	if (vbus_device_find(name)) {
 		NL_SET_ERR_MSG(extack, "a device of that name exists");
 		return -EEXIST;

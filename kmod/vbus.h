@@ -112,6 +112,12 @@ static inline struct vbus_bus *kobj_to_vbus_bus(struct kobject *kobj)
 
 bool vbus_name_valid(const char *name);
 
+/*
+ * bus.c and device.c check what depends on the tables (names taken, limits);
+ * the form of names and the region size are checked where requests are
+ * parsed (netlink.c), which names the attribute at fault.
+ */
+
 /* bus.c; all under vbus_lock except vbus_bus_destroy_all(). */
 struct vbus_bus_params {
 	const char *name;
