@@ -41,7 +41,9 @@ static int usage(FILE *out)
 	fprintf(out,
 		"usage: host-link-tool configure IFNAME MTU [BRIDGE]  (BRIDGE \"\" releases; absent: leave)\n"
 		"       host-link-tool get IFNAME\n"
-		"       host-link-tool watch COUNT [TIMEOUT_MS]  (prints ready, then COUNT changes)\n");
+		"       host-link-tool watch COUNT [TIMEOUT_MS [stall]]\n"
+		"           prints ready, then COUNT changes; with stall, reads nothing until a\n"
+		"           line comes on stdin (to let the kernel drop events)\n");
 	return out == stdout ? EXIT_OK : EXIT_USAGE;
 }
 
@@ -137,12 +139,17 @@ static int cmd_watch(struct host_link *hl, int argc, char **argv)
 	long long deadline;
 	int r;
 
-	if ((argc != 2 && argc != 3) || parse_u32(argv[1], &count) < 0 ||
-	    (argc == 3 && parse_u32(argv[2], &timeout) < 0))
+	char go[16];
+
+	if (argc < 2 || argc > 4 || parse_u32(argv[1], &count) < 0 ||
+	    (argc >= 3 && parse_u32(argv[2], &timeout) < 0) ||
+	    (argc == 4 && strcmp(argv[3], "stall") != 0))
 		return usage(stderr);
 	host_link_set_callback(hl, on_changed, &watch);
 	printf("ready\n");
 	fflush(stdout);
+	if (argc == 4 && !fgets(go, sizeof(go), stdin))
+		return fail("watch", -EPIPE, "stdin closed before the go line");
 	deadline = now_ms() + timeout;
 	while (watch.seen < count) {
 		struct pollfd pfd = { .fd = host_link_fd(hl), .events = POLLIN };

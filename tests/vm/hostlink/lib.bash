@@ -37,11 +37,11 @@ value = link.get(sys.argv[1], "")
 print(",".join(value) if isinstance(value, list) else value)' "$2"
 }
 
-# watch_start: runs "host-link-tool watch" on fd 3 (its pid in $watcher)
-# and returns once it has subscribed.
+# watch_start [stall]: runs "host-link-tool watch" with its output on fd 3
+# and its input on fd 4 (its pid in $watcher); returns once it has subscribed.
 watch_start() {
-	coproc WATCH { exec "$tool" watch 100000 120000; }
-	exec 3<&"${WATCH[0]}"
+	coproc WATCH { exec "$tool" watch 100000 120000 "$@"; }
+	exec 3<&"${WATCH[0]}" 4>&"${WATCH[1]}"
 	watcher=$WATCH_PID
 	local line
 	read -r -t 30 line <&3 || fail "the watcher did not start"
@@ -52,7 +52,7 @@ watch_stop() {
 	kill "$watcher"
 	wait "$watcher" || true
 	watcher=
-	exec 3<&-
+	exec 3<&- 4>&-
 }
 
 # watch_until REGEX: reads the watcher's lines until one matches (30 s at
