@@ -21,7 +21,8 @@
 #define SOL_NETLINK 270
 #endif
 
-/* Enough for bursts (a bridge with many ports going down) without overflow. */
+/* Asked for the monitoring socket; the kernel caps it at net.core.rmem_max.
+ * A burst beyond it costs a resynchronisation (host_link_process), no loss. */
 #define MONITOR_BUFFER (1 << 20)
 
 struct host_link {
@@ -112,7 +113,7 @@ static void on_link(struct nl_object *object, void *arg)
 	if (rtnl_link_get_family(link) == AF_UNSPEC) {
 		cached = rtnl_link_get(hl->links, rtnl_link_get_ifindex(link));
 		if (cached) {
-			snprintf(old_name, sizeof(old_name), "%s", rtnl_link_get_name(cached));
+			snprintf(old_name, sizeof(old_name), "%s", rtnl_link_get_name(cached) ?: "");
 			nl_cache_remove((struct nl_object *)cached);
 		}
 		if (!deleted)
