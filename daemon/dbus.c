@@ -87,6 +87,24 @@ static const sd_bus_vtable manager_vtable[] = {
 	SD_BUS_VTABLE_END
 };
 
+/*
+ * Clients that expect a bus daemon (busctl --address=...) say Hello first;
+ * on the private socket vbusd answers it in the daemon's place, with the one
+ * unique name a peer-to-peer connection needs.
+ */
+static int method_hello(sd_bus_message *message, void *userdata, sd_bus_error *error)
+{
+	(void)userdata;
+	(void)error;
+	return sd_bus_reply_method_return(message, "s", ":1.1");
+}
+
+static const sd_bus_vtable hello_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_METHOD("Hello", "", "s", method_hello, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_VTABLE_END
+};
+
 /* --- privilege ------------------------------------------------------------ */
 
 static struct private_connection *find_connection(struct manager *manager, sd_bus *bus)
@@ -187,6 +205,9 @@ static int add_connection(struct manager *manager, int fd)
 	if (r >= 0)
 		r = sd_bus_add_object_vtable(bus, NULL, DBUS_PATH, DBUS_INTERFACE, manager_vtable,
 					     manager);
+	if (r >= 0)
+		r = sd_bus_add_object_vtable(bus, NULL, "/org/freedesktop/DBus",
+					     "org.freedesktop.DBus", hello_vtable, manager);
 	if (r >= 0)
 		r = sd_bus_add_filter(bus, NULL, on_private_message, manager);
 	if (r >= 0)

@@ -23,6 +23,19 @@ static void strv_free(char **strv)
 
 DEFINE_CLEANUP_FUNC(char *, strv_free)
 
+/* The "as" argument NAMES; an empty list for none (sd-bus gives NULL). */
+static int read_names(sd_bus_message *message, char ***names)
+{
+	int r = sd_bus_message_read_strv(message, names);
+
+	if (r >= 0 && !*names) {
+		*names = calloc(1, sizeof(char *));
+		if (!*names)
+			return -ENOMEM;
+	}
+	return r;
+}
+
 static int reply_json(sd_bus_message *message, struct json_object *object)
 {
 	if (!object)
@@ -111,7 +124,7 @@ int query_buses(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	size_t i;
 	int r;
 
-	r = sd_bus_message_read_strv(message, &names);
+	r = read_names(message, &names);
 	if (r < 0)
 		return r;
 	r = read_kernel(manager, &actual, error);
@@ -163,7 +176,7 @@ int query_devices(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	size_t i;
 	int r;
 
-	r = sd_bus_message_read_strv(message, &names);
+	r = read_names(message, &names);
 	if (r < 0)
 		return r;
 	r = read_kernel(manager, &actual, error);
@@ -222,7 +235,7 @@ int query_stats(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	struct stats_query query = { .devices = json_object_new_array() };
 	int r;
 
-	r = sd_bus_message_read_strv(message, &names);
+	r = read_names(message, &names);
 	if (r < 0)
 		return r;
 	r = read_kernel(manager, &actual, error);
