@@ -25,6 +25,7 @@
 
 struct monitor {
 	struct context *context;
+	sd_event *event;
 	int exit_code;
 };
 
@@ -85,7 +86,7 @@ static int on_disconnect(sd_bus_message *message, void *userdata, sd_bus_error *
 	(void)error;
 	error_print("vbusd", "connection lost", "systemctl status vbusd");
 	monitor->exit_code = EXIT_UNREACHABLE;
-	return sd_event_exit(sd_bus_get_event(monitor->context->bus), EXIT_UNREACHABLE);
+	return sd_event_exit(monitor->event, EXIT_UNREACHABLE);
 }
 
 /* A round trip, so that vbusd has taken this connection (and, on the
@@ -127,6 +128,7 @@ int command_monitor(struct context *context, int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	r = sd_event_default(&event);
+	monitor.event = event;
 	if (r >= 0)
 		r = sd_event_add_signal(event, NULL, SIGINT, NULL, NULL);
 	if (r >= 0)

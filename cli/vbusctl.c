@@ -26,12 +26,6 @@ static const struct command commands[] = {
 	{ "version", command_version, "show the versions of vbusctl and of the loaded vbus.ko" },
 };
 
-void report_error(const char *object, const char *what, int error, const char *detail)
-{
-	fprintf(stderr, "vbusctl: %s: %s: %s%s%s\n", object, what, strerror(-error),
-		detail && *detail ? ": " : "", detail ? detail : "");
-}
-
 static void usage(FILE *out)
 {
 	size_t i;
@@ -56,30 +50,6 @@ static void usage(FILE *out)
 		"Exit status: 0 success, 1 failure, 2 usage error, 3 object not found,\n"
 		"4 vbusd unreachable, 5 permission denied (diff --exit-code: 10 changes).\n"
 		"See vbusctl(8).\n");
-}
-
-int command_dispatch(struct context *context, const char *group, const struct command *table,
-		     size_t count, int argc, char **argv)
-{
-	FILE *out = stderr;
-	size_t i;
-
-	if (argc > 1) {
-		for (i = 0; i < count; i++)
-			if (!strcmp(argv[1], table[i].name))
-				return table[i].run(context, argc - 1, argv + 1);
-		if (strcmp(argv[1], "-h") && strcmp(argv[1], "--help"))
-			fprintf(stderr, "vbusctl: %s: unknown command '%s'\n", group, argv[1]);
-		else
-			out = stdout;
-	} else {
-		fprintf(stderr, "vbusctl: %s: missing command\n", group);
-	}
-	fprintf(out, "usage: vbusctl %s COMMAND [ARGS...]\n\nCommands:\n", group);
-	for (i = 0; i < count; i++)
-		fprintf(out, "  %-8s %s\n", table[i].name, table[i].help);
-	fprintf(out, "\nvbusctl %s COMMAND --help prints the command's usage.\n", group);
-	return out == stdout ? EXIT_OK : EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
