@@ -108,9 +108,6 @@ int daemon_call(struct context *context, sd_bus_message *message, const char *ob
 	r = sd_bus_call(context->bus, message, context->timeout_usec, &error, reply);
 	if (r >= 0)
 		return EXIT_OK;
-	if (!sd_bus_error_is_set(&error) && (r == -ECONNRESET || r == -ENOTCONN))
-		return error_report("vbusd", "connection lost", NULL,
-				    "vbusd closed the connection (hint: systemctl status vbusd)", r);
 	return error_report(object, what, error.name, error.message, r);
 }
 
