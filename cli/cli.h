@@ -28,6 +28,7 @@ struct context {
 	uint64_t timeout_usec;		/* of each method call */
 	struct sd_bus *bus;		/* the connection to vbusd, once made */
 	const char *destination;	/* the bus name on the system bus, NULL on a peer */
+	int private_error;		/* why the private socket was not used (-errno), or 0 */
 };
 
 struct command {

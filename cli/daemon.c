@@ -68,6 +68,7 @@ int daemon_connect(struct context *context)
 			r = sd_bus_open_system(&context->bus);
 			if (r >= 0) {
 				context->destination = DAEMON_BUS_NAME;
+				context->private_error = saved;
 				return EXIT_OK;
 			}
 			return report_connect(address, saved);
@@ -108,6 +109,11 @@ int daemon_call(struct context *context, sd_bus_message *message, const char *ob
 	r = sd_bus_call(context->bus, message, context->timeout_usec, &error, reply);
 	if (r >= 0)
 		return EXIT_OK;
+	/* vbusd not on the system bus, and its private socket closed to us:
+	 * the socket's refusal is what the user can act on. */
+	if (context->private_error == -EACCES &&
+	    error_exit_code(error.name, r) == EXIT_UNREACHABLE)
+		return report_connect("unix:path=" DAEMON_PRIVATE_SOCKET, context->private_error);
 	return error_report(object, what, error.name, error.message, r);
 }
 

@@ -34,6 +34,12 @@ expect_exit 0 vbusctl device destroy nosuch --if-exists
 expect_exit 3 vbusctl bus show nosuch
 expect_exit 3 vbusctl disconnect nosuch
 expect_exit 3 vbusctl stats nosuch
+# Gone: exit 4 again, with the daemon's socket removed.
+vbusd_stop
+expect_exit 4 vbusctl device show
+
+# Back: the verbs that change objects, one by one.
+vbusd_start
 expect_exit 0 vbusctl bus create vm1 connector=loop
 expect_exit 3 vbusctl connect nosuch vm1
 expect_exit 1 vbusctl bus create vm1 connector=loop
@@ -49,7 +55,4 @@ expect_exit 0 vbusctl device destroy web0
 expect_exit 0 vbusctl bus destroy vm1
 [ ! -e /sys/vbus/buses/vm1 ] || fail "bus destroy vm1 exited 0, but vm1 is still there"
 [ -z "$(sys_devices)$(sys_buses)" ] || fail "left: $(sys_devices) $(sys_buses)"
-
-# Gone: exit 4 again, with the daemon's socket removed.
 vbusd_stop
-expect_exit 4 vbusctl device show
