@@ -34,6 +34,7 @@ expect_exit 0 vbusctl device destroy nosuch --if-exists
 expect_exit 3 vbusctl bus show nosuch
 expect_exit 3 vbusctl disconnect nosuch
 expect_exit 3 vbusctl stats nosuch
+
 # Gone: exit 4 again, with the daemon's socket removed.
 vbusd_stop
 expect_exit 4 vbusctl device show
