@@ -18,6 +18,17 @@ int command_dispatch(struct context *context, const char *group, const struct co
 	FILE *out = stderr;
 	size_t i;
 
+	/* "vbusctl device -j show": output options between group and verb. */
+	while (argc > 1 && (!strcmp(argv[1], "-j") || !strcmp(argv[1], "--json") ||
+			    !strcmp(argv[1], "--pretty"))) {
+		if (!strcmp(argv[1], "--pretty"))
+			context->pretty = true;
+		else
+			context->json = true;
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
 	if (argc > 1) {
 		for (i = 0; i < count; i++)
 			if (!strcmp(argv[1], table[i].name))

@@ -113,6 +113,8 @@ static void test_show_text_and_json(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
 	CU_ASSERT_EQUAL(json_object_array_length(json_object_object_get(o, "devices")), 2);
 	json_object_put(o);
+	CU_ASSERT_EQUAL(run("device -j show"), 0);
+	CU_ASSERT_EQUAL(out[0], '{');
 	CU_ASSERT_EQUAL(run("--pretty device show -j"), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n  \"devices\": [\n"));
 	CU_ASSERT_EQUAL(run("device show nosuch"), 3);
