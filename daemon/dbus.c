@@ -87,6 +87,24 @@ static const sd_bus_vtable manager_vtable[] = {
 	SD_BUS_VTABLE_END
 };
 
+/*
+ * Clients that expect a bus daemon (busctl --address=...) say Hello first;
+ * on the private socket vbusd answers it in the daemon's place, with the one
+ * unique name a peer-to-peer connection needs.
+ */
+static int method_hello(sd_bus_message *message, void *userdata, sd_bus_error *error)
+{
+	(void)userdata;
+	(void)error;
+	return sd_bus_reply_method_return(message, "s", ":1.1");
+}
+
+static const sd_bus_vtable hello_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_METHOD("Hello", "", "s", method_hello, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_VTABLE_END
+};
+
 /* --- privilege ------------------------------------------------------------ */
 
 static struct private_connection *find_connection(struct manager *manager, sd_bus *bus)
@@ -134,36 +152,44 @@ static bool peer_privileged(int fd)
 
 /* --- the private socket ------------------------------------------------- */
 
-static int on_closed(sd_event_source *source, void *userdata)
+/* Frees the connections whose peers hung up: not from inside their own
+ * dispatch, where the Disconnected message arrives. */
+static int on_reap(sd_event_source *source, void *userdata)
 {
-	sd_bus *bus = userdata;
+	struct manager *manager = userdata;
+	size_t i = 0;
 
-	sd_event_source_unref(source);
-	sd_bus_detach_event(bus);
-	sd_bus_flush_close_unref(bus);
+	manager->reap_source = sd_event_source_unref(source);
+	while (i < manager->connection_count) {
+		struct private_connection *connection = &manager->connections[i];
+
+		if (!connection->closed) {
+			i++;
+			continue;
+		}
+		sd_bus_detach_event(connection->bus);
+		sd_bus_close_unref(connection->bus);
+		memmove(connection, connection + 1,
+			(manager->connection_count - i - 1) * sizeof(*connection));
+		manager->connection_count--;
+	}
 	return 0;
 }
 
 static int on_private_message(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
 	struct manager *manager = userdata;
-	sd_bus *bus = sd_bus_message_get_bus(message);
 	struct private_connection *connection;
-	size_t index;
 
 	(void)error;
 	if (!sd_bus_message_is_signal(message, "org.freedesktop.DBus.Local", "Disconnected"))
 		return 0;
-	connection = find_connection(manager, bus);
+	connection = find_connection(manager, sd_bus_message_get_bus(message));
 	if (!connection)
 		return 0;
-	index = connection - manager->connections;
-	memmove(connection, connection + 1,
-		(manager->connection_count - index - 1) * sizeof(*connection));
-	manager->connection_count--;
-	/* not from inside the bus's own dispatch */
-	if (sd_event_add_defer(manager->event, NULL, on_closed, bus) < 0)
-		sd_bus_unref(bus);
+	connection->closed = true;
+	if (!manager->reap_source)
+		sd_event_add_defer(manager->event, &manager->reap_source, on_reap, manager);
 	return 1;
 }
 
@@ -188,6 +214,9 @@ static int add_connection(struct manager *manager, int fd)
 		r = sd_bus_add_object_vtable(bus, NULL, DBUS_PATH, DBUS_INTERFACE, manager_vtable,
 					     manager);
 	if (r >= 0)
+		r = sd_bus_add_object_vtable(bus, NULL, "/org/freedesktop/DBus",
+					     "org.freedesktop.DBus", hello_vtable, manager);
+	if (r >= 0)
 		r = sd_bus_add_filter(bus, NULL, on_private_message, manager);
 	if (r >= 0)
 		r = sd_bus_start(bus);
@@ -199,7 +228,7 @@ static int add_connection(struct manager *manager, int fd)
 	if (!bigger)
 		return -ENOMEM;
 	manager->connections = bigger;
-	bigger[manager->connection_count++] = (struct private_connection){ bus, privileged };
+	bigger[manager->connection_count++] = (struct private_connection){ bus, privileged, false };
 	bus = NULL;
 	return 0;
 }
@@ -295,6 +324,7 @@ void dbus_stop(struct manager *manager)
 {
 	size_t i;
 
+	manager->reap_source = sd_event_source_unref(manager->reap_source);
 	for (i = 0; i < manager->connection_count; i++)
 		sd_bus_flush_close_unref(manager->connections[i].bus);
 	free(manager->connections);
@@ -324,5 +354,6 @@ void dbus_emit_event(struct manager *manager, const char *kind, const char *obje
 	if (manager->system_bus)
 		emit(manager->system_bus, kind, object, name, details);
 	for (i = 0; i < manager->connection_count; i++)
-		emit(manager->connections[i].bus, kind, object, name, details);
+		if (!manager->connections[i].closed)
+			emit(manager->connections[i].bus, kind, object, name, details);
 }

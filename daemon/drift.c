@@ -52,7 +52,7 @@ static void adopt(struct manager *manager, const struct vbus_device_info *now,
 		  const struct fabric_device *before)
 {
 	struct fabric_device *wanted = fabric_find_device(manager->desired, now->name);
-	char changes[256] = "", fields[160];
+	char changes[256] = "", fields[384];
 	uint32_t value;
 	size_t i;
 	int r;

@@ -32,6 +32,7 @@ struct options {
 struct private_connection {
 	sd_bus *bus;
 	bool privileged;
+	bool closed;			/* the peer hung up: to be freed */
 };
 
 /* A managed object someone else removed or disconnected, not restored. */
@@ -69,6 +70,7 @@ struct manager {
 	sd_event_source *private_source;
 	struct private_connection *connections;
 	size_t connection_count;
+	sd_event_source *reap_source;	/* frees closed connections */
 
 	struct drift *drifts;
 	size_t drift_count;

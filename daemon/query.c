@@ -23,6 +23,19 @@ static void strv_free(char **strv)
 
 DEFINE_CLEANUP_FUNC(char *, strv_free)
 
+/* The "as" argument NAMES; an empty list for none (sd-bus gives NULL). */
+static int read_names(sd_bus_message *message, char ***names)
+{
+	int r = sd_bus_message_read_strv(message, names);
+
+	if (r >= 0 && !*names) {
+		*names = calloc(1, sizeof(char *));
+		if (!*names)
+			return -ENOMEM;
+	}
+	return r;
+}
+
 static int reply_json(sd_bus_message *message, struct json_object *object)
 {
 	if (!object)
@@ -107,11 +120,11 @@ int query_buses(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	_cleanup_(fabric_freep) struct fabric *actual = NULL;
 	_cleanup_(json_object_putp) struct json_object *reply = json_object_new_object();
 	_cleanup_(strv_freep) char **names = NULL;
-	struct json_object *buses = json_object_new_array();
+	struct json_object *buses;
 	size_t i;
 	int r;
 
-	r = sd_bus_message_read_strv(message, &names);
+	r = read_names(message, &names);
 	if (r < 0)
 		return r;
 	r = read_kernel(manager, &actual, error);
@@ -120,6 +133,7 @@ int query_buses(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	r = check_names(names, bus_exists, actual, "bus", error);
 	if (r < 0)
 		return r;
+	buses = json_object_new_array();
 	json_object_object_add(reply, "buses", buses);
 	for (i = 0; i < actual->bus_count; i++)
 		if (wanted(names, actual->buses[i].info.name))
@@ -159,11 +173,11 @@ int query_devices(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	_cleanup_(fabric_freep) struct fabric *actual = NULL;
 	_cleanup_(json_object_putp) struct json_object *reply = json_object_new_object();
 	_cleanup_(strv_freep) char **names = NULL;
-	struct json_object *devices = json_object_new_array();
+	struct json_object *devices;
 	size_t i;
 	int r;
 
-	r = sd_bus_message_read_strv(message, &names);
+	r = read_names(message, &names);
 	if (r < 0)
 		return r;
 	r = read_kernel(manager, &actual, error);
@@ -172,6 +186,7 @@ int query_devices(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	r = check_names(names, device_exists, actual, "device", error);
 	if (r < 0)
 		return r;
+	devices = json_object_new_array();
 	json_object_object_add(reply, "devices", devices);
 	for (i = 0; i < actual->device_count; i++)
 		if (wanted(names, actual->devices[i].info.name))
@@ -219,10 +234,10 @@ int query_stats(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	_cleanup_(fabric_freep) struct fabric *actual = NULL;
 	_cleanup_(json_object_putp) struct json_object *reply = json_object_new_object();
 	_cleanup_(strv_freep) char **names = NULL;
-	struct stats_query query = { .devices = json_object_new_array() };
+	struct stats_query query = { 0 };
 	int r;
 
-	r = sd_bus_message_read_strv(message, &names);
+	r = read_names(message, &names);
 	if (r < 0)
 		return r;
 	r = read_kernel(manager, &actual, error);
@@ -232,6 +247,7 @@ int query_stats(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	if (r < 0)
 		return r;
 	query.names = names;
+	query.devices = json_object_new_array();
 	json_object_object_add(reply, "devices", query.devices);
 	r = vbus_stats_dump(manager->client, add_stats, &query);
 	if (r < 0)
