@@ -172,7 +172,8 @@ static int text_of(const struct key *key, const char *text, struct attribute_val
 	case KIND_BRIDGE:
 	case KIND_IFNAME:
 		if ((key->kind == KIND_IFNAME || *text) && !ifname_valid(text)) {
-			snprintf(why, size, "not an interface name (expected 1..%d characters, no '/', ':' or whitespace%s)",
+			snprintf(why, size,
+				 "not an interface name (expected 1..%d characters, no '/', ':' or whitespace%s)",
 				 VBUS_IFNAME_MAX - 1, key->kind == KIND_BRIDGE ? "; empty for none" : "");
 			return -EINVAL;
 		}

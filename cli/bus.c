@@ -2,12 +2,7 @@
 /* vbusctl bus create|destroy|show: CreateBus, DestroyBus, GetBuses. */
 #include <stdio.h>
 
-#include "attribute.h"
-#include "daemon.h"
-#include "error.h"
-#include "macro.h"
 #include "object.h"
-#include "options.h"
 #include "output.h"
 
 #define CREATE_USAGE \
@@ -43,40 +38,7 @@ int bus_render(FILE *out, struct json_object *reply, bool listing)
 
 static int bus_create(struct context *context, int argc, char **argv)
 {
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
-	bool may_exist = false;
-	const struct verb_option options[] = { { "may-exist", 0, &may_exist, NULL }, { NULL } };
-	struct attribute_list list;
-	char object[64], error[512];
-	int first, code, r;
-
-	code = options_parse_verb(context, CREATE_USAGE, options, argc, argv, &first);
-	if (code >= 0)
-		return code;
-	code = options_operands("bus create", CREATE_USAGE, argc - first, 1, -1);
-	if (code >= 0)
-		return code;
-	code = object_name("bus", argv[first], object, sizeof(object));
-	if (code >= 0)
-		return code;
-	if (attribute_parse(ATTRIBUTE_BUS, argv + first + 1, argc - first - 1, &list, error,
-			    sizeof(error)) < 0) {
-		error_print(object, error, NULL);
-		return EXIT_USAGE;
-	}
-	code = daemon_connect(context);
-	if (code != EXIT_OK)
-		return code;
-	r = daemon_method(context, "CreateBus", &message);
-	if (r >= 0)
-		r = sd_bus_message_append(message, "s", argv[first]);
-	if (r >= 0)
-		r = attribute_append(message, &list);
-	if (r >= 0)
-		r = sd_bus_message_append(message, "t", (uint64_t)(may_exist ? 1 : 0));
-	if (r < 0)
-		return error_report(object, "cannot create", NULL, NULL, r);
-	return daemon_call(context, message, object, "cannot create", NULL);
+	return object_change(context, "bus", "CreateBus", ATTRIBUTE_BUS, CREATE_USAGE, argc, argv);
 }
 
 static int bus_destroy(struct context *context, int argc, char **argv)

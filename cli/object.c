@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "attribute.h"
 #include "daemon.h"
 #include "error.h"
 #include "libvbus.h"
@@ -24,6 +25,49 @@ int object_name(const char *kind, const char *name, char *object, size_t size)
 		 VBUS_NAME_MAX - 1);
 	error_print(object, message, NULL);
 	return EXIT_USAGE;
+}
+
+int object_change(struct context *context, const char *kind, const char *method,
+		  enum attribute_target target, const char *usage, int argc, char **argv)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
+	bool may_exist = false, set = target == ATTRIBUTE_DEVICE_SET;
+	const struct verb_option options[] = { { "may-exist", 0, &may_exist, NULL }, { NULL } };
+	const char *what = set ? "cannot change" : "cannot create";
+	struct attribute_list list;
+	char object[64], verb[32], error[512];
+	int first, code, r;
+
+	code = options_parse_verb(context, usage, set ? NULL : options, argc, argv, &first);
+	if (code >= 0)
+		return code;
+	snprintf(verb, sizeof(verb), "%s %s", kind, argv[0]);
+	code = options_operands(verb, usage, argc - first, set ? 2 : 1, -1);
+	if (code >= 0)
+		return code;
+	code = object_name(kind, argv[first], object, sizeof(object));
+	if (code >= 0)
+		return code;
+	if (attribute_parse(target, argv + first + 1, argc - first - 1, &list, error,
+			    sizeof(error)) < 0) {
+		error_print(object, error, NULL);
+		return EXIT_USAGE;
+	}
+	code = daemon_connect(context);
+	if (code != EXIT_OK)
+		return code;
+	r = daemon_method(context, method, &message);
+	if (r >= 0)
+		r = sd_bus_message_append(message, "s", argv[first]);
+	if (r >= 0 && target == ATTRIBUTE_DEVICE_CREATE)
+		r = sd_bus_message_append(message, "s", list.type);
+	if (r >= 0)
+		r = attribute_append(message, &list);
+	if (r >= 0 && !set)
+		r = sd_bus_message_append(message, "t", (uint64_t)(may_exist ? 1 : 0));
+	if (r < 0)
+		return error_report(object, what, NULL, NULL, r);
+	return daemon_call(context, message, object, what, NULL);
 }
 
 int object_destroy(struct context *context, const char *kind, const char *method,

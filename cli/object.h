@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "attribute.h"
 #include "cli.h"
 
 struct json_object;
@@ -14,6 +15,11 @@ struct json_object;
 /* "device web0" in OBJECT when NAME is a valid name; else reported, and
  * EXIT_USAGE. -1 to go on. */
 int object_name(const char *kind, const char *name, char *object, size_t size);
+
+/* The verbs "KIND create NAME [KEY=VALUE...] [--may-exist]" and "device set
+ * NAME KEY=VALUE..." with METHOD; TARGET says which. */
+int object_change(struct context *context, const char *kind, const char *method,
+		  enum attribute_target target, const char *usage, int argc, char **argv);
 
 /* The verbs "KIND destroy NAME [--if-exists]" with METHOD. */
 int object_destroy(struct context *context, const char *kind, const char *method,

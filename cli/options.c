@@ -88,8 +88,8 @@ int options_parse_global(struct context *context, void (*global_usage)(FILE *out
 	return -1;
 }
 
-int options_parse_verb(struct context *context, const char *usage, const struct verb_option *verb_options,
-		       int argc, char **argv, int *first)
+int options_parse_verb(struct context *context, const char *usage,
+		       const struct verb_option *verb_options, int argc, char **argv, int *first)
 {
 	struct option options[16] = {
 		{ "json", no_argument, NULL, 'j' },

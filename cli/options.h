@@ -35,8 +35,8 @@ int options_parse_global(struct context *context, void (*global_usage)(FILE *out
  * ARGV[*FIRST..argc-1]. USAGE is the verb's help text, printed for --help
  * (and on stderr for a usage error). -1 to go on, else the exit code.
  */
-int options_parse_verb(struct context *context, const char *usage, const struct verb_option *options,
-		       int argc, char **argv, int *first);
+int options_parse_verb(struct context *context, const char *usage,
+		       const struct verb_option *options, int argc, char **argv, int *first);
 
 /* Checks that a verb got MIN..MAX operands (MAX < 0: any); prints the usage
  * error. -1 to go on, else EXIT_USAGE. */
