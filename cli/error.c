@@ -75,7 +75,12 @@ int error_report(const char *object, const char *what, const char *name, const c
 {
 	const struct error_kind *kind = error_kind_find(name);
 	const char *line = message && *message ? message : strerror(r < 0 ? -r : EIO);
+	size_t length = object ? strlen(object) : 0;
 	const char *end;
+
+	/* vbusd names the object too ("device web0: no such device"): once. */
+	if (length && !strncmp(line, object, length) && !strncmp(line + length, ": ", 2))
+		line += length + 2;
 
 	for (;;) {
 		end = strchr(line, '\n');

@@ -87,6 +87,10 @@ static void test_report_lines(void)
 			       "vbusctl: device web0: cannot change: denied (hint: changes need "
 			       "CAP_NET_ADMIN: run vbusctl as root)\n");
 	CU_ASSERT_EQUAL(code, EXIT_DENIED);
+	/* The object is named once, even when vbusd's message names it. */
+	CU_ASSERT_STRING_EQUAL(captured("bus vm1", "cannot destroy", "org.vbus.Error.Busy",
+					"bus vm1: 2 devices are connected to it", &code),
+			       "vbusctl: bus vm1: cannot destroy: 2 devices are connected to it\n");
 	/* No message: the errno says why. */
 	CU_ASSERT_STRING_EQUAL(captured("status", "cannot read", NULL, NULL, &code),
 			       "vbusctl: status: cannot read: Input/output error\n");
