@@ -18,7 +18,7 @@
 	"usage: vbusctl monitor\n\n" \
 	"Prints every change vbusd sees or makes as it happens, one line each:\n" \
 	"KIND OBJECT NAME and the object's attributes after the change, e.g.\n" \
-	"  device-set device web0 type=venet bus=web mtu=9000 zcthresh=0 ...\n" \
+	"  device-set device web0 type=venet bus=web mtu=9000 zcthresh=0 wmem=1MiB ...\n" \
 	"With -j, one JSON object per line: {\"kind\", \"object\", \"name\", \"details\"}.\n" \
 	"Runs until interrupted (SIGINT, SIGTERM); once listening it says so on\n" \
 	"standard error.\n"
@@ -43,7 +43,7 @@ void monitor_render(FILE *out, const char *kind, const char *object, const char 
 			if (json_object_is_type(value, json_type_array))
 				snprintf(text, sizeof(text), "%zu", json_object_array_length(value));
 			else
-				output_value(NULL, value, text, sizeof(text));
+				output_value(key, value, text, sizeof(text));
 			fprintf(out, " %s=%s", key, text);
 		}
 	}
