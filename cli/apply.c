@@ -142,7 +142,7 @@ static int apply_run(struct context *context, const char *path, uint64_t flags, 
 		r = sd_bus_message_append(message, "sst", text, path, flags);
 	if (r < 0)
 		return error_report(path, "cannot apply", NULL, NULL, r);
-	code = daemon_call(context, message, NULL, NULL, &reply);
+	code = daemon_call(context, message, path, "cannot apply", &reply);
 	if (code != EXIT_OK)
 		return code;
 	r = sd_bus_message_read(reply, "s", &answer);
