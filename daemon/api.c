@@ -385,18 +385,26 @@ int api_connect(sd_bus_message *message, void *userdata, sd_bus_error *error)
 
 /* --- removal: a plan with prune against the whole kernel, less the object --- */
 
+/* What a removal takes away: a device, a bus, or a device's connection. */
+enum removal {
+	REMOVE_DEVICE,
+	REMOVE_BUS,
+	REMOVE_CONNECTION,
+};
+
 /*
  * Applies DESIRED (the desired state less what goes) with prune, planned
- * against everything the kernel has, as it has it, overlaid by DESIRED: so
- * that prune removes only what DESIRED lost. DISCONNECT names the one device
- * that is to be on no bus.
+ * against everything the kernel has, as it has it, overlaid by DESIRED and
+ * less the one object NAME: so that prune removes only that object.
  */
 static int apply_removal(struct manager *manager, sd_bus_message *message,
-			 const struct fabric *desired, const char *disconnect, const char *source,
-			 sd_bus_error *error)
+			 const struct fabric *desired, enum removal removal, const char *name,
+			 const char *source, sd_bus_error *error)
 {
 	_cleanup_(fabric_freep) struct fabric *actual = NULL, *target = NULL;
 	const struct fabric_device *now;
+	struct fabric_device *device;
+	struct fabric_bus *bus;
 	size_t i;
 	int r;
 
@@ -407,15 +415,21 @@ static int apply_removal(struct manager *manager, sd_bus_message *message,
 	target = state_copy(actual);
 	if (!target || state_overlay(target, desired) < 0)
 		return -ENOMEM;
+	/* what DESIRED leaves on no bus stays where it is: only prune's object goes */
 	for (i = 0; i < target->device_count; i++) {
-		struct fabric_device *device = &target->devices[i];
-
-		if (device->info.bus[0] || (disconnect && !strcmp(device->info.name, disconnect)))
-			continue;
+		device = &target->devices[i];
 		now = fabric_find_device(actual, device->info.name);
-		if (now)
+		if (!device->info.bus[0] && now)
 			snprintf(device->info.bus, VBUS_NAME_MAX, "%s", now->info.bus);
 	}
+	device = fabric_find_device(target, name);
+	bus = fabric_find_bus(target, name);
+	if (removal == REMOVE_DEVICE && device)
+		fabric_remove_device(target, device);
+	else if (removal == REMOVE_CONNECTION && device)
+		device->info.bus[0] = '\0';
+	else if (removal == REMOVE_BUS && bus)
+		fabric_remove_bus(target, bus);
 	return apply(manager, message,
 		     &(struct apply_request){ .desired = desired, .target = target, .prune = true,
 					      .source = source },
@@ -448,7 +462,8 @@ int api_destroy_device(sd_bus_message *message, void *userdata, sd_bus_error *er
 	device = fabric_find_device(desired, name);
 	if (device)
 		fabric_remove_device(desired, device);
-	return apply_removal(manager, message, desired, name, "DestroyDevice", error);
+	return apply_removal(manager, message, desired, REMOVE_DEVICE, name, "DestroyDevice",
+			     error);
 }
 
 int api_destroy_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
@@ -486,7 +501,7 @@ int api_destroy_bus(sd_bus_message *message, void *userdata, sd_bus_error *error
 	for (i = 0; i < desired->device_count; i++)
 		if (!strcmp(desired->devices[i].info.bus, name))
 			desired->devices[i].info.bus[0] = '\0';
-	return apply_removal(manager, message, desired, NULL, "DestroyBus", error);
+	return apply_removal(manager, message, desired, REMOVE_BUS, name, "DestroyBus", error);
 }
 
 int api_disconnect(sd_bus_message *message, void *userdata, sd_bus_error *error)
@@ -517,5 +532,6 @@ int api_disconnect(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	device = fabric_find_device(desired, name);
 	if (device)
 		device->info.bus[0] = '\0';
-	return apply_removal(manager, message, desired, name, "Disconnect", error);
+	return apply_removal(manager, message, desired, REMOVE_CONNECTION, name, "Disconnect",
+			     error);
 }

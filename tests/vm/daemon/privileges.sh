@@ -1,0 +1,51 @@
+# Who may change things: on the private socket only root connects at all,
+# and root without CAP_NET_ADMIN may read but not change (AccessDenied).
+. "$VBUS_SRCDIR/tests/vm/lib.sh"
+. "$VBUS_SRCDIR/tests/vm/daemon/vbusd-lib"
+
+vbus_insmod vbus
+vbusd_start
+[ "$(stat -c %a $socket)" = 600 ] || fail "socket mode $(stat -c %a $socket)"
+[ "$(stat -c %a "$(dirname $socket)")" = 755 ] || fail "socket directory mode"
+fabric=$(cat "$VBUS_SRCDIR/examples/two-vms.json")
+
+# nobody: refused at the socket
+if out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address=unix:path=$socket \
+	call org.vbus.Manager1 /org/vbus/Manager1 org.vbus.Manager1 GetStatus 2>&1); then
+	fail "uid 65534 reached vbusd: $out"
+fi
+echo "nobody: $out"
+
+# root without CAP_NET_ADMIN: reads, but no changes
+nocap() { setpriv --bounding-set=-net_admin --inh-caps=-net_admin "$@"; }
+nocap busctl --address=unix:path=$socket call org.vbus.Manager1 /org/vbus/Manager1 \
+	org.vbus.Manager1 GetStatus >/dev/null || fail "GetStatus without CAP_NET_ADMIN refused"
+nocap busctl --address=unix:path=$socket call org.vbus.Manager1 /org/vbus/Manager1 \
+	org.vbus.Manager1 Apply sst "$fabric" two-vms.json 1 >/dev/null || fail "dry run refused"
+denied() {
+	local method=$1 out
+	shift
+	if out=$(nocap dbus-send --address=unix:path=$socket --print-reply --reply-timeout=280000 \
+		--dest=org.vbus.Manager1 /org/vbus/Manager1 "org.vbus.Manager1.$method" "$@" 2>&1); then
+		fail "$method without CAP_NET_ADMIN succeeded"
+	fi
+	echo "$out" | grep -q "org.freedesktop.DBus.Error.AccessDenied: vbusd: $method: permission denied (needs CAP_NET_ADMIN)" ||
+		fail "$method: $out"
+}
+denied Apply string:"$fabric" string:two-vms.json uint64:0
+denied DestroyDevice string:web0 uint64:0
+denied Disconnect string:web0 uint64:1
+denied Connect string:web0 string:web
+denied Reload
+if out=$(nocap busctl --address=unix:path=$socket call org.vbus.Manager1 /org/vbus/Manager1 \
+	org.vbus.Manager1 CreateBus 'sa{sv}t' vm9 0 0 2>&1); then
+	fail "CreateBus without CAP_NET_ADMIN succeeded"
+fi
+echo "$out" | grep -q 'permission denied (needs CAP_NET_ADMIN)' || fail "CreateBus: $out"
+[ -z "$(ls /sys/vbus/devices)" ] && [ -z "$(ls /sys/vbus/buses)" ] ||
+	fail "an unprivileged caller changed the kernel"
+
+# root with it: allowed
+vbusd_get Apply sst "$fabric" two-vms.json 0 >/dev/null
+[ "$(ls /sys/vbus/devices | wc -l)" -eq 3 ] || fail "root's apply"
+vbusd_stop
