@@ -109,10 +109,9 @@ int daemon_call(struct context *context, sd_bus_message *message, const char *ob
 	r = sd_bus_call(context->bus, message, context->timeout_usec, &error, reply);
 	if (r >= 0)
 		return EXIT_OK;
-	/* vbusd not on the system bus, and its private socket closed to us:
-	 * the socket's refusal is what the user can act on. */
-	if (context->private_error == -EACCES &&
-	    error_exit_code(error.name, r) == EXIT_UNREACHABLE)
+	/* vbusd not on the system bus either: why the private socket failed
+	 * (absent: not running; closed to us: not root) is what to act on. */
+	if (context->private_error && error_exit_code(error.name, r) == EXIT_UNREACHABLE)
 		return report_connect("unix:path=" DAEMON_PRIVATE_SOCKET, context->private_error);
 	return error_report(object, what, error.name, error.message, r);
 }
