@@ -21,6 +21,13 @@ mkdir -p /run/dbus
 dbus-daemon --system --fork --print-pid >dbus.pid
 trap 'kill $(cat dbus.pid) 2>/dev/null || true; rm -f /etc/dbus-1/system.d/vbus-test.conf; cleanup' EXIT
 
+# No vbusd on either path: the same message as without a system bus.
+expect_exit 4 vbusctl status
+[ "$(cat err)" = "vbusctl: vbusd: cannot connect to /run/vbus/private: No such file or directory (hint: systemctl start vbusd)" ] ||
+	fail "not running, with a system bus: $(cat err)"
+expect_exit 4 vbusctl --system status
+grep -q '(hint: systemctl start vbusd)$' err || fail "--system, not running: $(cat err)"
+
 vbus_insmod vbus
 "$vbusd" --state-dir "$state" --config-dir "$config" --private-socket $socket >>vbusd.log 2>&1 &
 vbusd_pid=$!
