@@ -1,80 +1,74 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vbusctl: the command-line client of the vbus fabric. A table of
- * subcommands, each with a one-line help; global options before the verb.
+ * vbusctl: the command-line client of the vbus fabric. A table of verbs,
+ * each with a one-line help; global options before (and output options
+ * after) the verb. Every verb but version talks to vbusd over D-Bus.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "daemon.h"
+#include "options.h"
 
 static const struct command commands[] = {
+	{ "device", command_device, "create, destroy, change or show devices (device --help)" },
+	{ "bus", command_bus, "create, destroy or show buses (bus --help)" },
+	{ "connect", command_connect, "connect a device to a bus" },
+	{ "disconnect", command_disconnect, "disconnect a device from its bus" },
+	{ "apply", command_apply, "make the fabric what a fabric file describes" },
+	{ "diff", command_diff, "show what apply would change" },
+	{ "export", command_export, "print the fabric as a fabric file (JSON)" },
+	{ "status", command_status, "summary: in sync, objects, drift, problems, last apply" },
+	{ "stats", command_stats, "show device statistics" },
+	{ "monitor", command_monitor, "print vbusd's events as they happen" },
 	{ "version", command_version, "show the versions of vbusctl and of the loaded vbus.ko" },
 };
-
-void report_error(const char *object, const char *what, int error, const char *detail)
-{
-	fprintf(stderr, "vbusctl: %s: %s: %s%s%s\n", object, what, strerror(-error),
-		detail && *detail ? ": " : "", detail ? detail : "");
-}
 
 static void usage(FILE *out)
 {
 	size_t i;
 
 	fprintf(out,
-		"usage: vbusctl [-j|--json] COMMAND [ARGS...]\n"
+		"usage: vbusctl [OPTIONS] COMMAND [ARGS...]\n"
 		"       vbusctl --help | --version\n\n"
 		"Commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].help);
 	fprintf(out,
 		"\nOptions:\n"
-		"  -j, --json     print JSON instead of text\n"
-		"  -h, --help     print this help\n"
-		"  -V, --version  print the version of vbusctl\n\n"
+		"  -j, --json       print JSON instead of text (also after the command)\n"
+		"      --pretty     indent JSON output\n"
+		"      --address A  reach vbusd at the D-Bus peer address A (default: $VBUS_ADDRESS,\n"
+		"                   else unix:path=" DAEMON_PRIVATE_SOCKET " when usable, else\n"
+		"                   " DAEMON_BUS_NAME " on the system bus)\n"
+		"      --system     reach vbusd on the system bus\n"
+		"      --timeout S  wait at most S seconds for each answer of vbusd (default 60)\n"
+		"  -h, --help       print this help; COMMAND --help prints the command's\n"
+		"  -V, --version    print the version of vbusctl\n\n"
 		"Exit status: 0 success, 1 failure, 2 usage error, 3 object not found,\n"
-		"4 vbusd unreachable. See vbusctl(8).\n");
+		"4 vbusd unreachable, 5 permission denied (diff --exit-code: 10 changes).\n"
+		"See vbusctl(8).\n");
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 }
-	};
 	struct context context = { 0 };
+	int verb, code;
 	size_t i;
-	int c;
 
-	while ((c = getopt_long(argc, argv, "+jhV", options, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			context.json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case 'V':
-			printf("vbusctl %s\n", PACKAGE_VERSION);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		usage(stderr);
+	code = options_parse_global(&context, usage, argc, argv, &verb);
+	if (code >= 0)
+		return code;
+	code = -1;
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[verb], commands[i].name))
+			code = commands[i].run(&context, argc - verb, argv + verb);
+	if (code < 0) {
+		fprintf(stderr, "vbusctl: unknown command '%s' (see vbusctl --help)\n", argv[verb]);
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[optind], commands[i].name))
-			return commands[i].run(&context, argc - optind, argv + optind);
-
-	fprintf(stderr, "vbusctl: unknown command '%s' (see vbusctl --help)\n", argv[optind]);
-	return EXIT_USAGE;
+	daemon_disconnect(&context);
+	return code;
 }

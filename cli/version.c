@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "libvbus.h"
 
-int command_version(const struct context *context, int argc, char **argv)
+int command_version(struct context *context, int argc, char **argv)
 {
 	struct vbus_client *client;
 	struct vbus_version version;

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vbusctl bus create|destroy|show: CreateBus, DestroyBus, GetBuses. */
+#include <stdio.h>
+
+#include "object.h"
+#include "output.h"
+
+#define CREATE_USAGE \
+	"usage: vbusctl bus create NAME [KEY=VALUE...] [--may-exist]\n\n" \
+	"Creates bus NAME. KEY is one of connector (none, loop, ivshmem),\n" \
+	"region_size (bytes, a multiple of 4096; K, M, G), domain, uuid.\n" \
+	"--may-exist: an existing bus is given these attributes instead.\n"
+#define DESTROY_USAGE \
+	"usage: vbusctl bus destroy NAME [--if-exists]\n\n" \
+	"Destroys bus NAME (disconnect its devices first). --if-exists: no error\n" \
+	"when there is no such bus.\n"
+#define SHOW_USAGE \
+	"usage: vbusctl bus show [NAME...]\n\n" \
+	"Shows every bus as a table, or the buses NAME as key: value lines.\n" \
+	"-j prints vbusd's JSON: {\"buses\": [...]}.\n"
+
+static const char *const table_keys[] = {
+	"name", "connector", "region_size", "state", "domain", "devices",
+};
+static const char *const table_headers[] = {
+	"NAME", "CONNECTOR", "REGION", "STATE", "DOMAIN", "DEVICES",
+};
+static const char *const field_keys[] = {
+	"name", "id", "connector", "region_size", "state", "domain", "uuid", "devices", "managed",
+};
+
+int bus_render(FILE *out, struct json_object *reply, bool listing)
+{
+	return object_render(out, reply, "buses", listing, table_headers, table_keys,
+			     sizeof(table_keys) / sizeof(table_keys[0]), field_keys,
+			     sizeof(field_keys) / sizeof(field_keys[0]));
+}
+
+static int bus_create(struct context *context, int argc, char **argv)
+{
+	return object_change(context, "bus", "CreateBus", ATTRIBUTE_BUS, CREATE_USAGE, argc, argv);
+}
+
+static int bus_destroy(struct context *context, int argc, char **argv)
+{
+	return object_destroy(context, "bus", "DestroyBus", DESTROY_USAGE, argc, argv);
+}
+
+static int bus_show(struct context *context, int argc, char **argv)
+{
+	return object_show(context, "bus", "GetBuses", SHOW_USAGE, bus_render, argc, argv);
+}
+
+int command_bus(struct context *context, int argc, char **argv)
+{
+	static const struct command verbs[] = {
+		{ "create", bus_create, "create a bus" },
+		{ "destroy", bus_destroy, "destroy a bus" },
+		{ "show", bus_show, "show buses" },
+	};
+
+	return command_dispatch(context, "bus", verbs, sizeof(verbs) / sizeof(verbs[0]), argc,
+				argv);
+}

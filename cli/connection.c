@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vbusctl connect DEVICE BUS, vbusctl disconnect DEVICE: hot-plug when the
+ * guest runs. */
+#include <stdio.h>
+
+#include "daemon.h"
+#include "error.h"
+#include "macro.h"
+#include "object.h"
+#include "options.h"
+
+#define CONNECT_USAGE \
+	"usage: vbusctl connect DEVICE BUS\n\n" \
+	"Connects DEVICE to BUS; a running guest sees the device appear.\n"
+#define DISCONNECT_USAGE \
+	"usage: vbusctl disconnect DEVICE [--if-exists]\n\n" \
+	"Disconnects DEVICE from its bus. --if-exists: no error when there is no\n" \
+	"such device.\n"
+
+int command_connect(struct context *context, int argc, char **argv)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
+	char object[64], bus[64];
+	int first, code, r;
+
+	code = options_parse_verb(context, CONNECT_USAGE, NULL, argc, argv, &first);
+	if (code >= 0)
+		return code;
+	code = options_operands("connect", CONNECT_USAGE, argc - first, 2, 2);
+	if (code >= 0)
+		return code;
+	code = object_name("device", argv[first], object, sizeof(object));
+	if (code < 0)
+		code = object_name("bus", argv[first + 1], bus, sizeof(bus));
+	if (code >= 0)
+		return code;
+	code = daemon_connect(context);
+	if (code != EXIT_OK)
+		return code;
+	snprintf(bus, sizeof(bus), "cannot connect to bus %s", argv[first + 1]);
+	r = daemon_method(context, "Connect", &message);
+	if (r >= 0)
+		r = sd_bus_message_append(message, "ss", argv[first], argv[first + 1]);
+	if (r < 0)
+		return error_report(object, bus, NULL, NULL, r);
+	return daemon_call(context, message, object, bus, NULL);
+}
+
+int command_disconnect(struct context *context, int argc, char **argv)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
+	bool if_exists = false;
+	const struct verb_option options[] = { { "if-exists", 0, &if_exists, NULL }, { NULL } };
+	char object[64];
+	int first, code, r;
+
+	code = options_parse_verb(context, DISCONNECT_USAGE, options, argc, argv, &first);
+	if (code >= 0)
+		return code;
+	code = options_operands("disconnect", DISCONNECT_USAGE, argc - first, 1, 1);
+	if (code >= 0)
+		return code;
+	code = object_name("device", argv[first], object, sizeof(object));
+	if (code >= 0)
+		return code;
+	code = daemon_connect(context);
+	if (code != EXIT_OK)
+		return code;
+	r = daemon_method(context, "Disconnect", &message);
+	if (r >= 0)
+		r = sd_bus_message_append(message, "st", argv[first], (uint64_t)(if_exists ? 1 : 0));
+	if (r < 0)
+		return error_report(object, "cannot disconnect", NULL, NULL, r);
+	return daemon_call(context, message, object, "cannot disconnect", NULL);
+}

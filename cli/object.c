@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Name checks, destroy and show, alike for devices and buses. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "attribute.h"
+#include "daemon.h"
+#include "error.h"
+#include "libvbus.h"
+#include "macro.h"
+#include "object.h"
+#include "options.h"
+#include "output.h"
+
+int object_name(const char *kind, const char *name, char *object, size_t size)
+{
+	char message[128];
+
+	snprintf(object, size, "%s %s", kind, name);
+	if (vbus_name_valid(name))
+		return -1;
+	snprintf(message, sizeof(message),
+		 "not a valid name (expected [a-z0-9][a-z0-9_.-]*, at most %d characters)",
+		 VBUS_NAME_MAX - 1);
+	error_print(object, message, NULL);
+	return EXIT_USAGE;
+}
+
+int object_change(struct context *context, const char *kind, const char *method,
+		  enum attribute_target target, const char *usage, int argc, char **argv)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
+	bool may_exist = false, set = target == ATTRIBUTE_DEVICE_SET;
+	const struct verb_option options[] = { { "may-exist", 0, &may_exist, NULL }, { NULL } };
+	const char *what = set ? "cannot change" : "cannot create";
+	struct attribute_list list;
+	char object[64], verb[32], error[512];
+	int first, code, r;
+
+	code = options_parse_verb(context, usage, set ? NULL : options, argc, argv, &first);
+	if (code >= 0)
+		return code;
+	snprintf(verb, sizeof(verb), "%s %s", kind, argv[0]);
+	code = options_operands(verb, usage, argc - first, set ? 2 : 1, -1);
+	if (code >= 0)
+		return code;
+	code = object_name(kind, argv[first], object, sizeof(object));
+	if (code >= 0)
+		return code;
+	if (attribute_parse(target, argv + first + 1, argc - first - 1, &list, error,
+			    sizeof(error)) < 0) {
+		error_print(object, error, NULL);
+		return EXIT_USAGE;
+	}
+	code = daemon_connect(context);
+	if (code != EXIT_OK)
+		return code;
+	r = daemon_method(context, method, &message);
+	if (r >= 0)
+		r = sd_bus_message_append(message, "s", argv[first]);
+	if (r >= 0 && target == ATTRIBUTE_DEVICE_CREATE)
+		r = sd_bus_message_append(message, "s", list.type);
+	if (r >= 0)
+		r = attribute_append(message, &list);
+	if (r >= 0 && !set)
+		r = sd_bus_message_append(message, "t", (uint64_t)(may_exist ? 1 : 0));
+	if (r < 0)
+		return error_report(object, what, NULL, NULL, r);
+	return daemon_call(context, message, object, what, NULL);
+}
+
+int object_destroy(struct context *context, const char *kind, const char *method,
+		   const char *usage, int argc, char **argv)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
+	bool if_exists = false;
+	const struct verb_option options[] = { { "if-exists", 0, &if_exists, NULL }, { NULL } };
+	char object[64], verb[32];
+	int first, code, r;
+
+	code = options_parse_verb(context, usage, options, argc, argv, &first);
+	if (code >= 0)
+		return code;
+	snprintf(verb, sizeof(verb), "%s destroy", kind);
+	code = options_operands(verb, usage, argc - first, 1, 1);
+	if (code >= 0)
+		return code;
+	code = object_name(kind, argv[first], object, sizeof(object));
+	if (code >= 0)
+		return code;
+	code = daemon_connect(context);
+	if (code != EXIT_OK)
+		return code;
+	r = daemon_method(context, method, &message);
+	if (r >= 0)
+		r = sd_bus_message_append(message, "st", argv[first], (uint64_t)(if_exists ? 1 : 0));
+	if (r < 0)
+		return error_report(object, "cannot destroy", NULL, NULL, r);
+	return daemon_call(context, message, object, "cannot destroy", NULL);
+}
+
+int object_show(struct context *context, const char *kind, const char *method, const char *usage,
+		object_renderer render, int argc, char **argv)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_(json_object_putp) struct json_object *o = NULL;
+	char object[64];
+	const char *text;
+	int first, code, i, r;
+
+	code = options_parse_verb(context, usage, NULL, argc, argv, &first);
+	if (code >= 0)
+		return code;
+	for (i = first; i < argc; i++) {
+		code = object_name(kind, argv[i], object, sizeof(object));
+		if (code >= 0)
+			return code;
+	}
+	if (argc - first == 1)
+		snprintf(object, sizeof(object), "%s %s", kind, argv[first]);
+	else
+		snprintf(object, sizeof(object), "%ss", kind);
+	code = daemon_get(context, method, argv + first, object, &reply, &text);
+	if (code != EXIT_OK)
+		return code;
+	o = output_parse(text, object);
+	if (!o)
+		return EXIT_FAILED;
+	if (context->json)
+		output_json(context, stdout, o);
+	else if ((r = render(stdout, o, first == argc)) < 0)
+		return error_report(object, "cannot print vbusd's reply", NULL, NULL, r);
+	return EXIT_OK;
+}
+
+int object_render(FILE *out, struct json_object *reply, const char *member, bool listing,
+		  const char *const *headers, const char *const *keys, size_t columns,
+		  const char *const *fields, size_t field_count)
+{
+	_cleanup_(table_freep) struct table *table = NULL;
+	struct json_object *array, *item;
+	size_t i, count;
+	int r;
+
+	if (!json_object_object_get_ex(reply, member, &array) ||
+	    !json_object_is_type(array, json_type_array))
+		return -EBADMSG;
+	count = json_object_array_length(array);
+	if (!listing) {
+		for (i = 0; i < count; i++) {
+			if (i)
+				fputc('\n', out);
+			output_fields(out, json_object_array_get_idx(array, i), fields, NULL,
+				      field_count);
+		}
+		return 0;
+	}
+	table = table_new(headers, columns);
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; i < count; i++) {
+		item = json_object_array_get_idx(array, i);
+		r = table_add_object(table, keys, item);
+		if (r < 0)
+			return r;
+	}
+	table_print(table, out);
+	return 0;
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vbusctl stats [DEVICE...]: GetStats as a table, one column per counter. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "error.h"
+#include "macro.h"
+#include "object.h"
+#include "options.h"
+#include "output.h"
+#include "status.h"
+
+#define STATS_USAGE \
+	"usage: vbusctl stats [DEVICE...]\n\n" \
+	"Shows the counters of every device, or of DEVICE...: packets and bytes each\n" \
+	"way (tx: guest to host), drops, doorbells taken, interrupts raised,\n" \
+	"notifications suppressed, zero-copy and copied transmits.\n" \
+	"-j prints vbusd's JSON: {\"devices\": [{\"name\", \"stats\": {...}}]}.\n"
+
+#define STATS_COLUMNS_MAX 16
+
+int stats_render(FILE *out, struct json_object *reply)
+{
+	_cleanup_(table_freep) struct table *table = NULL;
+	char headers[STATS_COLUMNS_MAX][32], values[STATS_COLUMNS_MAX][32];
+	const char *cells[STATS_COLUMNS_MAX];
+	struct json_object *devices, *device, *stats, *value;
+	size_t columns = 1, i, j, count;
+	int r;
+
+	if (!json_object_object_get_ex(reply, "devices", &devices) ||
+	    !json_object_is_type(devices, json_type_array))
+		return -EBADMSG;
+	count = json_object_array_length(devices);
+	/* The counters are the first device's, in vbusd's order. */
+	snprintf(headers[0], sizeof(headers[0]), "DEVICE");
+	if (count > 0 && json_object_object_get_ex(json_object_array_get_idx(devices, 0), "stats",
+						   &stats)) {
+		json_object_object_foreach(stats, key, ignored) {
+			(void)ignored;
+			if (columns == STATS_COLUMNS_MAX)
+				break;
+			for (j = 0; key[j] && j + 1 < sizeof(headers[0]); j++)
+				headers[columns][j] = toupper((unsigned char)key[j]);
+			headers[columns++][j] = '\0';
+		}
+	}
+	for (i = 0; i < columns; i++)
+		cells[i] = headers[i];
+	table = table_new(cells, columns);
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; i < count; i++) {
+		device = json_object_array_get_idx(devices, i);
+		value = NULL;
+		json_object_object_get_ex(device, "name", &value);
+		output_value(NULL, value, values[0], sizeof(values[0]));
+		stats = NULL;
+		json_object_object_get_ex(device, "stats", &stats);
+		for (j = 1; j < columns; j++) {
+			char key[32];
+			size_t k;
+
+			for (k = 0; headers[j][k]; k++)
+				key[k] = tolower((unsigned char)headers[j][k]);
+			key[k] = '\0';
+			value = NULL;
+			json_object_object_get_ex(stats, key, &value);
+			output_value(NULL, value, values[j], sizeof(values[j]));
+		}
+		for (j = 0; j < columns; j++)
+			cells[j] = values[j];
+		r = table_add(table, cells);
+		if (r < 0)
+			return r;
+	}
+	table_print(table, out);
+	return 0;
+}
+
+int command_stats(struct context *context, int argc, char **argv)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_(json_object_putp) struct json_object *stats = NULL;
+	char object[64];
+	const char *text;
+	int first, code, i, r;
+
+	code = options_parse_verb(context, STATS_USAGE, NULL, argc, argv, &first);
+	if (code >= 0)
+		return code;
+	for (i = first; i < argc; i++) {
+		code = object_name("device", argv[i], object, sizeof(object));
+		if (code >= 0)
+			return code;
+	}
+	if (argc - first != 1)
+		snprintf(object, sizeof(object), "stats");
+	code = daemon_get(context, "GetStats", argv + first, object, &reply, &text);
+	if (code != EXIT_OK)
+		return code;
+	stats = output_parse(text, object);
+	if (!stats)
+		return EXIT_FAILED;
+	if (context->json)
+		output_json(context, stdout, stats);
+	else if ((r = stats_render(stdout, stats)) < 0)
+		return error_report(object, "cannot print vbusd's reply", NULL, NULL, r);
+	return EXIT_OK;
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vbusctl status: vbusd's GetStatus, as a summary read at a glance. */
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "macro.h"
+#include "options.h"
+#include "output.h"
+#include "status.h"
+
+#define STATUS_USAGE \
+	"usage: vbusctl status\n\n" \
+	"Summarises vbusd's view: whether the kernel is in sync with the desired\n" \
+	"state, how many buses and devices, unmanaged objects, drift, problems and\n" \
+	"the last apply. -j prints vbusd's JSON.\n"
+
+static const char *string_of(struct json_object *o, const char *key, const char *otherwise)
+{
+	struct json_object *value;
+
+	if (!json_object_object_get_ex(o, key, &value) || !json_object_is_type(value, json_type_string))
+		return otherwise;
+	return json_object_get_string(value);
+}
+
+static int64_t number_of(struct json_object *o, const char *key)
+{
+	struct json_object *value;
+
+	return json_object_object_get_ex(o, key, &value) ? json_object_get_int64(value) : 0;
+}
+
+/* "Label:      first line", the next lines indented under it. */
+static void print_list(FILE *out, const char *label, struct json_object *array,
+		       void (*item)(char *text, size_t size, struct json_object *value))
+{
+	size_t i, count = json_object_is_type(array, json_type_array) ?
+				  json_object_array_length(array) : 0;
+	char text[512];
+
+	if (count == 0) {
+		fprintf(out, "%-12s%s\n", label, "none");
+		return;
+	}
+	for (i = 0; i < count; i++) {
+		item(text, sizeof(text), json_object_array_get_idx(array, i));
+		fprintf(out, "%-12s%s\n", i ? "" : label, text);
+	}
+}
+
+static void problem_item(char *text, size_t size, struct json_object *value)
+{
+	snprintf(text, size, "%s", json_object_get_string(value));
+}
+
+static void drift_item(char *text, size_t size, struct json_object *value)
+{
+	snprintf(text, size, "%s %s: %s", string_of(value, "object", "?"),
+		 string_of(value, "name", "?"), string_of(value, "what", "?"));
+}
+
+static void print_unmanaged(FILE *out, struct json_object *unmanaged)
+{
+	struct json_object *buses = NULL, *devices = NULL;
+	char bus_text[512], device_text[512];
+
+	json_object_object_get_ex(unmanaged, "buses", &buses);
+	json_object_object_get_ex(unmanaged, "devices", &devices);
+	output_value(NULL, buses, bus_text, sizeof(bus_text));
+	output_value(NULL, devices, device_text, sizeof(device_text));
+	if (!strcmp(bus_text, "-") && !strcmp(device_text, "-"))
+		fprintf(out, "%-12s%s\n", "Unmanaged:", "none");
+	else
+		fprintf(out, "%-12sbuses %s; devices %s\n", "Unmanaged:", bus_text, device_text);
+}
+
+static void print_last_apply(FILE *out, struct json_object *last)
+{
+	const char *error;
+
+	if (!last || !json_object_is_type(last, json_type_object)) {
+		fprintf(out, "%-12s%s\n", "Last apply:", "never");
+		return;
+	}
+	fprintf(out, "%-12s%s, %s: %s, %lld operations\n", "Last apply:",
+		string_of(last, "time", "?"), string_of(last, "source", "?"),
+		string_of(last, "result", "?"), (long long)number_of(last, "operations"));
+	error = string_of(last, "error", NULL);
+	if (error)
+		fprintf(out, "%-12s%s\n", "", error);
+}
+
+void status_render(FILE *out, struct json_object *status)
+{
+	struct json_object *kernel = NULL, *value = NULL;
+
+	fprintf(out, "%-12s%s (drift policy %s)\n", "vbusd:", string_of(status, "version", "?"),
+		string_of(status, "drift_policy", "?"));
+	if (json_object_object_get_ex(status, "kernel", &kernel) &&
+	    json_object_is_type(kernel, json_type_object))
+		fprintf(out, "%-12s%s (generic netlink version %lld)\n", "vbus.ko:",
+			string_of(kernel, "module", "?"), (long long)number_of(kernel, "genl_version"));
+	else
+		fprintf(out, "%-12s%s\n", "vbus.ko:", "not loaded (hint: modprobe vbus)");
+	json_object_object_get_ex(status, "in_sync", &value);
+	fprintf(out, "%-12s%s\n", "State:", json_object_get_boolean(value) ? "in sync" : "NOT in sync");
+	fprintf(out, "%-12s%lld buses, %lld devices\n", "Objects:",
+		(long long)number_of(status, "buses"), (long long)number_of(status, "devices"));
+	value = NULL;
+	json_object_object_get_ex(status, "unmanaged", &value);
+	print_unmanaged(out, value);
+	value = NULL;
+	json_object_object_get_ex(status, "drift", &value);
+	print_list(out, "Drift:", value, drift_item);
+	value = NULL;
+	json_object_object_get_ex(status, "problems", &value);
+	print_list(out, "Problems:", value, problem_item);
+	value = NULL;
+	json_object_object_get_ex(status, "last_apply", &value);
+	print_last_apply(out, value);
+	fprintf(out, "%-12s%s\n", "State file:", string_of(status, "state_file", "-"));
+	fprintf(out, "%-12s%s\n", "Config dir:", string_of(status, "config_dir", "-"));
+}
+
+int command_status(struct context *context, int argc, char **argv)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_(json_object_putp) struct json_object *status = NULL;
+	const char *text;
+	int first, code;
+
+	code = options_parse_verb(context, STATUS_USAGE, NULL, argc, argv, &first);
+	if (code >= 0)
+		return code;
+	code = options_operands("status", STATUS_USAGE, argc - first, 0, 0);
+	if (code >= 0)
+		return code;
+	code = daemon_get(context, "GetStatus", NULL, "status", &reply, &text);
+	if (code != EXIT_OK)
+		return code;
+	status = output_parse(text, "status");
+	if (!status)
+		return EXIT_FAILED;
+	if (context->json)
+		output_json(context, stdout, status);
+	else
+		status_render(stdout, status);
+	return EXIT_OK;
+}
