@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vbusd's desired state on disk: the configuration directory, the persisted
+ * fabric and the pending one, written atomically; and how states overlay. */
+#ifndef VBUSD_STATE_H
+#define VBUSD_STATE_H
+
+#include "fabric.h"
+
+/* Loads the .json files of DIR in name order, merged and checked; an empty fabric when
+ * DIR has none or does not exist. */
+int state_load_config(const char *dir, struct fabric **fabric, struct fabric_errors *errors);
+/* Reads a persisted fabric; -ENOENT when PATH does not exist. */
+int state_read(const char *path, struct fabric **fabric, struct fabric_errors *errors);
+/* Writes FABRIC to PATH atomically: a temporary file, fsync, rename, fsync
+ * of the directory. */
+int state_write(const char *path, const struct fabric *fabric);
+/* Removes PATH (no error when absent) and syncs its directory. */
+int state_remove(const char *path);
+
+/* A copy of FABRIC; NULL when out of memory. */
+struct fabric *state_copy(const struct fabric *fabric);
+/* Puts FROM's objects into INTO: an object FROM names replaces INTO's of that
+ * name whole (it takes FROM's attributes); the others are added. */
+int state_overlay(struct fabric *into, const struct fabric *from);
+
+#endif
