@@ -373,6 +373,7 @@ void vbus_region_config_changed(struct vbus_attachment *att, struct vbus_device 
 	smp_wmb();
 	dev->model->datapath->fill_config(dev, slot);
 	port->generation += 2;
+	/* Release: the block before the even count. */
 	smp_store_release(&slot->generation, cpu_to_le32(port->generation));
 	vbus_port_post(port, VBUS_PORT_EV_CONFIG);
 out:
