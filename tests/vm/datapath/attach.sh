@@ -15,11 +15,18 @@ vbus_insmod vbus
 "$va" check vm1 $size || fail "attach rules"
 [ -e /sys/class/net/vbt-web0 ] && fail "vbt-web0 outlived its attachment"
 
-coproc HOLD { exec "$va" hold vm1 $size; }
-exec 3<&"${HOLD[0]}" 4>&"${HOLD[1]}"
-holder=$HOLD_PID
+# hold BUS IN OUT: an attachment that lasts until IN is closed; says
+# "attached" on OUT once attached. Sets $holder.
+hold() {
+	mkfifo "$2" "$3"
+	"$va" hold "$1" $size <"$2" >"$3" &
+	holder=$!
+}
+hold vm1 in1 out1
+exec 4>in1 3<out1
 read -r -t 30 line <&3 || fail "holder said nothing"
 [ "$line" = attached ] || fail "holder said '$line'"
+holder1=$holder
 
 [ -e /sys/class/net/vbt-web0 ] || fail "no vbt-web0 while attached"
 [ "$(cat /sys/class/net/vbt-web0/mtu)" = 9000 ] || fail "vbt-web0 mtu $(cat /sys/class/net/vbt-web0/mtu)"
@@ -39,10 +46,11 @@ mac=$(cat /sys/class/net/vbt-web0/address)
 
 # What the attachment holds.
 "$nl" bus-new vm2 region=$size
-coproc HOLD2 { exec "$va" hold vm2 $size; }
-exec 5<&"${HOLD2[0]}" 6>&"${HOLD2[1]}"
-holder2=$HOLD2_PID
+hold vm2 in2 out2
+exec 6>in2 5<out2
+holder2=$holder
 read -r -t 30 line <&5 || fail "second holder said nothing"
+[ "$line" = attached ] || fail "second holder said '$line'"
 expect_fail "$nl" bus-del vm2 2>/dev/null
 expect_fail rmmod vbus 2>/dev/null
 exec 6>&-
@@ -51,7 +59,7 @@ wait "$holder2" || fail "second holder failed"
 
 # Close detaches: the netdev goes, the device stays connected.
 exec 4>&-
-wait "$holder" || fail "holder failed"
+wait "$holder1" || fail "holder failed"
 [ -e /sys/class/net/vbt-web0 ] && fail "vbt-web0 outlived the close"
 [ "$(cat /sys/vbus/devices/web0/bus)" = vm1 ] || fail "web0 lost its connection"
 [ "$(cat /sys/vbus/buses/vm1/state)" = ok ] || fail "bus state $(cat /sys/vbus/buses/vm1/state)"

@@ -27,9 +27,10 @@ echo 0 > /sys/vbus/devices/web0/zcthresh
 [ "$(stat tx_zerocopy)" = 32 ] || fail "zcthresh 0 still sent zero-copy"
 
 # Host to guest: the host's ARP requests land in the guest's RX buffers.
-coproc GUEST { exec "$va" traffic vm1 $size 1 60 2; }
-exec 3<&"${GUEST[0]}"
-guest=$GUEST_PID
+mkfifo gout
+"$va" traffic vm1 $size 1 60 2 >gout &
+guest=$!
+exec 3<gout
 read -r -t 30 line <&3 || fail "guest said nothing"
 ip link set vbt-web0 up
 ip addr add 10.91.0.1/24 dev vbt-web0
