@@ -113,6 +113,7 @@ static void usage(FILE *out)
 		"  --timeout-ms MS        give up after MS without progress (default %u)\n"
 		"  --spin N               empty polls before sleeping (default %u)\n"
 		"  --seed S               hostile: the random seed (default 1)\n"
+		"  --ready                receive: print \"ready\" once buffers are posted\n"
 		"\nExit status: 0 success, 1 failure, 2 usage error.\n",
 		FRAME_PORT_DEFAULT, GUEST_TIMEOUT_DEFAULT, GUEST_SPIN_DEFAULT);
 }
@@ -145,6 +146,7 @@ static int parse_options(int argc, char **argv, struct invocation *inv)
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ "spin", required_argument, NULL, 'S' },
 		{ "seed", required_argument, NULL, 'r' },
+		{ "ready", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -168,6 +170,7 @@ static int parse_options(int argc, char **argv, struct invocation *inv)
 		case 't': o->timeout_ms = value; break;
 		case 'S': o->spin = value; break;
 		case 'r': inv->seed = value; break;
+		case 'R': o->announce = true; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		default: return EXIT_USAGE;
 		}

@@ -487,6 +487,12 @@ int guest_receive(struct guest *g, uint64_t count)
 	r = rx_post(g, g->rx.buffers);
 	if (r < 0)
 		return r;
+	if (g->options.announce) {
+		/* A host sender may start now: nothing it sends is dropped for
+		 * want of a buffer posted late. */
+		printf("ready\n");
+		fflush(stdout);
+	}
 	while (g->counters.frames_received < count) {
 		if (!g->present)
 			return guest_fail(g, -ENODEV, "the device was removed");

@@ -24,6 +24,7 @@ struct guest_options {
 	struct frame_endpoints from_host; /* what receive expects */
 	int timeout_ms;
 	uint32_t spin;
+	bool announce;			/* print "ready" once buffers are posted */
 };
 
 struct guest_counters {
