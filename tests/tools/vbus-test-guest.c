@@ -113,7 +113,8 @@ static void usage(FILE *out)
 		"  --timeout-ms MS        give up after MS without progress (default %u)\n"
 		"  --spin N               empty polls before sleeping (default %u)\n"
 		"  --seed S               hostile: the random seed (default 1)\n"
-		"  --ready                receive: print \"ready\" once buffers are posted\n"
+		"  --ready                print \"ready\" once attached (receive: buffers posted),\n"
+		"                         then wait for a line on stdin before moving frames\n"
 		"\nExit status: 0 success, 1 failure, 2 usage error.\n",
 		FRAME_PORT_DEFAULT, GUEST_TIMEOUT_DEFAULT, GUEST_SPIN_DEFAULT);
 }

@@ -145,6 +145,23 @@ void guest_free(struct guest *g)
 	g->bitmap = NULL;
 }
 
+/*
+ * With --ready: attached and set up, say so and wait for a line on stdin
+ * (or its end), so that a test can configure the host interface, which
+ * exists only while a guest is attached, before any frame moves.
+ */
+void guest_ready(struct guest *g)
+{
+	char line[16];
+
+	if (!g->options.announce)
+		return;
+	printf("ready\n");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		clearerr(stdin);
+}
+
 /* --- notifications -------------------------------------------------------- */
 
 int guest_kick(struct guest *g, uint16_t vector)
@@ -368,9 +385,11 @@ int guest_send(struct guest *g, uint64_t count)
 {
 	uint64_t next = 0;
 	uint32_t spins = 0;
-	double start = guest_now();
+	double start;
 	int r, progress;
 
+	guest_ready(g);
+	start = guest_now();
 	while (next < count || tx_in_flight(g)) {
 		if (!g->present)
 			return guest_fail(g, -ENODEV, "the device was removed");
@@ -446,9 +465,12 @@ static void rx_frame(struct guest *g, const struct ioq_buffer *buf, uint64_t cou
 		return;
 	}
 	g->bitmap[sequence / 8] |= 1 << sequence % 8;
-	if (sequence != g->expected)
+	if (sequence < g->expected)
 		g->counters.frames_reordered++;
-	g->expected = sequence + 1;
+	else if (sequence > g->expected)
+		g->counters.frames_gaps++;
+	if (sequence >= g->expected)
+		g->expected = sequence + 1;
 	g->counters.frames_received++;
 	g->counters.bytes_received += buf->used;
 }
@@ -487,12 +509,9 @@ int guest_receive(struct guest *g, uint64_t count)
 	r = rx_post(g, g->rx.buffers);
 	if (r < 0)
 		return r;
-	if (g->options.announce) {
-		/* A host sender may start now: nothing it sends is dropped for
-		 * want of a buffer posted late. */
-		printf("ready\n");
-		fflush(stdout);
-	}
+	/* A host sender may start now: nothing it sends is dropped for want
+	 * of a buffer posted late. */
+	guest_ready(g);
 	while (g->counters.frames_received < count) {
 		if (!g->present)
 			return guest_fail(g, -ENODEV, "the device was removed");

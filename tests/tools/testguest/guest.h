@@ -24,13 +24,15 @@ struct guest_options {
 	struct frame_endpoints from_host; /* what receive expects */
 	int timeout_ms;
 	uint32_t spin;
-	bool announce;			/* print "ready" once buffers are posted */
+	bool announce;			/* say "ready", wait for a line on stdin */
 };
 
 struct guest_counters {
 	uint64_t frames_sent, bytes_sent;
 	uint64_t frames_received, bytes_received;
-	uint64_t frames_bad, frames_foreign, frames_duplicate, frames_reordered;
+	uint64_t frames_bad, frames_foreign, frames_duplicate;
+	uint64_t frames_reordered;	/* came after a later one */
+	uint64_t frames_gaps;		/* came after a gap: earlier ones lost or late */
 	uint64_t doorbells, doorbells_suppressed;
 	uint64_t interrupts, interrupt_signals, sleeps;
 	uint64_t events, events_queue_work, events_added, events_removed;
@@ -84,6 +86,7 @@ int guest_receive(struct guest *g, uint64_t count);
 int guest_hostile(struct guest *g, double seconds, uint64_t seed);
 
 /* Shared by guest.c and hostile.c. */
+void guest_ready(struct guest *g);
 int guest_kick(struct guest *g, uint16_t vector);
 int guest_poll_events(struct guest *g);
 int guest_tx_reclaim(struct guest *g);

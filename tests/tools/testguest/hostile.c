@@ -198,10 +198,13 @@ static void kick(struct guest *g, uint64_t *state)
 int guest_hostile(struct guest *g, double seconds, uint64_t seed)
 {
 	struct pollfd pfd = { .fd = g->call, .events = POLLIN };
-	double start = guest_now(), end = start + seconds;
 	uint64_t state = seed, next = 0, value;
+	double start, end;
 	int progress;
 
+	guest_ready(g);
+	start = guest_now();
+	end = start + seconds;
 	while (guest_now() < end) {
 		/* Errors are expected here: a queue that failed is not used again. */
 		progress = guest_poll_events(g) > 0;

@@ -10,24 +10,26 @@ dev=tgnet0
 testguest_setup $bus $dev
 [ "$(cat /sys/vbus/buses/$bus/state)" = ok ] || fail "bus not ok before the hostile guest"
 
-coproc LISTEN { exec "$nl" listen; }
-exec 3<&"${LISTEN[0]}"
-listener=$LISTEN_PID
-wait_ready 3 "the event listener"
+mkfifo events
+"$nl" listen >events &
+listener=$!
+exec {events}<events
+wait_ready "$events" "the event listener"
 
-"$guest" --json --seed "${VBUS_HOSTILE_SEED:-1}" $bus hostile "$seconds" >hostile.json ||
-	{ cat hostile.json; fail "the hostile guest failed (it must survive its own attack)"; }
-cat hostile.json
+guest_start $dev --json --dst-mac $host_mac --seed "${VBUS_HOSTILE_SEED:-1}" \
+	$bus hostile "$seconds"
+guest_go
+guest_wait hostile.json || fail "the hostile guest failed (it must survive its own attack)"
 state=$(cat /sys/vbus/buses/$bus/state)
 echo "bus state after $seconds s of hostile guest: $state"
 [ "$state" = broken ] || fail "bus state is '$state', not broken"
 
 broken_event=
-while read -r -t 10 line <&3; do
+while read -r -t 10 line <&"$events"; do
 	echo "event: $line"
 	case $line in *name=$bus*state=broken*) broken_event=$line; break ;; esac
 done
-kill "$listener" 2>/dev/null || true
-wait "$listener" 2>/dev/null || true
+kill "$listener"
+wait "$listener" || true
 [ -n "$broken_event" ] || fail "no netlink event announced bus $bus broken"
 testguest_teardown $bus $dev

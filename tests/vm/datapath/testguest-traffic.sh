@@ -12,45 +12,37 @@ notifications() {
 	echo $(($(dev_stat $dev doorbells) + $(dev_stat $dev interrupts)))
 }
 
+# per_frame BEFORE: notifications since BEFORE per frame; fails at >= 0.25.
+per_frame() {
+	python3 -c "r = ($(notifications) - $1) / $count; print(r); exit(r >= 0.25)"
+}
+
 # Guest -> host: a UDP receiver on the host verifies every payload.
-coproc RECEIVER { exec "$frames" receive "$count" --timeout-ms 30000; }
-exec 3<&"${RECEIVER[0]}"
-receiver=$RECEIVER_PID
-wait_ready 3 "the host receiver"
+guest_start $dev --json --dst-mac $host_mac $bus send "$count"
+receiver_start "$count"
 before=$(notifications)
-"$guest" --json --dst-mac "$host_mac" $bus send "$count" >send.json ||
-	{ cat send.json; fail "the guest could not send $count frames"; }
-wait "$receiver" && received=ok || received=failed
-cat <&3 >receive.out || true
-cat send.json receive.out
-[ $received = ok ] || fail "the host did not receive $count intact frames: $(cat receive.out)"
-ratio=$(python3 -c "print(($(notifications) - $before) / $count)")
-rate=$(json_field send.json frames_per_second)
-echo "guest->host: $count frames, $rate frames/s, host-side notifications/frame $ratio," \
-	"guest-side $(json_field send.json notifications_per_frame)"
-python3 -c "import sys; sys.exit(0 if $ratio < 0.25 else 1)" ||
-	fail "guest->host: $ratio notifications per frame, not < 0.25"
+guest_go
+guest_wait send.json || fail "the guest could not send $count frames"
+receiver_wait receive.out || fail "the host did not receive $count intact frames"
+ratio=$(per_frame "$before") || fail "guest->host: $ratio notifications per frame, not < 0.25"
+echo "guest->host: $count frames, $(json_field send.json frames_per_second) frames/s," \
+	"notifications/frame: host stats $ratio, guest $(json_field send.json notifications_per_frame)"
+"$nl" stats $dev
 
 # Host -> guest: AF_PACKET out of the host interface, the guest verifies.
-coproc GUEST { exec "$guest" --json --ready --timeout-ms 30000 $bus receive "$count"; }
-exec 4<&"${GUEST[0]}"
-guest_pid=$GUEST_PID
-wait_ready 4 "the guest"
+guest_start $dev --json --timeout-ms 30000 $bus receive "$count"
+guest_go
 before=$(notifications)
-"$frames" send "$ifname" "$count" --dst-mac "$guest_mac" || fail "the host could not send"
-wait "$guest_pid" && received=ok || received=failed
-cat <&4 >receive.json || true
-cat receive.json
-[ $received = ok ] || fail "the guest did not receive $count frames"
-[ "$(json_field receive.json frames_received)" = "$count" ] || fail "frames lost"
+"$frames" send "$ifname" "$count" --dst-mac "$guest_mac" --src-mac $host_mac ||
+	fail "the host could not send"
+guest_wait receive.json || fail "the guest did not receive $count frames"
+[ "$(json_field receive.json frames_received)" = "$count" ] || fail "host->guest: frames lost"
 for bad in frames_bad frames_duplicate; do
 	[ "$(json_field receive.json $bad)" = 0 ] || fail "host->guest: $bad is not 0"
 done
-ratio=$(python3 -c "print(($(notifications) - $before) / $count)")
+ratio=$(per_frame "$before") || fail "host->guest: $ratio notifications per frame, not < 0.25"
 echo "host->guest: $count frames, $(json_field receive.json frames_per_second) frames/s," \
-	"host-side notifications/frame $ratio," \
-	"guest-side $(json_field receive.json notifications_per_frame)"
-python3 -c "import sys; sys.exit(0 if $ratio < 0.25 else 1)" ||
-	fail "host->guest: $ratio notifications per frame, not < 0.25"
+	"notifications/frame: host stats $ratio, guest $(json_field receive.json notifications_per_frame)"
 "$nl" stats $dev
+[ "$(cat /sys/vbus/buses/$bus/state)" = ok ] || fail "bus state $(cat /sys/vbus/buses/$bus/state)"
 testguest_teardown $bus $dev

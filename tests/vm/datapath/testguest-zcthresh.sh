@@ -13,20 +13,18 @@ for zcthresh in 0 256 65535; do
 	echo $zcthresh >/sys/vbus/devices/$dev/zcthresh
 	zerocopy=$(dev_stat $dev tx_zerocopy)
 	copied=$(dev_stat $dev tx_copied)
-	coproc RECEIVER { exec "$frames" receive "$count" --timeout-ms 30000; }
-	exec 3<&"${RECEIVER[0]}"
-	receiver=$RECEIVER_PID
-	wait_ready 3 "the host receiver"
-	"$guest" --size $size --dst-mac "$host_mac" $bus send "$count" >send.out ||
-		{ cat send.out; fail "zcthresh $zcthresh: the guest could not send"; }
-	wait "$receiver" || fail "zcthresh $zcthresh: the host did not receive $count frames"
+	guest_start $dev --size $size --dst-mac $host_mac $bus send "$count"
+	receiver_start "$count"
+	guest_go
+	guest_wait send.out || fail "zcthresh $zcthresh: the guest could not send"
+	receiver_wait receive.out || fail "zcthresh $zcthresh: the host did not get $count frames"
 	zerocopy=$(($(dev_stat $dev tx_zerocopy) - zerocopy))
 	copied=$(($(dev_stat $dev tx_copied) - copied))
 	echo "zcthresh $zcthresh: $count frames of $size bytes: tx_zerocopy +$zerocopy," \
 		"tx_copied +$copied"
 	case $zcthresh in
-	256) [ $zerocopy = $count ] && [ $copied = 0 ] ;;
-	*) [ $zerocopy = 0 ] && [ $copied = $count ] ;;
-	esac || fail "zcthresh $zcthresh: expected the other split"
+	256) [ $zerocopy = "$count" ] && [ $copied = 0 ] ;;
+	*) [ $zerocopy = 0 ] && [ $copied = "$count" ] ;;
+	esac || fail "zcthresh $zcthresh: not the expected zero-copy/copied split"
 done
 testguest_teardown $bus $dev
