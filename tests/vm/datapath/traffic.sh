@@ -32,6 +32,8 @@ mkfifo gout
 guest=$!
 exec 3<gout
 read -r -t 30 line <&3 || fail "guest said nothing"
+[ "$line" = sent ] || fail "guest said '$line'"
+[ -e /sys/class/net/vbt-web0 ] || fail "no vbt-web0 while attached: guest says $(cat <&3)"
 ip link set vbt-web0 up
 ip addr add 10.91.0.1/24 dev vbt-web0
 ping -c 3 -i 0.5 -W 1 10.91.0.2 >/dev/null 2>&1 || true
