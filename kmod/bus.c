@@ -107,6 +107,10 @@ int vbus_bus_destroy(struct vbus_bus *bus, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "bus has connected devices: disconnect them first");
 		return -EBUSY;
 	}
+	if (bus->attach) {
+		NL_SET_ERR_MSG(extack, "bus is attached to /dev/vbus: close it first");
+		return -EBUSY;
+	}
 	vbus_event_bus(VBUS_CMD_BUS_DEL, bus);
 	hash_del(&bus->name_node);
 	xa_erase(&vbus_buses, bus->id);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vbus.ko module life: brings up sysfs, the device models and the generic
- * netlink family in order, and takes them down in reverse. Unloading with
- * objects present removes them all (buses, devices, connections).
+ * vbus.ko module life: brings up sysfs, the device models, the generic
+ * netlink family and /dev/vbus in order, and takes them down in reverse.
+ * Unloading with objects present removes them all (buses, devices,
+ * connections); an open /dev/vbus holds the module.
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -25,9 +26,15 @@ static int __init vbus_init(void)
 	if (err)
 		goto err_venet;
 
+	err = vbus_chardev_init();
+	if (err)
+		goto err_netlink;
+
 	pr_info("vbus: version %s loaded\n", VBUS_VERSION);
 	return 0;
 
+err_netlink:
+	vbus_netlink_exit();
 err_venet:
 	vbus_venet_exit();
 err_sysfs:
@@ -37,6 +44,7 @@ err_sysfs:
 
 static void __exit vbus_exit(void)
 {
+	vbus_chardev_exit();
 	vbus_netlink_exit();
 	vbus_device_destroy_all();
 	vbus_bus_destroy_all();

@@ -4,6 +4,8 @@
  * concern: main.c module life, bus.c buses, device.c devices and the model
  * registry, connection.c device <-> bus, venet.c the venet model,
  * netlink.c the genl family, events.c its multicast events, sysfs.c /sys/vbus.
+ * The data path (chardev.c, region.c, worker.c, venet-netdev.c) has its
+ * own header, datapath.h.
  */
 #ifndef VBUS_KMOD_VBUS_H
 #define VBUS_KMOD_VBUS_H
@@ -59,9 +61,12 @@ struct vbus_bus {
 	/* Under vbus_lock: */
 	struct list_head devices;
 	u32 device_count;
+	struct vbus_attachment *attach;	/* its /dev/vbus attachment */
 };
 
 struct vbus_device;
+struct vbus_attachment;
+struct vbus_datapath_ops;
 
 /*
  * A device model: what a device type adds to the core. A second type is one
@@ -80,6 +85,8 @@ struct vbus_device_model {
 		   struct netlink_ext_ack *extack);
 	/* Puts the model's nest with every attribute. */
 	int (*fill)(struct vbus_device *dev, struct sk_buff *skb);
+	/* Its data path on an attached bus (datapath.h); NULL: none. */
+	const struct vbus_datapath_ops *datapath;
 };
 
 struct vbus_device {
@@ -151,6 +158,13 @@ void vbus_device_destroy_all(void);
 int vbus_connect(struct vbus_device *dev, struct vbus_bus *bus,
 		 struct netlink_ext_ack *extack);
 int vbus_disconnect(struct vbus_device *dev, struct netlink_ext_ack *extack);
+
+/* Data path hooks (chardev.c, region.c); under vbus_lock. */
+int vbus_chardev_init(void);
+void vbus_chardev_exit(void);
+int vbus_region_plug(struct vbus_attachment *att, struct vbus_device *dev);
+void vbus_region_unplug(struct vbus_attachment *att, struct vbus_device *dev);
+void vbus_region_config_changed(struct vbus_attachment *att, struct vbus_device *dev);
 
 /* venet.c */
 int vbus_venet_init(void);

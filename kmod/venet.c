@@ -2,21 +2,13 @@
 /*
  * The venet device model: a virtual Ethernet device. Owns its attributes
  * (mac, mtu, zcthresh, wmem, txqlen, host ifname): their netlink policy,
- * defaults, netlink set and fill, and their sysfs files.
+ * defaults, netlink set and fill, and their sysfs files. Its data path is
+ * venet-netdev.c.
  */
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 
-#include "vbus.h"
-
-struct venet_config {
-	u8 mac[ETH_ALEN];
-	u32 mtu;
-	u32 zcthresh;
-	u32 wmem;
-	u32 txqlen;
-	char ifname[IFNAMSIZ];
-};
+#include "venet.h"
 
 /* The u32 attributes, shared by netlink and sysfs. */
 struct venet_u32 {
@@ -51,14 +43,20 @@ const struct nla_policy vbus_venet_policy[VBUS_VENET_A_MAX + 1] = {
 	[VBUS_VENET_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
 
-static struct venet_config *venet_config(struct vbus_device *dev)
-{
-	return vbus_device_priv(dev);
-}
-
 static u32 *venet_u32_field(struct vbus_device *dev, const struct venet_u32 *f)
 {
 	return (u32 *)((u8 *)venet_config(dev) + f->offset);
+}
+
+/*
+ * Under vbus_lock. An attached guest sees the new config block (and the host
+ * netdev the new mtu); the ifname applies when the netdev is next created.
+ */
+static void venet_changed(struct vbus_device *dev)
+{
+	venet_mtu_changed(dev);
+	if (dev->bus && dev->bus->attach)
+		vbus_region_config_changed(dev->bus->attach, dev);
 }
 
 /* Under vbus_lock. Validates everything before changing anything. */
@@ -93,6 +91,7 @@ static int venet_set(struct vbus_device *dev, const struct nlattr *nest,
 		if (tb[venet_u32s[i].attr])
 			*venet_u32_field(dev, &venet_u32s[i]) =
 				nla_get_u32(tb[venet_u32s[i].attr]);
+	venet_changed(dev);
 	return 0;
 }
 
@@ -168,6 +167,7 @@ static ssize_t venet_u32_store(struct kobject *kobj, struct kobj_attribute *attr
 	if (err)
 		return err;
 	WRITE_ONCE(*venet_u32_field(dev, va->field), value);
+	venet_changed(dev);
 	vbus_event_device(VBUS_CMD_DEVICE_SET, dev);
 	mutex_unlock(&vbus_lock);
 	return count;
@@ -243,6 +243,7 @@ static const struct vbus_device_model venet_model = {
 	.init = venet_init,
 	.set = venet_set,
 	.fill = venet_fill,
+	.datapath = &venet_datapath_ops,
 };
 
 int vbus_venet_init(void)

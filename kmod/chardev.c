@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/vbus (include/uapi/linux/vbus_dev.h): an open file attaches one bus
+ * to a sealed memfd and eventfds; closing it detaches. Owns the life of an
+ * attachment, which zero-copy frames may keep past the close.
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "datapath.h"
+
+struct vbus_dev_file {
+	struct mutex lock;		/* att */
+	struct vbus_attachment *att;
+};
+
+/* In process context, from vbus_attachment_put() anywhere. */
+static void vbus_attachment_release_work(struct work_struct *work)
+{
+	struct vbus_attachment *att =
+		container_of(work, struct vbus_attachment, release_work);
+
+	/* A zero-copy completion may have queued the worker last. */
+	cancel_work_sync(&att->work);
+	vbus_region_unpin(att);
+	vbus_region_free(att);
+	kobject_put(&att->bus->kobj);
+	kfree(att);
+	/* Held by the attachment so that its callbacks outlive the file. */
+	module_put(THIS_MODULE);
+}
+
+static void vbus_attachment_release(struct kref *ref)
+{
+	struct vbus_attachment *att = container_of(ref, struct vbus_attachment, ref);
+
+	queue_work(vbus_wq, &att->release_work);
+}
+
+void vbus_attachment_put(struct vbus_attachment *att)
+{
+	kref_put(&att->ref, vbus_attachment_release);
+}
+
+/* Under vbus_lock. */
+static int vbus_attach(struct vbus_bus *bus, struct file *memfd,
+		       struct vbus_attachment **ret)
+{
+	struct vbus_attachment *att;
+	struct vbus_device *dev;
+	int err;
+
+	att = kzalloc(sizeof(*att), GFP_KERNEL);
+	if (!att)
+		return -ENOMEM;
+	kref_init(&att->ref);
+	mutex_init(&att->lock);
+	spin_lock_init(&att->zc_lock);
+	INIT_WORK(&att->release_work, vbus_attachment_release_work);
+	vbus_worker_init(att);
+	att->bus = bus;
+	kobject_get(&bus->kobj);
+	__module_get(THIS_MODULE);
+
+	err = vbus_region_pin(att, memfd, bus->region_size);
+	if (err)
+		goto err;
+	err = vbus_region_layout(att, bus->device_count);
+	if (err)
+		goto err;
+	list_for_each_entry(dev, &bus->devices, bus_node) {
+		err = vbus_region_plug(att, dev);
+		if (err)
+			goto err_unplug;
+	}
+	bus->attach = att;
+	if (bus->state != VBUS_BUS_STATE_OK) {
+		WRITE_ONCE(bus->state, VBUS_BUS_STATE_OK);
+		vbus_event_bus(VBUS_CMD_BUS_GET, bus);
+	}
+	*ret = att;
+	return 0;
+
+err_unplug:
+	list_for_each_entry(dev, &bus->devices, bus_node)
+		vbus_region_unplug(att, dev);
+err:
+	att->stopped = true;
+	vbus_attachment_put(att);
+	return err;
+}
+
+static void vbus_detach(struct vbus_attachment *att)
+{
+	struct vbus_device *dev;
+
+	vbus_worker_stop(att);
+	mutex_lock(&vbus_lock);
+	list_for_each_entry(dev, &att->bus->devices, bus_node)
+		vbus_region_unplug(att, dev);
+	att->bus->attach = NULL;
+	mutex_unlock(&vbus_lock);
+	vbus_worker_clear_eventfds(att);
+	vbus_attachment_put(att);
+}
+
+static long vbus_dev_attach(struct vbus_dev_file *f, void __user *argp)
+{
+	struct vbus_dev_attach req;
+	struct vbus_attachment *att;
+	struct vbus_bus *bus;
+	struct file *memfd;
+	long err;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || strnlen(req.bus, sizeof(req.bus)) == sizeof(req.bus))
+		return -EINVAL;
+	memfd = fget(req.memfd);
+	if (!memfd)
+		return -EBADF;
+
+	mutex_lock(&f->lock);
+	err = -EBUSY;
+	if (f->att)
+		goto out;
+	mutex_lock(&vbus_lock);
+	bus = vbus_bus_find(req.bus);
+	if (!bus)
+		err = -ENOENT;
+	else if (bus->attach)
+		err = -EBUSY;
+	else
+		err = vbus_attach(bus, memfd, &att);
+	mutex_unlock(&vbus_lock);
+	if (!err) {
+		f->att = att;
+		vbus_worker_kick(att);
+	}
+out:
+	mutex_unlock(&f->lock);
+	fput(memfd);
+	return err;
+}
+
+static long vbus_dev_set_eventfd(struct vbus_dev_file *f, void __user *argp,
+				 bool call)
+{
+	struct vbus_dev_eventfd req;
+	long err;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (call && req.vector)
+		return -EINVAL;
+	mutex_lock(&f->lock);
+	if (!f->att)
+		err = -ENOTCONN;
+	else if (call)
+		err = vbus_worker_set_call(f->att, req.fd);
+	else
+		err = vbus_worker_set_kick(f->att, req.vector, req.fd);
+	mutex_unlock(&f->lock);
+	return err;
+}
+
+static long vbus_dev_get_info(struct vbus_dev_file *f, void __user *argp)
+{
+	struct vbus_dev_info info = {};
+	struct vbus_attachment *att;
+	u32 i;
+
+	mutex_lock(&f->lock);
+	att = f->att;
+	if (!att) {
+		mutex_unlock(&f->lock);
+		return -ENOTCONN;
+	}
+	mutex_lock(&att->lock);
+	info.region_size = att->layout.size;
+	info.slot_count = att->layout.slot_count;
+	info.vectors = att->layout.vectors;
+	info.state = att->broken ? VBUS_BUS_STATE_BROKEN : VBUS_BUS_STATE_OK;
+	for (i = 0; i < att->layout.slot_count; i++)
+		info.device_count += !!att->ports[i].dev;
+	mutex_unlock(&att->lock);
+	mutex_unlock(&f->lock);
+	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long vbus_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct vbus_dev_file *f = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case VBUS_DEV_ATTACH:
+		return vbus_dev_attach(f, argp);
+	case VBUS_DEV_SET_KICK:
+		return vbus_dev_set_eventfd(f, argp, false);
+	case VBUS_DEV_SET_CALL:
+		return vbus_dev_set_eventfd(f, argp, true);
+	case VBUS_DEV_GET_INFO:
+		return vbus_dev_get_info(f, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int vbus_dev_open(struct inode *inode, struct file *file)
+{
+	struct vbus_dev_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return -ENOMEM;
+	mutex_init(&f->lock);
+	file->private_data = f;
+	return nonseekable_open(inode, file);
+}
+
+static int vbus_dev_release(struct inode *inode, struct file *file)
+{
+	struct vbus_dev_file *f = file->private_data;
+
+	if (f->att)
+		vbus_detach(f->att);
+	kfree(f);
+	return 0;
+}
+
+static const struct file_operations vbus_dev_fops = {
+	.owner = THIS_MODULE,
+	.open = vbus_dev_open,
+	.release = vbus_dev_release,
+	.unlocked_ioctl = vbus_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice vbus_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = VBUS_DEV_NAME,
+	.fops = &vbus_dev_fops,
+	.mode = 0600,
+};
+
+int vbus_chardev_init(void)
+{
+	int err;
+
+	vbus_wq = alloc_workqueue("vbus", WQ_UNBOUND, 0);
+	if (!vbus_wq)
+		return -ENOMEM;
+	err = misc_register(&vbus_miscdev);
+	if (err)
+		destroy_workqueue(vbus_wq);
+	return err;
+}
+
+/* No attachment is left: each holds a module reference. */
+void vbus_chardev_exit(void)
+{
+	misc_deregister(&vbus_miscdev);
+	destroy_workqueue(vbus_wq);
+}

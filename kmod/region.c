@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shared region of an attached bus: pins the memfd's pages and maps
+ * them for the kernel, lays the region out (include/uapi/linux/vbus_ring.h)
+ * and fills and frees device table slots as devices come and go.
+ */
+#include <linux/log2.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "datapath.h"
+
+/* What a memfd must be sealed with: its pages cannot go away under us. */
+#define VBUS_REGION_SEALS	(F_SEAL_SHRINK | F_SEAL_GROW)
+
+/* Slots beyond the devices present at attach, for hot-plug. */
+#define VBUS_REGION_SPARE_SLOTS	8
+#define VBUS_REGION_QUEUE_COUNT	256	/* descriptors per device ioq, at most */
+#define VBUS_REGION_QUEUE_MIN	16
+/* The queues that any device model has at most; venet has two. */
+#define VBUS_REGION_PORT_QUEUES	2
+
+/*
+ * Takes a reference on every page of the memfd, as udmabuf does, and maps
+ * them contiguously. Only shmem memfds: their seals live in the inode.
+ */
+int vbus_region_pin(struct vbus_attachment *att, struct file *memfd, u32 size)
+{
+	struct inode *inode = file_inode(memfd);
+	unsigned long i;
+	int err;
+
+	if (inode->i_sb->s_magic != TMPFS_MAGIC)
+		return -EBADF;
+	if ((READ_ONCE(SHMEM_I(inode)->seals) & VBUS_REGION_SEALS) != VBUS_REGION_SEALS)
+		return -EINVAL;
+	if (i_size_read(inode) != size || size % PAGE_SIZE)
+		return -EINVAL;
+
+	att->npages = size >> PAGE_SHIFT;
+	att->pages = kvcalloc(att->npages, sizeof(*att->pages), GFP_KERNEL);
+	if (!att->pages)
+		return -ENOMEM;
+	for (i = 0; i < att->npages; i++) {
+		struct page *page = shmem_read_mapping_page(memfd->f_mapping, i);
+
+		if (IS_ERR(page)) {
+			err = PTR_ERR(page);
+			goto err_put;
+		}
+		att->pages[i] = page;
+	}
+	att->region = vmap(att->pages, att->npages, VM_MAP, PAGE_KERNEL);
+	if (!att->region) {
+		err = -ENOMEM;
+		goto err_put;
+	}
+	att->memfd = get_file(memfd);
+	return 0;
+
+err_put:
+	while (i--)
+		put_page(att->pages[i]);
+	kvfree(att->pages);
+	att->pages = NULL;
+	return err;
+}
+
+/* Zero-copy frames still in the stack hold their own page references. */
+void vbus_region_unpin(struct vbus_attachment *att)
+{
+	unsigned long i;
+
+	if (!att->pages)
+		return;
+	vunmap(att->region);
+	for (i = 0; i < att->npages; i++)
+		put_page(att->pages[i]);
+	kvfree(att->pages);
+	fput(att->memfd);
+}
+
+/* Where everything goes, for slot_count slots and queue_count per ioq. */
+static u32 vbus_layout_compute(struct vbus_layout *l, u32 slot_count,
+			       u32 queue_count)
+{
+	u32 off = ALIGN(sizeof(struct vbus_region_header), VBUS_RING_ALIGN);
+
+	l->slot_count = slot_count;
+	l->queue_count = queue_count;
+	l->device_offset = off;
+	off += ALIGN(slot_count * sizeof(struct vbus_device_slot), VBUS_RING_ALIGN);
+	l->event_count = max_t(u32, 32, roundup_pow_of_two(slot_count * 4));
+	l->event_offset = off;
+	off += ALIGN(ioq_ring_size(l->event_count), VBUS_RING_ALIGN);
+	l->event_entry_offset = off;
+	off += ALIGN(l->event_count * sizeof(struct vbus_eventq_entry), VBUS_RING_ALIGN);
+	l->queue_stride = ALIGN(ioq_ring_size(queue_count), VBUS_RING_ALIGN);
+	l->queue_offset = off;
+	off += slot_count * VBUS_REGION_PORT_QUEUES * l->queue_stride;
+	l->data_offset = ALIGN(off, PAGE_SIZE);
+	l->vectors = 1 + min_t(u32, slot_count, VBUS_DEV_VECTORS_MAX - 1);
+	return l->data_offset;
+}
+
+static struct ioq_config vbus_queue_config(struct vbus_attachment *att, u32 offset)
+{
+	const struct vbus_layout *l = &att->layout;
+
+	return (struct ioq_config) {
+		.region = att->region,
+		.region_size = l->size,
+		.ring_offset = offset,
+		.count = l->queue_count,
+		.buffer_start = l->data_offset,
+		.buffer_end = l->size,
+	};
+}
+
+static int vbus_ports_alloc(struct vbus_attachment *att)
+{
+	const struct vbus_layout *l = &att->layout;
+	u32 i, j;
+
+	att->ports = kvcalloc(l->slot_count, sizeof(*att->ports), GFP_KERNEL);
+	if (!att->ports)
+		return -ENOMEM;
+	for (i = 0; i < l->slot_count; i++) {
+		struct vbus_port *port = &att->ports[i];
+
+		port->att = att;
+		port->index = i;
+		port->vector = 1 + i % (VBUS_DEV_VECTORS_MAX - 1);
+		for (j = 0; j < VBUS_REGION_PORT_QUEUES; j++) {
+			port->q[j].offset = l->queue_offset +
+				(i * VBUS_REGION_PORT_QUEUES + j) * l->queue_stride;
+			port->q[j].inflight = kvcalloc(l->queue_count,
+						       sizeof(*port->q[j].inflight),
+						       GFP_KERNEL);
+			if (!port->q[j].inflight)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void vbus_region_free(struct vbus_attachment *att)
+{
+	u32 i, j;
+
+	if (att->ports) {
+		for (i = 0; i < att->layout.slot_count; i++)
+			for (j = 0; j < VBUS_REGION_PORT_QUEUES; j++)
+				kvfree(att->ports[i].q[j].inflight);
+		kvfree(att->ports);
+	}
+	kvfree(att->evq_shadow);
+}
+
+/*
+ * Lays the region out for the devices on the bus now plus spare slots:
+ * device ioqs shrink (down to VBUS_REGION_QUEUE_MIN descriptors) until the
+ * metadata takes at most half the region; the rest is the data window,
+ * page-aligned so that zero-copy frames map onto whole pages.
+ */
+int vbus_region_layout(struct vbus_attachment *att, u32 devices)
+{
+	struct vbus_layout *l = &att->layout;
+	struct vbus_region_header *hdr = (void *)att->region;
+	struct ioq_config evq;
+	u32 slots, count;
+	int err;
+
+	slots = min_t(u32, VBUS_BUS_MAX_DEVICES, devices + VBUS_REGION_SPARE_SLOTS);
+	l->size = att->npages << PAGE_SHIFT;
+	for (count = VBUS_REGION_QUEUE_COUNT;
+	     vbus_layout_compute(l, slots, count) > l->size / 2; count /= 2)
+		if (count == VBUS_REGION_QUEUE_MIN)
+			return -ENOSPC;
+	l->data_size = l->size - l->data_offset;
+
+	err = vbus_ports_alloc(att);
+	if (err)
+		return err;
+	att->evq_shadow = kvcalloc(l->event_count, sizeof(*att->evq_shadow), GFP_KERNEL);
+	if (!att->evq_shadow)
+		return -ENOMEM;
+
+	memset(att->region, 0, l->data_offset);
+	evq = (struct ioq_config) {
+		.region = att->region,
+		.region_size = l->size,
+		.ring_offset = l->event_offset,
+		.count = l->event_count,
+		.buffer_start = l->event_entry_offset,
+		.buffer_end = l->event_entry_offset +
+			      l->event_count * sizeof(struct vbus_eventq_entry),
+	};
+	err = ioq_format(&evq);
+	if (!err)
+		err = ioq_producer_init(&att->evq, &evq, att->evq_shadow);
+	if (err)
+		return err;
+	/* The guest rings for given-back events only when we ask (queue full). */
+	ioq_produce_disable_notify(&att->evq);
+
+	hdr->version = cpu_to_le32(VBUS_RING_VERSION);
+	hdr->size = cpu_to_le32(l->size);
+	hdr->state = cpu_to_le32(VBUS_BUS_STATE_OK);
+	hdr->device_offset = cpu_to_le32(l->device_offset);
+	hdr->device_count = cpu_to_le32(l->slot_count);
+	hdr->event_offset = cpu_to_le32(l->event_offset);
+	hdr->event_count = cpu_to_le32(l->event_count);
+	hdr->event_entry_offset = cpu_to_le32(l->event_entry_offset);
+	hdr->data_offset = cpu_to_le32(l->data_offset);
+	hdr->data_size = cpu_to_le32(l->data_size);
+	/* The magic last: a region that has it is complete. */
+	smp_store_release(&hdr->magic, cpu_to_le32(VBUS_REGION_MAGIC));
+	return 0;
+}
+
+void vbus_region_set_state(struct vbus_attachment *att, u32 state)
+{
+	struct vbus_region_header *hdr = (void *)att->region;
+
+	WRITE_ONCE(hdr->state, cpu_to_le32(state));
+}
+
+static struct vbus_device_slot *vbus_slot(struct vbus_attachment *att, u32 index)
+{
+	return (struct vbus_device_slot *)(att->region + att->layout.device_offset) + index;
+}
+
+struct vbus_port *vbus_region_find_port(struct vbus_attachment *att,
+					struct vbus_device *dev)
+{
+	u32 i;
+
+	for (i = 0; i < att->layout.slot_count; i++)
+		if (att->ports[i].dev == dev)
+			return &att->ports[i];
+	return NULL;
+}
+
+/* A free slot, preferably one with no DEVICE_REMOVED still to post. */
+static struct vbus_port *vbus_region_free_port(struct vbus_attachment *att)
+{
+	struct vbus_port *fallback = NULL;
+	u32 i;
+
+	for (i = 0; i < att->layout.slot_count; i++) {
+		struct vbus_port *port = &att->ports[i];
+
+		if (port->dev)
+			continue;
+		if (!port->events)
+			return port;
+		fallback = fallback ?: port;
+	}
+	return fallback;
+}
+
+/*
+ * Gives a device a slot: formats its queues, writes the slot (state last),
+ * lets the model start its data path, and posts DEVICE_ADDED. Under
+ * vbus_lock.
+ */
+int vbus_region_plug(struct vbus_attachment *att, struct vbus_device *dev)
+{
+	const struct vbus_datapath_ops *ops = dev->model->datapath;
+	struct vbus_device_slot *slot;
+	struct vbus_port *port;
+	unsigned long flags;
+	u32 i;
+	int err;
+
+	lockdep_assert_held(&vbus_lock);
+	if (!ops)
+		return 0;
+	mutex_lock(&att->lock);
+	port = vbus_region_free_port(att);
+	err = -ENOSPC;
+	if (!port)
+		goto out;
+
+	slot = vbus_slot(att, port->index);
+	memset(slot, 0, sizeof(*slot));
+	slot->id = cpu_to_le32(dev->id);
+	slot->type = cpu_to_le32(dev->model->type);
+	slot->generation = cpu_to_le32(port->generation);
+	slot->queue_count = cpu_to_le32(ops->queue_count);
+	spin_lock_irqsave(&att->zc_lock, flags);
+	port->epoch++;
+	spin_unlock_irqrestore(&att->zc_lock, flags);
+	for (i = 0; i < ops->queue_count; i++) {
+		struct ioq_config config = vbus_queue_config(att, port->q[i].offset);
+
+		err = ioq_format(&config);
+		if (!err)
+			err = ioq_consumer_init(&port->q[i].c, &config);
+		if (err)
+			goto out;
+		port->q[i].zc_inflight = 0;
+		memset(port->q[i].inflight, 0,
+		       att->layout.queue_count * sizeof(*port->q[i].inflight));
+		slot->queue[i].offset = cpu_to_le32(port->q[i].offset);
+		slot->queue[i].doorbell = cpu_to_le16(port->vector);
+	}
+	ops->fill_config(dev, slot);
+
+	port->dev = dev;
+	port->id = dev->id;
+	err = ops->plug(port);
+	if (err) {
+		port->dev = NULL;
+		goto out;
+	}
+	/* Release: the guest that sees the slot present sees it whole. */
+	smp_store_release(&slot->state, cpu_to_le32(VBUS_SLOT_PRESENT));
+	vbus_port_post(port, VBUS_PORT_EV_ADDED);
+out:
+	mutex_unlock(&att->lock);
+	return err;
+}
+
+/* Frees a device's slot and posts DEVICE_REMOVED. Under vbus_lock. */
+void vbus_region_unplug(struct vbus_attachment *att, struct vbus_device *dev)
+{
+	struct vbus_device_slot *slot;
+	struct vbus_port *port;
+	unsigned long flags;
+
+	lockdep_assert_held(&vbus_lock);
+	mutex_lock(&att->lock);
+	port = vbus_region_find_port(att, dev);
+	if (!port)
+		goto out;
+	dev->model->datapath->unplug(port);
+	slot = vbus_slot(att, port->index);
+	WRITE_ONCE(slot->state, cpu_to_le32(VBUS_SLOT_FREE));
+	WRITE_ONCE(slot->type, cpu_to_le32(VBUS_DEVICE_TYPE_UNSPEC));
+	spin_lock_irqsave(&att->zc_lock, flags);
+	port->epoch++;
+	spin_unlock_irqrestore(&att->zc_lock, flags);
+	port->dev = NULL;
+	port->removed_id = port->id;
+	port->events = 0;
+	vbus_port_post(port, VBUS_PORT_EV_REMOVED);
+out:
+	mutex_unlock(&att->lock);
+}
+
+/*
+ * Rewrites a present device's config block under its sequence count and
+ * posts CONFIG_CHANGED. Under vbus_lock.
+ */
+void vbus_region_config_changed(struct vbus_attachment *att, struct vbus_device *dev)
+{
+	struct vbus_device_slot *slot;
+	struct vbus_port *port;
+
+	lockdep_assert_held(&vbus_lock);
+	mutex_lock(&att->lock);
+	port = vbus_region_find_port(att, dev);
+	if (!port)
+		goto out;
+	slot = vbus_slot(att, port->index);
+	WRITE_ONCE(slot->generation, cpu_to_le32(port->generation + 1));
+	/* The odd count before the block; pairs with the guest's re-read. */
+	smp_wmb();
+	dev->model->datapath->fill_config(dev, slot);
+	port->generation += 2;
+	/* Release: the block before the even count. */
+	smp_store_release(&slot->generation, cpu_to_le32(port->generation));
+	vbus_port_post(port, VBUS_PORT_EV_CONFIG);
+out:
+	mutex_unlock(&att->lock);
+}

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * venet's data path: the host netdev vbt-* of a device that has a slot on
+ * an attached bus, and the worker's service of its two queues. Guest TX
+ * frames go up the host stack, copied or (zcthresh) as fragments of the
+ * region's pages given back when the skb is freed; host xmit fills the
+ * buffers the guest posted in its RX queue, and waits when there are none.
+ *
+ * The netdev exists while the device has a slot: created when the bus is
+ * attached or the device connected to an attached bus, removed at
+ * disconnect or detach; its carrier is on while the guest is served. Guest
+ * stats are the device's (sysfs stats/, STATS_GET); the netdev shows them
+ * from the host's side (its rx is the guest's tx).
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "datapath.h"
+#include "venet.h"
+
+/* Host frames waiting for the worker; the queue stops beyond this. */
+#define VENET_BACKLOG		256
+/* Bytes of a zero-copy frame copied into the skb head, for the headers. */
+#define VENET_ZC_HEAD		128
+
+struct venet_host {
+	struct vbus_device *dev;
+	spinlock_t lock;		/* port, against xmit */
+	struct vbus_port *port;		/* NULL: not served */
+	struct sk_buff_head backlog;
+};
+
+/* A guest TX buffer lent to the host stack. */
+struct venet_zc {
+	struct ubuf_info ubuf;
+	struct vbus_attachment *att;	/* a reference */
+	struct vbus_port_queue *q;
+	struct vbus_port *port;
+	u32 epoch;			/* the port's, when lent */
+	u32 index;			/* in q->inflight */
+};
+
+static void venet_zc_complete(struct sk_buff *skb, struct ubuf_info *ubuf,
+			      bool success);
+VBUS_UBUF_OPS(venet_zc_ops, venet_zc_complete);
+
+/* --- netdev -------------------------------------------------------------- */
+
+static netdev_tx_t venet_xmit(struct sk_buff *skb, struct net_device *ndev)
+{
+	struct venet_host *host = netdev_priv(ndev);
+
+	spin_lock(&host->lock);
+	if (!host->port) {
+		spin_unlock(&host->lock);
+		ndev->stats.tx_dropped++;
+		kfree_skb(skb);
+		return NETDEV_TX_OK;
+	}
+	skb_queue_tail(&host->backlog, skb);
+	if (skb_queue_len(&host->backlog) >= VENET_BACKLOG)
+		netif_stop_queue(ndev);
+	vbus_worker_kick(host->port->att);
+	spin_unlock(&host->lock);
+	return NETDEV_TX_OK;
+}
+
+static int venet_open(struct net_device *ndev)
+{
+	netif_start_queue(ndev);
+	return 0;
+}
+
+static int venet_stop(struct net_device *ndev)
+{
+	netif_stop_queue(ndev);
+	return 0;
+}
+
+/* The guest's counters, seen from the host. */
+static void venet_get_stats64(struct net_device *ndev,
+			      struct rtnl_link_stats64 *stats)
+{
+	struct venet_host *host = netdev_priv(ndev);
+	const struct vbus_device_stats *s = &host->dev->stats;
+
+	stats->rx_packets = READ_ONCE(s->tx_packets);
+	stats->rx_bytes = READ_ONCE(s->tx_bytes);
+	stats->tx_packets = READ_ONCE(s->rx_packets);
+	stats->tx_bytes = READ_ONCE(s->rx_bytes);
+	stats->tx_dropped = READ_ONCE(s->drops) + ndev->stats.tx_dropped;
+}
+
+static const struct net_device_ops venet_netdev_ops = {
+	.ndo_open = venet_open,
+	.ndo_stop = venet_stop,
+	.ndo_start_xmit = venet_xmit,
+	.ndo_get_stats64 = venet_get_stats64,
+	.ndo_set_mac_address = eth_mac_addr,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+void venet_mtu_changed(struct vbus_device *dev)
+{
+	struct venet_config *config = venet_config(dev);
+
+	lockdep_assert_held(&vbus_lock);
+	if (!config->netdev)
+		return;
+	rtnl_lock();
+	dev_set_mtu(config->netdev, config->mtu);
+	rtnl_unlock();
+}
+
+static void venet_fill_config(struct vbus_device *dev, struct vbus_device_slot *slot)
+{
+	struct venet_config *config = venet_config(dev);
+	struct vbus_slot_venet *v = &slot->config.venet;
+	u64 features = config->zcthresh ? VBUS_VENET_FEATURE_ZEROCOPY : 0;
+
+	memcpy(v->mac, config->mac, ETH_ALEN);
+	WRITE_ONCE(v->mtu, cpu_to_le32(config->mtu));
+	WRITE_ONCE(v->wmem, cpu_to_le32(config->wmem));
+	WRITE_ONCE(v->features, cpu_to_le64(features));
+}
+
+static int venet_plug(struct vbus_port *port)
+{
+	struct venet_config *config = venet_config(port->dev);
+	struct venet_host *host;
+	struct net_device *ndev;
+	int err;
+
+	ndev = alloc_netdev(sizeof(*host), config->ifname, NET_NAME_USER, ether_setup);
+	if (!ndev)
+		return -ENOMEM;
+	host = netdev_priv(ndev);
+	host->dev = port->dev;
+	host->port = port;
+	spin_lock_init(&host->lock);
+	skb_queue_head_init(&host->backlog);
+	ndev->netdev_ops = &venet_netdev_ops;
+	ndev->min_mtu = VBUS_VENET_MTU_MIN;
+	ndev->max_mtu = VBUS_VENET_MTU_MAX;
+	ndev->mtu = config->mtu;
+	ndev->tx_queue_len = config->txqlen;
+	eth_hw_addr_random(ndev);
+	netif_carrier_off(ndev);
+	err = register_netdev(ndev);
+	if (err) {
+		free_netdev(ndev);
+		return err;
+	}
+	config->netdev = ndev;
+	port->priv = ndev;
+	netif_carrier_on(ndev);
+	return 0;
+}
+
+/* Stops serving the host side (bus broken or device going). */
+static void venet_stop_port(struct vbus_port *port)
+{
+	struct net_device *ndev = port->priv;
+	struct venet_host *host = netdev_priv(ndev);
+
+	spin_lock_bh(&host->lock);
+	host->port = NULL;
+	spin_unlock_bh(&host->lock);
+	netif_carrier_off(ndev);
+	skb_queue_purge(&host->backlog);
+}
+
+static void venet_unplug(struct vbus_port *port)
+{
+	struct net_device *ndev = port->priv;
+
+	if (!ndev)
+		return;
+	venet_stop_port(port);
+	unregister_netdev(ndev);
+	skb_queue_purge(&((struct venet_host *)netdev_priv(ndev))->backlog);
+	free_netdev(ndev);
+	port->priv = NULL;
+	venet_config(port->dev)->netdev = NULL;
+}
+
+/* --- guest TX: frames to the host stack ---------------------------------- */
+
+static void venet_zc_complete(struct sk_buff *skb, struct ubuf_info *ubuf,
+			      bool success)
+{
+	struct venet_zc *zc = container_of(ubuf, struct venet_zc, ubuf);
+	struct vbus_attachment *att = zc->att;
+	unsigned long flags;
+
+	spin_lock_irqsave(&att->zc_lock, flags);
+	if (zc->port->epoch == zc->epoch) {
+		zc->q->inflight[zc->index].done = true;
+		zc->q->zc_inflight--;
+	}
+	spin_unlock_irqrestore(&att->zc_lock, flags);
+	/* Give the buffer back even if the guest sends nothing more. */
+	vbus_worker_kick(att);
+	vbus_attachment_put(att);
+	kfree(zc);
+}
+
+/*
+ * The frame as an skb whose head holds the first VENET_ZC_HEAD bytes and
+ * whose fragments are the region's pages; NULL to fall back to a copy.
+ */
+static struct sk_buff *venet_tx_zerocopy(struct vbus_port *port,
+					 struct vbus_port_queue *q,
+					 const struct ioq_buffer *buf,
+					 struct net_device *ndev)
+{
+	struct vbus_attachment *att = port->att;
+	u32 head = min_t(u32, buf->length, VENET_ZC_HEAD);
+	u32 off = buf->offset + head, rest = buf->length - head;
+	unsigned long flags;
+	struct venet_zc *zc;
+	struct sk_buff *skb;
+	int i;
+
+	if (!rest || (off + rest - 1) / PAGE_SIZE - off / PAGE_SIZE >= MAX_SKB_FRAGS)
+		return NULL;
+	zc = kmalloc(sizeof(*zc), GFP_ATOMIC);
+	if (!zc)
+		return NULL;
+	skb = netdev_alloc_skb_ip_align(ndev, head);
+	if (!skb) {
+		kfree(zc);
+		return NULL;
+	}
+	skb_put_data(skb, buf->data, head);
+	for (i = 0; rest; i++) {
+		struct page *page = att->pages[off >> PAGE_SHIFT];
+		u32 chunk = min_t(u32, rest, PAGE_SIZE - offset_in_page(off));
+
+		get_page(page);
+		skb_fill_page_desc(skb, i, page, offset_in_page(off), chunk);
+		skb->len += chunk;
+		skb->data_len += chunk;
+		skb->truesize += chunk;
+		off += chunk;
+		rest -= chunk;
+	}
+
+	kref_get(&att->ref);
+	zc->att = att;
+	zc->q = q;
+	zc->port = port;
+	zc->epoch = port->epoch;
+	zc->index = buf->position & q->c.q.mask;
+	vbus_ubuf_set_ops(&zc->ubuf, venet_zc_ops);
+	zc->ubuf.flags = SKBFL_ZEROCOPY_FRAG;
+	refcount_set(&zc->ubuf.refcnt, 1);
+	spin_lock_irqsave(&att->zc_lock, flags);
+	q->zc_inflight++;
+	spin_unlock_irqrestore(&att->zc_lock, flags);
+	skb_zcopy_init(skb, &zc->ubuf);
+	return skb;
+}
+
+/* One guest frame up the host stack. Bad lengths are dropped, not fatal. */
+static void venet_tx_frame(struct vbus_port *port, struct vbus_port_queue *q,
+			   const struct ioq_buffer *buf)
+{
+	struct venet_config *config = venet_config(port->dev);
+	struct vbus_device_stats *stats = &port->dev->stats;
+	struct vbus_inflight *e = &q->inflight[buf->position & q->c.q.mask];
+	u32 zcthresh = READ_ONCE(config->zcthresh);
+	struct net_device *ndev = port->priv;
+	struct sk_buff *skb = NULL;
+
+	e->buf = *buf;
+	e->done = false;
+	/* Chains need VBUS_VENET_FEATURE_SG, which is not offered. */
+	if (buf->flags & VBUS_IOQ_DESC_F_NEXT || buf->length < ETH_HLEN ||
+	    buf->length > READ_ONCE(config->mtu) + VLAN_ETH_HLEN) {
+		stats->drops++;
+		e->done = true;
+		return;
+	}
+	if (zcthresh && buf->length >= zcthresh &&
+	    READ_ONCE(q->zc_inflight) < (q->c.q.mask + 1) / 2)
+		skb = venet_tx_zerocopy(port, q, buf, ndev);
+	if (skb) {
+		stats->tx_zerocopy++;
+	} else {
+		e->done = true;
+		skb = netdev_alloc_skb_ip_align(ndev, buf->length);
+		if (!skb) {
+			stats->drops++;
+			return;
+		}
+		skb_put_data(skb, buf->data, buf->length);
+		stats->tx_copied++;
+	}
+	stats->tx_packets++;
+	stats->tx_bytes += buf->length;
+	skb->protocol = eth_type_trans(skb, ndev);
+	netif_rx(skb);
+}
+
+static int venet_tx(struct vbus_port *port, int budget)
+{
+	struct vbus_port_queue *q = &port->q[VBUS_VENET_QUEUE_TX];
+	struct ioq_buffer buf;
+	int n, r = 0;
+
+	ioq_consume_disable_notify(&q->c);
+	/* netif_rx() from process context: the softirq runs at the enable. */
+	local_bh_disable();
+	for (n = 0; n < budget; n++) {
+		r = ioq_consume_get(&q->c, &buf);
+		if (r <= 0)
+			break;
+		venet_tx_frame(port, q, &buf);
+	}
+	local_bh_enable();
+	if (r < 0)
+		return r;
+	if (n == budget)
+		return 1;
+	return ioq_consume_enable_notify(&q->c);
+}
+
+/* Gives back, in order, the TX buffers the host is done with. */
+static int venet_tx_reclaim(struct vbus_port *port)
+{
+	struct vbus_port_queue *q = &port->q[VBUS_VENET_QUEUE_TX];
+	unsigned long flags;
+	int r = 0;
+
+	spin_lock_irqsave(&port->att->zc_lock, flags);
+	while (q->c.completed != q->c.taken) {
+		struct vbus_inflight *e = &q->inflight[q->c.completed & q->c.q.mask];
+
+		if (!e->done)
+			break;
+		e->done = false;
+		r = ioq_consume_put(&q->c, &e->buf, e->buf.length);
+		if (r < 0)
+			break;
+	}
+	spin_unlock_irqrestore(&port->att->zc_lock, flags);
+	ioq_consume_publish(&q->c);
+	vbus_port_queue_done(port, VBUS_VENET_QUEUE_TX);
+	return r;
+}
+
+/* --- host xmit: frames into the guest's RX buffers ----------------------- */
+
+/*
+ * With no buffer posted, frames wait: the queue stops (the host stack holds
+ * the rest in its qdisc, senders feel their socket buffers fill) and the
+ * guest is asked to ring when it posts. Only a frame larger than the
+ * buffer it would go to is dropped.
+ */
+static int venet_rx(struct vbus_port *port, int budget)
+{
+	struct vbus_port_queue *q = &port->q[VBUS_VENET_QUEUE_RX];
+	struct vbus_device_stats *stats = &port->dev->stats;
+	struct net_device *ndev = port->priv;
+	struct venet_host *host = netdev_priv(ndev);
+	bool starved = false;
+	struct ioq_buffer buf;
+	struct sk_buff *skb;
+	int n, r = 0;
+
+	ioq_consume_disable_notify(&q->c);
+	for (n = 0; n < budget; n++) {
+		r = ioq_consume_peek(&q->c, &buf);
+		if (r < 0)
+			return r;
+		if (!r) {
+			starved = !skb_queue_empty(&host->backlog);
+			break;
+		}
+		skb = skb_dequeue(&host->backlog);
+		if (!skb)
+			break;
+		ioq_consume_get(&q->c, &buf);
+		if (skb->len > buf.length) {
+			stats->drops++;
+			ioq_consume_put(&q->c, &buf, 0);
+			kfree_skb(skb);
+			continue;
+		}
+		skb_copy_bits(skb, 0, buf.data, skb->len);
+		ioq_consume_put(&q->c, &buf, skb->len);
+		stats->rx_packets++;
+		stats->rx_bytes += skb->len;
+		consume_skb(skb);
+	}
+	ioq_consume_publish(&q->c);
+	vbus_port_queue_done(port, VBUS_VENET_QUEUE_RX);
+	if (starved) {
+		netif_stop_queue(ndev);
+		r = ioq_consume_enable_notify(&q->c);
+		if (r)
+			return r;
+	} else if (netif_queue_stopped(ndev) &&
+		   skb_queue_len(&host->backlog) < VENET_BACKLOG / 2) {
+		netif_wake_queue(ndev);
+	}
+	return n == budget && !skb_queue_empty(&host->backlog);
+}
+
+static int venet_service(struct vbus_port *port, int budget)
+{
+	int more, r;
+
+	more = venet_tx(port, budget);
+	if (more < 0)
+		return more;
+	r = venet_tx_reclaim(port);
+	if (r < 0)
+		return r;
+	r = venet_rx(port, budget);
+	if (r < 0)
+		return r;
+	return more | r;
+}
+
+const struct vbus_datapath_ops venet_datapath_ops = {
+	.queue_count = 2,
+	.fill_config = venet_fill_config,
+	.plug = venet_plug,
+	.unplug = venet_unplug,
+	.stop = venet_stop_port,
+	.service = venet_service,
+};

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-bus worker: takes doorbells (kick eventfds), lets each present
+ * device serve its queues, posts events into the event queue and raises the
+ * bus interrupt (the call eventfd) only when the event queue's shm-signal
+ * allows it. A guest that breaks the protocol gets its bus marked broken.
+ *
+ * Why a work item on an unbound workqueue rather than a kthread per bus (as
+ * vhost has per device): vhost's thread runs in its owner's mm and cgroups;
+ * ours needs neither, the region being pinned and mapped in the kernel. A
+ * bus costs no idle thread (up to VBUS_MAX_BUSES of them), queue_work() is
+ * an idempotent wakeup that coalesces doorbells for free, and a work item
+ * never runs on two CPUs at once, so the rings keep one host-side user.
+ * Each pass serves at most VBUS_WORKER_BUDGET buffers per queue and
+ * requeues itself when work is left, so busy buses share the workers
+ * fairly, as NAPI polls do.
+ */
+#include <linux/file.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "datapath.h"
+
+struct workqueue_struct *vbus_wq;
+
+void vbus_worker_kick(struct vbus_attachment *att)
+{
+	queue_work(vbus_wq, &att->work);
+}
+
+/* Sets an event to post; the worker posts it on its next pass. */
+void vbus_port_post(struct vbus_port *port, unsigned int event)
+{
+	lockdep_assert_held(&port->att->lock);
+	__set_bit(event, &port->events);
+	vbus_worker_kick(port->att);
+}
+
+/*
+ * After a device queue published given-back buffers: where its shm-signal
+ * says "notify the guest", a QUEUE_WORK event instead of an interrupt. The
+ * signal's pending flag keeps it to one per queue on its way.
+ */
+void vbus_port_queue_done(struct vbus_port *port, unsigned int queue)
+{
+	struct ioq_consumer *c = &port->q[queue].c;
+	u64 suppressed = c->q.stats.suppressed;
+
+	if (ioq_consume_should_notify(c))
+		__set_bit(VBUS_PORT_EV_WORK + queue, &port->events);
+	else
+		port->dev->stats.suppressed += c->q.stats.suppressed - suppressed;
+}
+
+/* --- event queue --------------------------------------------------------- */
+
+static int vbus_eventq_reclaim(struct vbus_attachment *att)
+{
+	struct ioq_buffer bufs[16];
+	int r;
+
+	do {
+		r = ioq_produce_reclaim_batch(&att->evq, bufs, ARRAY_SIZE(bufs));
+	} while (r == ARRAY_SIZE(bufs));
+	return r < 0 ? r : 0;
+}
+
+static int vbus_eventq_add(struct vbus_attachment *att, struct vbus_port *port,
+			   unsigned int event)
+{
+	const struct vbus_layout *l = &att->layout;
+	struct vbus_eventq_entry *entry;
+	struct ioq_buffer buf = {};
+	u32 index;
+	u16 type;
+
+	if (!ioq_produce_space(&att->evq))
+		return -ENOSPC;
+	index = att->evq.head & att->evq.q.mask;
+	buf.offset = l->event_entry_offset + index * sizeof(*entry);
+	buf.length = sizeof(*entry);
+	buf.cookie = index;
+	entry = (struct vbus_eventq_entry *)(att->region + buf.offset);
+
+	switch (event) {
+	case VBUS_PORT_EV_REMOVED:
+		type = VBUS_EVENTQ_DEVICE_REMOVED;
+		break;
+	case VBUS_PORT_EV_ADDED:
+		type = VBUS_EVENTQ_DEVICE_ADDED;
+		break;
+	case VBUS_PORT_EV_CONFIG:
+		type = VBUS_EVENTQ_CONFIG_CHANGED;
+		break;
+	default:
+		type = VBUS_EVENTQ_QUEUE_WORK;
+		break;
+	}
+	ioq_write_le16(&entry->type, type);
+	ioq_write_le16(&entry->queue, type == VBUS_EVENTQ_QUEUE_WORK ?
+		       event - VBUS_PORT_EV_WORK : 0);
+	ioq_write_le16(&entry->slot, port->index);
+	ioq_write_le16(&entry->reserved, 0);
+	ioq_write_le32(&entry->device, event == VBUS_PORT_EV_REMOVED ?
+		       port->removed_id : port->id);
+	ioq_write_le32(&entry->generation, port->generation);
+	port->in_batch = true;
+	return ioq_produce_add(&att->evq, &buf);
+}
+
+/* Posts what ports have waiting: 0, or 1 if the event queue is full. */
+static int vbus_eventq_flush(struct vbus_attachment *att)
+{
+	u32 i;
+
+	for (i = 0; i < att->layout.slot_count; i++) {
+		struct vbus_port *port = &att->ports[i];
+		unsigned int event;
+
+		for_each_set_bit(event, &port->events, BITS_PER_LONG) {
+			if (vbus_eventq_add(att, port, event))
+				return 1;
+			__clear_bit(event, &port->events);
+		}
+	}
+	return 0;
+}
+
+/* Publishes the events and raises the interrupt if the guest wants one. */
+static void vbus_eventq_signal(struct vbus_attachment *att)
+{
+	u64 suppressed = att->evq.q.stats.suppressed;
+	bool notify;
+	u32 i;
+
+	ioq_produce_publish(&att->evq);
+	/* No interrupt to raise yet: decide when there is (set_call kicks). */
+	if (!att->call)
+		return;
+	notify = ioq_produce_should_notify(&att->evq);
+	if (notify)
+		vbus_eventfd_signal(att->call);
+	for (i = 0; i < att->layout.slot_count; i++) {
+		struct vbus_port *port = &att->ports[i];
+
+		if (!port->in_batch)
+			continue;
+		port->in_batch = false;
+		if (!port->dev)
+			continue;
+		if (notify)
+			port->dev->stats.interrupts++;
+		else if (att->evq.q.stats.suppressed != suppressed)
+			port->dev->stats.suppressed++;
+	}
+}
+
+/* --- the worker ---------------------------------------------------------- */
+
+/* Doorbells rung since the last pass, to the devices on each vector. */
+static void vbus_worker_count_kicks(struct vbus_attachment *att)
+{
+	u32 v, i;
+
+	for (v = 1; v < att->layout.vectors; v++) {
+		long n = atomic_long_xchg(&att->kicks[v].count, 0);
+
+		if (!n)
+			continue;
+		for (i = v - 1; i < att->layout.slot_count; i += VBUS_DEV_VECTORS_MAX - 1)
+			if (att->ports[i].dev)
+				att->ports[i].dev->stats.doorbells += n;
+	}
+}
+
+/* One pass: >0 if work is left, 0 if none, or -EPROTO. */
+static int vbus_worker_pass(struct vbus_attachment *att)
+{
+	int more = 0, r;
+	u32 i;
+
+	r = vbus_eventq_reclaim(att);
+	if (r < 0)
+		return r;
+	vbus_worker_count_kicks(att);
+	for (i = 0; i < att->layout.slot_count; i++) {
+		struct vbus_port *port = &att->ports[i];
+
+		if (!port->dev)
+			continue;
+		r = port->dev->model->datapath->service(port, VBUS_WORKER_BUDGET);
+		if (r < 0)
+			return r;
+		more |= r;
+	}
+	r = vbus_eventq_flush(att);
+	vbus_eventq_signal(att);
+	if (r) {
+		/* Full: the guest rings VBUS_DEV_EVENTQ_VECTOR when it gives some back. */
+		r = ioq_produce_enable_notify(&att->evq);
+		if (r < 0)
+			return r;
+		if (r)
+			ioq_produce_disable_notify(&att->evq);
+		more |= r;
+	} else {
+		ioq_produce_disable_notify(&att->evq);
+	}
+	return more;
+}
+
+/*
+ * The guest broke the protocol: stop serving, say so in the region header
+ * and the bus state at once; the event and the devices' links go down in
+ * vbus_broken_work(), which may take vbus_lock.
+ */
+static void vbus_worker_break(struct vbus_attachment *att)
+{
+	att->broken = true;
+	vbus_region_set_state(att, VBUS_BUS_STATE_BROKEN);
+	WRITE_ONCE(att->bus->state, VBUS_BUS_STATE_BROKEN);
+	pr_warn_ratelimited("vbus: bus %s: protocol error from the guest: bus broken\n",
+			    att->bus->name);
+	kref_get(&att->ref);
+	if (!queue_work(vbus_wq, &att->broken_work))
+		vbus_attachment_put(att);
+}
+
+static void vbus_broken_work(struct work_struct *work)
+{
+	struct vbus_attachment *att =
+		container_of(work, struct vbus_attachment, broken_work);
+	u32 i;
+
+	mutex_lock(&vbus_lock);
+	mutex_lock(&att->lock);
+	if (!att->stopped)
+		for (i = 0; i < att->layout.slot_count; i++)
+			if (att->ports[i].dev)
+				att->ports[i].dev->model->datapath->stop(&att->ports[i]);
+	mutex_unlock(&att->lock);
+	if (vbus_bus_find(att->bus->name) == att->bus)
+		vbus_event_bus(VBUS_CMD_BUS_GET, att->bus);
+	mutex_unlock(&vbus_lock);
+	vbus_attachment_put(att);
+}
+
+static void vbus_worker_fn(struct work_struct *work)
+{
+	struct vbus_attachment *att = container_of(work, struct vbus_attachment, work);
+	int r;
+
+	mutex_lock(&att->lock);
+	if (att->stopped || att->broken)
+		goto out;
+	r = vbus_worker_pass(att);
+	if (r < 0)
+		vbus_worker_break(att);
+	else if (r)
+		vbus_worker_kick(att);
+out:
+	mutex_unlock(&att->lock);
+}
+
+void vbus_worker_init(struct vbus_attachment *att)
+{
+	u32 v;
+
+	INIT_WORK(&att->work, vbus_worker_fn);
+	INIT_WORK(&att->broken_work, vbus_broken_work);
+	for (v = 0; v < VBUS_DEV_VECTORS_MAX; v++)
+		att->kicks[v].att = att;
+}
+
+/* Serves nothing more; returns with the worker idle. */
+void vbus_worker_stop(struct vbus_attachment *att)
+{
+	mutex_lock(&att->lock);
+	att->stopped = true;
+	mutex_unlock(&att->lock);
+	cancel_work_sync(&att->work);
+}
+
+/* --- doorbells and the interrupt ----------------------------------------- */
+
+static int vbus_kick_wake(wait_queue_entry_t *wait, unsigned int mode, int sync,
+			  void *key)
+{
+	struct vbus_kick *kick = container_of(wait, struct vbus_kick, wait);
+
+	if (!(key_to_poll(key) & EPOLLIN))
+		return 0;
+	atomic_long_inc(&kick->count);
+	vbus_worker_kick(kick->att);
+	return 0;
+}
+
+static void vbus_kick_queue(struct file *file, wait_queue_head_t *wqh,
+			    poll_table *pt)
+{
+	struct vbus_kick *kick = container_of(pt, struct vbus_kick, pt);
+
+	kick->wqh = wqh;
+	add_wait_queue(wqh, &kick->wait);
+}
+
+static void vbus_kick_stop(struct vbus_kick *kick)
+{
+	if (!kick->file)
+		return;
+	if (kick->wqh)
+		remove_wait_queue(kick->wqh, &kick->wait);
+	kick->wqh = NULL;
+	fput(kick->file);
+	kick->file = NULL;
+}
+
+/* fd: an eventfd, or -1 to remove the vector's. */
+int vbus_worker_set_kick(struct vbus_attachment *att, u32 vector, int fd)
+{
+	struct vbus_kick *kick;
+	struct file *file = NULL;
+	__poll_t mask;
+
+	if (vector >= VBUS_DEV_VECTORS_MAX)
+		return -EINVAL;
+	if (fd >= 0) {
+		file = eventfd_fget(fd);
+		if (IS_ERR(file))
+			return -EBADF;
+	} else if (fd != -1) {
+		return -EBADF;
+	}
+
+	kick = &att->kicks[vector];
+	mutex_lock(&att->lock);
+	vbus_kick_stop(kick);
+	if (file) {
+		kick->file = file;
+		init_waitqueue_func_entry(&kick->wait, vbus_kick_wake);
+		init_poll_funcptr(&kick->pt, vbus_kick_queue);
+		mask = vfs_poll(file, &kick->pt);
+		/* Rung before we listened: serve it. */
+		if (mask & EPOLLIN)
+			vbus_worker_kick(att);
+	}
+	mutex_unlock(&att->lock);
+	return 0;
+}
+
+int vbus_worker_set_call(struct vbus_attachment *att, int fd)
+{
+	struct eventfd_ctx *ctx = NULL, *old;
+
+	if (fd >= 0) {
+		ctx = eventfd_ctx_fdget(fd);
+		if (IS_ERR(ctx))
+			return -EBADF;
+	} else if (fd != -1) {
+		return -EBADF;
+	}
+	mutex_lock(&att->lock);
+	old = att->call;
+	att->call = ctx;
+	mutex_unlock(&att->lock);
+	if (old)
+		eventfd_ctx_put(old);
+	/* Events may have been posted before anyone listened. */
+	if (ctx)
+		vbus_worker_kick(att);
+	return 0;
+}
+
+void vbus_worker_clear_eventfds(struct vbus_attachment *att)
+{
+	u32 v;
+
+	mutex_lock(&att->lock);
+	for (v = 0; v < VBUS_DEV_VECTORS_MAX; v++)
+		vbus_kick_stop(&att->kicks[v]);
+	if (att->call)
+		eventfd_ctx_put(att->call);
+	att->call = NULL;
+	mutex_unlock(&att->lock);
+}

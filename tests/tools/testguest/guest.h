@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The test guest of one bus: its private view of the region, the venet
+ * device it drives, its notification fds and its counters. The region and
+ * the fds come from outside (attach.c, or an in-memory host in the tests). */
+#ifndef VBUS_TESTGUEST_GUEST_H
+#define VBUS_TESTGUEST_GUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "frame.h"
+#include "region.h"
+
+#define GUEST_BATCH		64
+#define GUEST_SPIN_DEFAULT	256	/* empty polls before sleeping */
+#define GUEST_TIMEOUT_DEFAULT	30000	/* ms without progress */
+/* The largest buffer: the largest MTU, its Ethernet header and a VLAN tag. */
+#define GUEST_BUFFER_MAX	((VBUS_VENET_MTU_MAX + 18 + VBUS_RING_ALIGN - 1) & ~(VBUS_RING_ALIGN - 1))
+
+struct guest_options {
+	int64_t device_id;		/* -1: the first venet slot */
+	uint32_t frame_size;		/* bytes on the wire, 0: 128 */
+	struct frame_endpoints to_host;	/* what send builds */
+	struct frame_endpoints from_host; /* what receive expects */
+	int timeout_ms;
+	uint32_t spin;
+	bool announce;			/* say "ready", wait for a line on stdin */
+};
+
+struct guest_counters {
+	uint64_t frames_sent, bytes_sent;
+	uint64_t frames_received, bytes_received;
+	uint64_t frames_bad, frames_foreign, frames_duplicate;
+	uint64_t frames_reordered;	/* came after a later one */
+	uint64_t frames_gaps;		/* came after a gap: earlier ones lost or late */
+	uint64_t doorbells, doorbells_suppressed;
+	uint64_t interrupts, interrupt_signals, sleeps;
+	uint64_t events, events_queue_work, events_added, events_removed;
+	uint64_t events_config, events_stale;
+	uint64_t protocol_errors;	/* the host (or hostile mode) broke a rule */
+	uint64_t corruptions;		/* hostile mode: writes made */
+	double seconds;
+};
+
+/* A device queue; the guest produces on both of venet's. */
+struct guest_queue {
+	struct ioq_producer producer __attribute__((aligned(128)));
+	struct ioq_shadow *shadow;
+	struct region_queue where;
+	uint32_t buffer_offset;		/* buffer i: buffer_offset + i * buffer_size */
+	uint32_t buffer_size;
+	uint32_t buffers;
+	bool broken;			/* the ring gave -EPROTO: not used again */
+};
+
+struct guest {
+	struct region_layout layout;
+	struct ioq_consumer events __attribute__((aligned(128)));
+	bool events_broken;
+	struct region_slot slot;	/* the venet device driven */
+	bool present;
+	struct guest_queue tx, rx;
+	int kick[REGION_VECTORS_MAX];	/* -1: no eventfd for the vector */
+	int call;
+	struct guest_options options;
+	struct guest_counters counters;
+	uint8_t *bitmap;		/* receive: sequences seen */
+	uint64_t expected;		/* receive: the next sequence in order */
+	uint8_t frame[GUEST_BUFFER_MAX]; /* a received frame, copied out of the region */
+	char error[160];		/* why the last call failed */
+};
+
+/* Reads and checks the layout, finds the venet slot, carves the buffers;
+ * kick[] and call are borrowed. 0 or a negative errno (g->error says). */
+int guest_init(struct guest *g, void *region, uint32_t size, const int kick[REGION_VECTORS_MAX],
+	       int call, const struct guest_options *options);
+void guest_free(struct guest *g);
+
+/* Sends frames 0..count-1 and waits until the host gave every buffer back. */
+int guest_send(struct guest *g, uint64_t count);
+
+/* Posts receive buffers and verifies count frames from the host. */
+int guest_receive(struct guest *g, uint64_t count);
+
+/* Corrupts the region for seconds while sending, and keeps kicking. */
+int guest_hostile(struct guest *g, double seconds, uint64_t seed);
+
+/* Shared by guest.c and hostile.c. */
+void guest_ready(struct guest *g);
+int guest_kick(struct guest *g, uint16_t vector);
+int guest_poll_events(struct guest *g);
+int guest_tx_reclaim(struct guest *g);
+int guest_tx_fill(struct guest *g, uint64_t *next, uint64_t count);
+int guest_fail(struct guest *g, int error, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+double guest_now(void);
+
+#endif

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vbus-test-guest: a process that is the guest of one bus through /dev/vbus:
+ * sends or receives verified frames on a venet device, or attacks the host
+ * as a hostile guest; prints its counters. See the usage text. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "testguest/attach.h"
+#include "testguest/guest.h"
+#include "testguest/report.h"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,
+	EXIT_USAGE = 2,
+};
+
+struct invocation {
+	const char *bus;
+	bool json;
+	uint64_t seed;
+	struct guest_options options;
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct guest *g, const char *argument, const struct invocation *invocation);
+	const char *argument;
+	const char *help;
+};
+
+static int parse_u64(const char *text, uint64_t *value)
+{
+	char *end;
+
+	errno = 0;
+	*value = strtoull(text, &end, 0);
+	return errno || end == text || *end || *text == '-' ? -EINVAL : 0;
+}
+
+static int run_send(struct guest *g, const char *argument, const struct invocation *invocation)
+{
+	uint64_t count;
+
+	(void)invocation;
+	if (parse_u64(argument, &count) < 0)
+		return -EINVAL;
+	return guest_send(g, count);
+}
+
+static int run_receive(struct guest *g, const char *argument, const struct invocation *invocation)
+{
+	uint64_t count;
+
+	(void)invocation;
+	if (parse_u64(argument, &count) < 0)
+		return -EINVAL;
+	return guest_receive(g, count);
+}
+
+static int run_hostile(struct guest *g, const char *argument, const struct invocation *invocation)
+{
+	uint64_t seconds;
+
+	if (parse_u64(argument, &seconds) < 0)
+		return -EINVAL;
+	return guest_hostile(g, seconds, invocation->seed);
+}
+
+static int run_info(struct guest *g, const char *argument, const struct invocation *invocation)
+{
+	(void)argument;
+	(void)invocation;
+	printf("region_size %u\ndevice_count %u\nevent_count %u\ndata_offset %u\ndata_size %u\n"
+	       "slot %u\ndevice_id %u\nmac %02x:%02x:%02x:%02x:%02x:%02x\nmtu %u\n"
+	       "tx_count %u\nrx_count %u\ntx_doorbell %u\nrx_doorbell %u\nbuffers %u\n",
+	       g->layout.size, g->layout.device_count, g->layout.event_count,
+	       g->layout.data_offset, g->layout.data_size, g->slot.index, g->slot.id,
+	       g->slot.mac[0], g->slot.mac[1], g->slot.mac[2], g->slot.mac[3], g->slot.mac[4],
+	       g->slot.mac[5], g->slot.mtu, g->tx.where.count, g->rx.where.count,
+	       g->tx.where.doorbell, g->rx.where.doorbell, g->tx.buffers);
+	return 0;
+}
+
+static const struct command commands[] = {
+	{ "send", run_send, "N", "send N frames to the host, wait until all came back" },
+	{ "receive", run_receive, "N", "receive and verify N frames from the host" },
+	{ "hostile", run_hostile, "SECONDS", "corrupt the region while sending, ring doorbells" },
+	{ "info", run_info, "", "print the layout the host wrote" },
+};
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: vbus-test-guest [OPTIONS] BUS COMMAND [ARGUMENT]\n\nCommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-8s %-8s %s\n", commands[i].name, commands[i].argument,
+			commands[i].help);
+	fprintf(out,
+		"\nOptions:\n"
+		"  -j, --json             print the counters as JSON\n"
+		"  --device ID            drive the venet device with this id (default: the first)\n"
+		"  --size BYTES           frame size on the wire for send (default 128)\n"
+		"  --dst-mac MAC          destination MAC of sent frames (default broadcast)\n"
+		"  --guest-ip A, --host-ip A, --port P   the frames' UDP/IPv4 endpoints\n"
+		"                         (default 10.77.0.2, 10.77.0.1, %u)\n"
+		"  --timeout-ms MS        give up after MS without progress (default %u)\n"
+		"  --spin N               empty polls before sleeping (default %u)\n"
+		"  --seed S               hostile: the random seed (default 1)\n"
+		"  --ready                print \"ready\" once attached (receive: buffers posted),\n"
+		"                         then wait for a line on stdin before moving frames\n"
+		"\nExit status: 0 success, 1 failure, 2 usage error.\n",
+		FRAME_PORT_DEFAULT, GUEST_TIMEOUT_DEFAULT, GUEST_SPIN_DEFAULT);
+}
+
+static int usage_error(const char *what, const char *value)
+{
+	fprintf(stderr, "vbus-test-guest: %s%s%s\n", what, value ? ": " : "", value ? value : "");
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
+static int parse_ip(const char *text, struct in_addr *a, struct in_addr *b)
+{
+	if (inet_pton(AF_INET, text, a) != 1)
+		return -EINVAL;
+	*b = *a;
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct invocation *inv)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "size", required_argument, NULL, 's' },
+		{ "dst-mac", required_argument, NULL, 'm' },
+		{ "guest-ip", required_argument, NULL, 'g' },
+		{ "host-ip", required_argument, NULL, 'H' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "timeout-ms", required_argument, NULL, 't' },
+		{ "spin", required_argument, NULL, 'S' },
+		{ "seed", required_argument, NULL, 'r' },
+		{ "ready", no_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct guest_options *o = &inv->options;
+	uint64_t value = 0;
+	int c, r = 0;
+
+	while ((c = getopt_long(argc, argv, "jh", options, NULL)) != -1) {
+		if (strchr("dstpSr", c) && parse_u64(optarg, &value) < 0)
+			return usage_error("not a number", optarg);
+		switch (c) {
+		case 'j': inv->json = true; break;
+		case 'd': o->device_id = value; break;
+		case 's': o->frame_size = value; break;
+		case 'm': r = frame_parse_mac(optarg, o->to_host.destination_mac); break;
+		case 'g': r = parse_ip(optarg, &o->to_host.source_ip, &o->from_host.destination_ip);
+			break;
+		case 'H': r = parse_ip(optarg, &o->to_host.destination_ip, &o->from_host.source_ip);
+			break;
+		case 'p': o->to_host.port = o->from_host.port = value; break;
+		case 't': o->timeout_ms = value; break;
+		case 'S': o->spin = value; break;
+		case 'r': inv->seed = value; break;
+		case 'R': o->announce = true; break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		default: return EXIT_USAGE;
+		}
+		if (r < 0)
+			return usage_error("bad value", optarg);
+	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct invocation inv = { .seed = 1 };
+	const struct command *command = NULL;
+	static struct guest guest;
+	struct attachment a;
+	char error[256];
+	size_t i;
+	int r;
+
+	inv.options.device_id = -1;
+	inv.options.spin = GUEST_SPIN_DEFAULT;
+	frame_endpoints_default(&inv.options.to_host, true);
+	frame_endpoints_default(&inv.options.from_host, false);
+	r = parse_options(argc, argv, &inv);
+	if (r != EXIT_OK)
+		return r;
+	if (argc - optind < 2)
+		return usage_error("missing BUS or COMMAND", NULL);
+	inv.bus = argv[optind];
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[optind + 1], commands[i].name))
+			command = &commands[i];
+	if (!command)
+		return usage_error("unknown command", argv[optind + 1]);
+	if ((*command->argument != 0) != (argc - optind == 3))
+		return usage_error(*command->argument ? "missing argument" : "extra argument",
+				   command->name);
+
+	r = attach(inv.bus, &a, error, sizeof(error));
+	if (r < 0) {
+		fprintf(stderr, "vbus-test-guest: %s: attach failed: %s\n", inv.bus, error);
+		attach_close(&a);
+		return EXIT_FAILED;
+	}
+	r = guest_init(&guest, a.region, a.size, a.kick, a.call, &inv.options);
+	if (r < 0) {
+		fprintf(stderr, "vbus-test-guest: %s: the host's layout is unusable: %s\n", inv.bus,
+			guest.error);
+		attach_close(&a);
+		return EXIT_FAILED;
+	}
+	r = command->run(&guest, argv[optind + 2], &inv);
+	if (r == -EINVAL && !*guest.error) {
+		attach_close(&a);
+		return usage_error("not a number", argv[optind + 2]);
+	}
+	if (command->run != run_info) {
+		guest.counters.doorbells_suppressed = guest.tx.producer.q.stats.suppressed +
+						      guest.rx.producer.q.stats.suppressed;
+		report_print(command->name, &guest, inv.json);
+	}
+	if (r < 0)
+		fprintf(stderr, "vbus-test-guest: %s: %s failed: %s\n", inv.bus, command->name,
+			guest.error);
+	guest_free(&guest);
+	attach_close(&a);
+	return r < 0 ? EXIT_FAILED : EXIT_OK;
+}
