@@ -249,6 +249,7 @@ static const char *event_name(uint8_t cmd)
 	static const char *const names[] = {
 		[VBUS_CMD_BUS_NEW] = "BUS_NEW",
 		[VBUS_CMD_BUS_DEL] = "BUS_DEL",
+		[VBUS_CMD_BUS_GET] = "BUS_GET",
 		[VBUS_CMD_DEVICE_NEW] = "DEVICE_NEW",
 		[VBUS_CMD_DEVICE_DEL] = "DEVICE_DEL",
 		[VBUS_CMD_DEVICE_SET] = "DEVICE_SET",
@@ -265,6 +266,7 @@ static void print_event(const struct vbus_event *event)
 	switch (event->cmd) {
 	case VBUS_CMD_BUS_NEW:
 	case VBUS_CMD_BUS_DEL:
+	case VBUS_CMD_BUS_GET:	/* the bus's state changed */
 		print_bus(&event->bus);
 		break;
 	case VBUS_CMD_CONNECT:
@@ -656,6 +658,8 @@ static int command_listen(const char *command, int argc, char **argv)
 		if (r < 0)
 			return fail(command, r, r == -ENOBUFS ? "events were lost" : NULL);
 		print_event(&event);
+		/* A reader on a pipe sees each event as it comes. */
+		fflush(stdout);
 		seen++;
 	}
 	return EXIT_OK;

@@ -112,6 +112,7 @@ static void usage(FILE *out)
 		"                         (default 10.77.0.2, 10.77.0.1, %u)\n"
 		"  --timeout-ms MS        give up after MS without progress (default %u)\n"
 		"  --spin N               empty polls before sleeping (default %u)\n"
+		"  --window N             at most N TX buffers in flight (default: a ring's worth)\n"
 		"  --seed S               hostile: the random seed (default 1)\n"
 		"  --ready                print \"ready\" once attached (receive: buffers posted),\n"
 		"                         then wait for a line on stdin before moving frames\n"
@@ -146,6 +147,7 @@ static int parse_options(int argc, char **argv, struct invocation *inv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ "spin", required_argument, NULL, 'S' },
+		{ "window", required_argument, NULL, 'w' },
 		{ "seed", required_argument, NULL, 'r' },
 		{ "ready", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -156,7 +158,7 @@ static int parse_options(int argc, char **argv, struct invocation *inv)
 	int c, r = 0;
 
 	while ((c = getopt_long(argc, argv, "jh", options, NULL)) != -1) {
-		if (strchr("dstpSr", c) && parse_u64(optarg, &value) < 0)
+		if (strchr("dstpSrw", c) && parse_u64(optarg, &value) < 0)
 			return usage_error("not a number", optarg);
 		switch (c) {
 		case 'j': inv->json = true; break;
@@ -170,6 +172,7 @@ static int parse_options(int argc, char **argv, struct invocation *inv)
 		case 'p': o->to_host.port = o->from_host.port = value; break;
 		case 't': o->timeout_ms = value; break;
 		case 'S': o->spin = value; break;
+		case 'w': o->window = value; break;
 		case 'r': inv->seed = value; break;
 		case 'R': o->announce = true; break;
 		case 'h': usage(stdout); exit(EXIT_OK);

@@ -24,6 +24,7 @@ struct guest_options {
 	struct frame_endpoints from_host; /* what receive expects */
 	int timeout_ms;
 	uint32_t spin;
+	uint32_t window;		/* TX buffers in flight at most, 0: all */
 	bool announce;			/* say "ready", wait for a line on stdin */
 };
 
