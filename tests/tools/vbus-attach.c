@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vbus-attach: the VM tests' minimal /dev/vbus client: the attach rules and
- * their refusals (check), an attachment held until stdin closes (hold), and
- * a few frames each way through the first venet slot (traffic). The full
+ * their refusals (check), an attachment held until stdin closes (hold), a
+ * few frames each way through the first venet slot (traffic) and a guest
+ * that corrupts its TX ring (hostile). The full
  * test guest is tests/guest; this one only proves the kernel side. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -330,12 +331,57 @@ static int cmd_traffic(const char *bus, size_t size, unsigned int frames, unsign
 	return g->tx_done >= frames && g->rx_frames >= rx_want ? 0 : 1;
 }
 
+/*
+ * A hostile guest: moves the first venet slot's TX producer index further
+ * ahead than the ring holds and rings; says "corrupted", then waits for
+ * stdin to close and reports the state GET_INFO gives.
+ */
+static int cmd_hostile(const char *bus, size_t size)
+{
+	_cleanup_close_ int dev = dev_open();
+	_cleanup_close_ int memfd = memfd_new(size, SEALS);
+	_cleanup_close_ int kick = eventfd(0, EFD_CLOEXEC);
+	const struct vbus_region_header *hdr;
+	const struct vbus_device_slot *slot;
+	struct vbus_ioq_ring *ring;
+	struct vbus_dev_info info;
+	uint64_t one = 1;
+	uint8_t *region;
+	char line[64];
+	int r;
+
+	if ((r = attach(dev, bus, memfd, 0))) {
+		fprintf(stderr, "vbus-attach: %s: attach: %s\n", bus, strerror(r));
+		return 1;
+	}
+	region = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	if (region == MAP_FAILED)
+		return 1;
+	hdr = (void *)region;
+	slot = (void *)(region + hdr->device_offset);
+	if (slot->state != VBUS_SLOT_PRESENT)
+		return 1;
+	ring = (void *)(region + slot->queue[VBUS_VENET_QUEUE_TX].offset);
+	set_eventfd(dev, VBUS_DEV_SET_KICK, slot->queue[0].doorbell, kick);
+	__atomic_store_n(&ring->producer.index, ring->count * 2 + 1, __ATOMIC_RELEASE);
+	if (write(kick, &one, sizeof(one)) < 0)
+		return 1;
+	printf("corrupted\n");
+	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin))
+		;
+	if (ioctl(dev, VBUS_DEV_GET_INFO, &info) < 0)
+		return 1;
+	printf("hostile info_state=%u header_state=%u\n", info.state, hdr->state);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t size;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: vbus-attach check|hold BUS REGION_SIZE\n"
+		fprintf(stderr, "usage: vbus-attach check|hold|hostile BUS REGION_SIZE\n"
 			"       vbus-attach traffic BUS REGION_SIZE FRAMES LENGTH RX_FRAMES\n");
 		return 2;
 	}
@@ -344,6 +390,8 @@ int main(int argc, char **argv)
 		return cmd_check(argv[2], size);
 	if (!strcmp(argv[1], "hold"))
 		return cmd_hold(argv[2], size);
+	if (!strcmp(argv[1], "hostile"))
+		return cmd_hostile(argv[2], size);
 	if (!strcmp(argv[1], "traffic") && argc == 7)
 		return cmd_traffic(argv[2], size, atoi(argv[4]), atoi(argv[5]), atoi(argv[6]));
 	fprintf(stderr, "vbus-attach: unknown command %s\n", argv[1]);

@@ -266,7 +266,7 @@ static void print_event(const struct vbus_event *event)
 	switch (event->cmd) {
 	case VBUS_CMD_BUS_NEW:
 	case VBUS_CMD_BUS_DEL:
-	case VBUS_CMD_BUS_GET:	/* the bus's state changed */
+	case VBUS_CMD_BUS_GET:
 		print_bus(&event->bus);
 		break;
 	case VBUS_CMD_CONNECT:
@@ -658,8 +658,6 @@ static int command_listen(const char *command, int argc, char **argv)
 		if (r < 0)
 			return fail(command, r, r == -ENOBUFS ? "events were lost" : NULL);
 		print_event(&event);
-		/* A reader on a pipe sees each event as it comes. */
-		fflush(stdout);
 		seen++;
 	}
 	return EXIT_OK;

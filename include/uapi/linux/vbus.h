@@ -63,6 +63,8 @@
  * uses the command of the change: BUS_NEW / BUS_DEL carry the bus message,
  * DEVICE_NEW / DEVICE_DEL / DEVICE_SET the device message (after the change;
  * for DEL, before it), CONNECT / DISCONNECT carry DEVICE_NAME and BUS_NAME.
+ * A bus whose state changes (broken by its guest, ok again at the next
+ * attach through /dev/vbus) is announced with BUS_GET and the bus message.
  *
  * sysfs
  * -----

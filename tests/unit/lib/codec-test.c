@@ -277,6 +277,15 @@ static void test_events(void)
 	CU_ASSERT_STRING_EQUAL(event.device.name, "");
 	nlmsg_free(msg);
 
+	/* A bus's state changed (its guest broke it): BUS_GET. */
+	msg = message(VBUS_CMD_BUS_GET);
+	CU_ASSERT_EQUAL(vbus_put_bus(msg, &bus), 0);
+	put_bus_reply_attributes(msg, VBUS_BUS_STATE_BROKEN, 1);
+	CU_ASSERT_EQUAL(vbus_parse_event(nlmsg_hdr(msg), &event), 0);
+	CU_ASSERT_EQUAL(event.cmd, VBUS_CMD_BUS_GET);
+	CU_ASSERT_EQUAL(event.bus.state, VBUS_BUS_STATE_BROKEN);
+	nlmsg_free(msg);
+
 	msg = message(VBUS_CMD_DEVICE_SET);
 	CU_ASSERT_EQUAL(vbus_put_device(msg, &device), 0);
 	CU_ASSERT_EQUAL(nla_put_u32(msg, VBUS_A_DEVICE_ID, 3), 0);
