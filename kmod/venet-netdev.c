@@ -4,7 +4,7 @@
  * an attached bus, and the worker's service of its two queues. Guest TX
  * frames go up the host stack, copied or (zcthresh) as fragments of the
  * region's pages given back when the skb is freed; host xmit fills the
- * buffers the guest posted in its RX queue.
+ * buffers the guest posted in its RX queue, and waits when there are none.
  *
  * The netdev exists while the device has a slot: created when the bus is
  * attached or the device connected to an attached bus, removed at
@@ -158,8 +158,6 @@ static int venet_plug(struct vbus_port *port)
 	}
 	config->netdev = ndev;
 	port->priv = ndev;
-	/* Buffers the guest posts need no doorbell: frames wait for none. */
-	ioq_consume_disable_notify(&port->q[VBUS_VENET_QUEUE_RX].c);
 	netif_carrier_on(ndev);
 	return 0;
 }
@@ -358,29 +356,40 @@ static int venet_tx_reclaim(struct vbus_port *port)
 
 /* --- host xmit: frames into the guest's RX buffers ----------------------- */
 
+/*
+ * With no buffer posted, frames wait: the queue stops (the host stack holds
+ * the rest in its qdisc, senders feel their socket buffers fill) and the
+ * guest is asked to ring when it posts. Only a frame larger than the
+ * buffer it would go to is dropped.
+ */
 static int venet_rx(struct vbus_port *port, int budget)
 {
 	struct vbus_port_queue *q = &port->q[VBUS_VENET_QUEUE_RX];
 	struct vbus_device_stats *stats = &port->dev->stats;
 	struct net_device *ndev = port->priv;
 	struct venet_host *host = netdev_priv(ndev);
+	bool starved = false;
 	struct ioq_buffer buf;
 	struct sk_buff *skb;
 	int n, r = 0;
 
+	ioq_consume_disable_notify(&q->c);
 	for (n = 0; n < budget; n++) {
+		r = ioq_consume_peek(&q->c, &buf);
+		if (r < 0)
+			return r;
+		if (!r) {
+			starved = !skb_queue_empty(&host->backlog);
+			break;
+		}
 		skb = skb_dequeue(&host->backlog);
 		if (!skb)
 			break;
-		r = ioq_consume_get(&q->c, &buf);
-		if (r <= 0 || skb->len > buf.length) {
-			/* No buffer posted, or too small: the frame is lost. */
+		ioq_consume_get(&q->c, &buf);
+		if (skb->len > buf.length) {
 			stats->drops++;
+			ioq_consume_put(&q->c, &buf, 0);
 			kfree_skb(skb);
-			if (r < 0)
-				return r;
-			if (r > 0)
-				ioq_consume_put(&q->c, &buf, 0);
 			continue;
 		}
 		skb_copy_bits(skb, 0, buf.data, skb->len);
@@ -391,8 +400,15 @@ static int venet_rx(struct vbus_port *port, int budget)
 	}
 	ioq_consume_publish(&q->c);
 	vbus_port_queue_done(port, VBUS_VENET_QUEUE_RX);
-	if (netif_queue_stopped(ndev) && skb_queue_len(&host->backlog) < VENET_BACKLOG / 2)
+	if (starved) {
+		netif_stop_queue(ndev);
+		r = ioq_consume_enable_notify(&q->c);
+		if (r)
+			return r;
+	} else if (netif_queue_stopped(ndev) &&
+		   skb_queue_len(&host->backlog) < VENET_BACKLOG / 2) {
 		netif_wake_queue(ndev);
+	}
 	return n == budget && !skb_queue_empty(&host->backlog);
 }
 

@@ -26,14 +26,18 @@ echo 0 > /sys/vbus/devices/web0/zcthresh
 [ "$(stat tx_copied)" = 32 ] || fail "tx_copied $(stat tx_copied)"
 [ "$(stat tx_zerocopy)" = 32 ] || fail "zcthresh 0 still sent zero-copy"
 
-# Host to guest: the host's ARP requests land in the guest's RX buffers.
+# Host to guest: the host's frames (ARP, IPv6) land in the guest's RX buffers.
 mkfifo gout
 "$va" traffic vm1 $size 1 60 2 >gout &
 guest=$!
 exec 3<gout
 read -r -t 30 line <&3 || fail "guest said nothing"
-ip link set vbt-web0 up
+[ "$line" = sent ] || fail "guest said '$line'"
+[ -e /sys/class/net/vbt-web0 ] || fail "no vbt-web0 while attached: guest says $(cat <&3)"
+# Link-up alone sends frames (IPv6 MLD, RS) and the guest may detach once it
+# has 2: configure before, and let ping fail when the link is gone already.
 ip addr add 10.91.0.1/24 dev vbt-web0
+ip link set vbt-web0 up
 ping -c 3 -i 0.5 -W 1 10.91.0.2 >/dev/null 2>&1 || true
 wait "$guest" || fail "the guest got fewer than 2 frames"
 cat <&3
