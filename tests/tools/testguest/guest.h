@@ -40,6 +40,7 @@ struct guest_counters {
 	uint64_t events_config, events_stale;
 	uint64_t protocol_errors;	/* the host (or hostile mode) broke a rule */
 	uint64_t corruptions;		/* hostile mode: writes made */
+	uint64_t rounds, breaks;	/* hostile mode: attachments, bus broken */
 	double seconds;
 };
 
@@ -65,6 +66,9 @@ struct guest {
 	int call;
 	struct guest_options options;
 	struct guest_counters counters;
+	/* hostile: >0 once the host has marked the bus broken; set after init. */
+	int (*host_broken)(void *context);
+	void *host_context;
 	uint8_t *bitmap;		/* receive: sequences seen */
 	uint64_t expected;		/* receive: the next sequence in order */
 	uint8_t frame[GUEST_BUFFER_MAX]; /* a received frame, copied out of the region */
@@ -83,8 +87,10 @@ int guest_send(struct guest *g, uint64_t count);
 /* Posts receive buffers and verifies count frames from the host. */
 int guest_receive(struct guest *g, uint64_t count);
 
-/* Corrupts the region for seconds while sending, and keeps kicking. */
-int guest_hostile(struct guest *g, double seconds, uint64_t seed);
+/* Corrupts the region while sending and keeps kicking, until the host
+ * says the bus is broken (1; needs host_broken) or until the guest_now()
+ * time until (0). state: the random generator, seeded by the caller. */
+int guest_hostile(struct guest *g, double until, uint64_t *state);
 
 /* Shared by guest.c and hostile.c. */
 void guest_ready(struct guest *g);
