@@ -280,7 +280,8 @@ static void venet_tx_frame(struct vbus_port *port, struct vbus_port_queue *q,
 
 	e->buf = *buf;
 	e->done = false;
-	if (buf->length < ETH_HLEN ||
+	/* Chains need VBUS_VENET_FEATURE_SG, which is not offered. */
+	if (buf->flags & VBUS_IOQ_DESC_F_NEXT || buf->length < ETH_HLEN ||
 	    buf->length > READ_ONCE(config->mtu) + VLAN_ETH_HLEN) {
 		stats->drops++;
 		e->done = true;

@@ -56,10 +56,16 @@
  * venet: queue VBUS_VENET_QUEUE_TX carries frames from the guest to the
  * host; queue VBUS_VENET_QUEUE_RX carries empty buffers the guest posts,
  * which the host fills with received frames and gives back with their
- * length. The guest is the producer of both. The config block holds the
- * MAC, the MTU, the features the host offers (VBUS_VENET_FEATURE_*) and
- * wmem, the socket send buffer size the guest tools apply (larger with
- * zero-copy transmit, whose buffers come back later).
+ * length (0: the frame did not fit and was dropped). A frame is an Ethernet
+ * frame from the destination MAC on, without FCS, in one descriptor (chains
+ * only with VBUS_VENET_FEATURE_SG, not offered yet); a TX frame shorter than
+ * ETH_HLEN or longer than mtu + 18 is dropped and given back. Host frames
+ * wait for RX buffers: the host asks for the RX doorbell (its consumer
+ * signal) only while frames wait, so posting buffers rarely rings. The
+ * guest is the producer of both. The config block holds the MAC, the MTU,
+ * the features the host offers (VBUS_VENET_FEATURE_*) and wmem, the socket
+ * send buffer size the guest tools apply (larger with zero-copy transmit,
+ * whose buffers come back later).
  *
  * Event queue
  * -----------
