@@ -452,6 +452,10 @@ static void rx_frame(struct guest *g, const struct ioq_buffer *buf, uint64_t cou
 	uint64_t sequence;
 	int r;
 
+	if (!buf->used) {
+		g->counters.frames_too_big++;
+		return;
+	}
 	/* Copied once, then checked: the host could still write the buffer. */
 	memcpy(g->frame, buf->data, buf->used);
 	r = frame_check(g->frame, buf->used, &g->options.from_host, &sequence);

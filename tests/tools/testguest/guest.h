@@ -34,6 +34,7 @@ struct guest_counters {
 	uint64_t frames_bad, frames_foreign, frames_duplicate;
 	uint64_t frames_reordered;	/* came after a later one */
 	uint64_t frames_gaps;		/* came after a gap: earlier ones lost or late */
+	uint64_t frames_too_big;	/* RX buffers given back empty: did not fit */
 	uint64_t doorbells, doorbells_suppressed;
 	uint64_t interrupts, interrupt_signals, sleeps;
 	uint64_t events, events_queue_work, events_added, events_removed;

@@ -16,6 +16,7 @@ static const struct {
 	COUNTER(frames_sent), COUNTER(bytes_sent), COUNTER(frames_received),
 	COUNTER(bytes_received), COUNTER(frames_bad), COUNTER(frames_foreign),
 	COUNTER(frames_duplicate), COUNTER(frames_reordered), COUNTER(frames_gaps),
+	COUNTER(frames_too_big),
 	COUNTER(doorbells), COUNTER(doorbells_suppressed), COUNTER(interrupts), COUNTER(interrupt_signals),
 	COUNTER(sleeps), COUNTER(events), COUNTER(events_queue_work), COUNTER(events_added),
 	COUNTER(events_removed), COUNTER(events_config), COUNTER(events_stale),
