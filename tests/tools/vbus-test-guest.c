@@ -20,11 +20,15 @@ enum {
 	EXIT_USAGE = 2,
 };
 
+/* A broken bus gets the time for one more try at the end of hostile mode. */
+#define HOSTILE_GRACE	20.0
+
 struct invocation {
 	const char *bus;
 	bool json;
 	uint64_t seed;
 	struct guest_options options;
+	struct attachment *attachment;
 };
 
 struct command {
@@ -63,13 +67,58 @@ static int run_receive(struct guest *g, const char *argument, const struct invoc
 	return guest_receive(g, count);
 }
 
-static int run_hostile(struct guest *g, const char *argument, const struct invocation *invocation)
+/* Attaches again after the host broke the bus: a fresh layout to attack. */
+static int reattach(struct guest *g, const struct invocation *inv)
 {
-	uint64_t seconds;
+	struct attachment *a = inv->attachment;
+	char error[256];
+	int r;
+
+	attach_close(a);
+	r = attach(inv->bus, a, error, sizeof(error));
+	if (r < 0)
+		return guest_fail(g, r, "attach again: %s", error);
+	r = guest_init(g, a->region, a->size, a->kick, a->call, &inv->options);
+	if (r < 0)
+		return r;
+	g->host_broken = attach_broken;
+	g->host_context = a;
+	return 0;
+}
+
+/*
+ * Rounds of attack, each until the host breaks the bus, then detach and
+ * attach again, for the given seconds; the last round runs on (up to
+ * HOSTILE_GRACE) until the bus is broken, so that a run ends broken.
+ */
+static int run_hostile(struct guest *g, const char *argument, const struct invocation *inv)
+{
+	struct guest_counters total = { 0 };
+	uint64_t seconds, state = inv->seed;
+	double end;
+	int r;
 
 	if (parse_u64(argument, &seconds) < 0)
 		return -EINVAL;
-	return guest_hostile(g, seconds, invocation->seed);
+	g->host_broken = attach_broken;
+	g->host_context = inv->attachment;
+	guest_ready(g);
+	end = guest_now() + seconds;
+	for (;;) {
+		r = guest_hostile(g, guest_now() < end ? end : end + HOSTILE_GRACE, &state);
+		g->counters.rounds = 1;
+		g->counters.breaks = r;
+		report_add(&total, &g->counters);
+		if (guest_now() >= end && (r || guest_now() >= end + HOSTILE_GRACE))
+			break;
+		if (r) {
+			r = reattach(g, inv);
+			if (r < 0)
+				break;
+		}
+	}
+	g->counters = total;
+	return r < 0 ? r : 0;
 }
 
 static int run_info(struct guest *g, const char *argument, const struct invocation *invocation)
@@ -90,7 +139,8 @@ static int run_info(struct guest *g, const char *argument, const struct invocati
 static const struct command commands[] = {
 	{ "send", run_send, "N", "send N frames to the host, wait until all came back" },
 	{ "receive", run_receive, "N", "receive and verify N frames from the host" },
-	{ "hostile", run_hostile, "SECONDS", "corrupt the region while sending, ring doorbells" },
+	{ "hostile", run_hostile, "SECONDS",
+	  "corrupt the region while sending, ring doorbells; re-attach when broken" },
 	{ "info", run_info, "", "print the layout the host wrote" },
 };
 
@@ -112,6 +162,7 @@ static void usage(FILE *out)
 		"                         (default 10.77.0.2, 10.77.0.1, %u)\n"
 		"  --timeout-ms MS        give up after MS without progress (default %u)\n"
 		"  --spin N               empty polls before sleeping (default %u)\n"
+		"  --window N             at most N TX buffers in flight (default: a ring's worth)\n"
 		"  --seed S               hostile: the random seed (default 1)\n"
 		"  --ready                print \"ready\" once attached (receive: buffers posted),\n"
 		"                         then wait for a line on stdin before moving frames\n"
@@ -146,6 +197,7 @@ static int parse_options(int argc, char **argv, struct invocation *inv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ "spin", required_argument, NULL, 'S' },
+		{ "window", required_argument, NULL, 'w' },
 		{ "seed", required_argument, NULL, 'r' },
 		{ "ready", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -156,7 +208,7 @@ static int parse_options(int argc, char **argv, struct invocation *inv)
 	int c, r = 0;
 
 	while ((c = getopt_long(argc, argv, "jh", options, NULL)) != -1) {
-		if (strchr("dstpSr", c) && parse_u64(optarg, &value) < 0)
+		if (strchr("dstpSrw", c) && parse_u64(optarg, &value) < 0)
 			return usage_error("not a number", optarg);
 		switch (c) {
 		case 'j': inv->json = true; break;
@@ -170,6 +222,7 @@ static int parse_options(int argc, char **argv, struct invocation *inv)
 		case 'p': o->to_host.port = o->from_host.port = value; break;
 		case 't': o->timeout_ms = value; break;
 		case 'S': o->spin = value; break;
+		case 'w': o->window = value; break;
 		case 'r': inv->seed = value; break;
 		case 'R': o->announce = true; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
@@ -210,6 +263,7 @@ int main(int argc, char **argv)
 		return usage_error(*command->argument ? "missing argument" : "extra argument",
 				   command->name);
 
+	inv.attachment = &a;
 	r = attach(inv.bus, &a, error, sizeof(error));
 	if (r < 0) {
 		fprintf(stderr, "vbus-test-guest: %s: attach failed: %s\n", inv.bus, error);

@@ -109,6 +109,16 @@ int attach(const char *bus, struct attachment *a, char *error, size_t error_size
 	return 0;
 }
 
+int attach_broken(void *attachment)
+{
+	struct attachment *a = attachment;
+	struct vbus_dev_info info;
+
+	if (ioctl(a->dev, VBUS_DEV_GET_INFO, &info) < 0)
+		return -errno;
+	return info.state == VBUS_BUS_STATE_BROKEN;
+}
+
 void attach_close(struct attachment *a)
 {
 	uint32_t vector;

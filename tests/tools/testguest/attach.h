@@ -20,6 +20,9 @@ struct attachment {
 /* 0, or a negative errno with what failed in error. */
 int attach(const char *bus, struct attachment *a, char *error, size_t error_size);
 
+/* For guest.host_broken: 1 if the host marked the bus broken, 0 if not. */
+int attach_broken(void *attachment);
+
 /* Detaches (closing /dev/vbus) and frees everything. */
 void attach_close(struct attachment *a);
 

@@ -129,6 +129,9 @@ int guest_init(struct guest *g, void *region, uint32_t size, const int kick[REGI
 	r = queue_init(g, &g->rx, VBUS_VENET_QUEUE_RX, g->layout.data_offset + half, half);
 	if (r < 0)
 		return r;
+	/* The window is what a guest's socket send buffer (wmem) bounds. */
+	if (g->options.window && g->options.window < g->tx.buffers)
+		g->tx.buffers = g->options.window;
 	if (g->options.frame_size < FRAME_MIN || g->options.frame_size > g->tx.buffer_size)
 		return guest_fail(g, -EINVAL, "frame size %u outside [%u, %u] (the MTU's buffer)",
 				  g->options.frame_size, FRAME_MIN, g->tx.buffer_size);
@@ -449,6 +452,10 @@ static void rx_frame(struct guest *g, const struct ioq_buffer *buf, uint64_t cou
 	uint64_t sequence;
 	int r;
 
+	if (!buf->used) {
+		g->counters.frames_too_big++;
+		return;
+	}
 	/* Copied once, then checked: the host could still write the buffer. */
 	memcpy(g->frame, buf->data, buf->used);
 	r = frame_check(g->frame, buf->used, &g->options.from_host, &sequence);

@@ -24,6 +24,7 @@ struct guest_options {
 	struct frame_endpoints from_host; /* what receive expects */
 	int timeout_ms;
 	uint32_t spin;
+	uint32_t window;		/* TX buffers in flight at most, 0: all */
 	bool announce;			/* say "ready", wait for a line on stdin */
 };
 
@@ -33,12 +34,14 @@ struct guest_counters {
 	uint64_t frames_bad, frames_foreign, frames_duplicate;
 	uint64_t frames_reordered;	/* came after a later one */
 	uint64_t frames_gaps;		/* came after a gap: earlier ones lost or late */
+	uint64_t frames_too_big;	/* RX buffers given back empty: did not fit */
 	uint64_t doorbells, doorbells_suppressed;
 	uint64_t interrupts, interrupt_signals, sleeps;
 	uint64_t events, events_queue_work, events_added, events_removed;
 	uint64_t events_config, events_stale;
 	uint64_t protocol_errors;	/* the host (or hostile mode) broke a rule */
 	uint64_t corruptions;		/* hostile mode: writes made */
+	uint64_t rounds, breaks;	/* hostile mode: attachments, bus broken */
 	double seconds;
 };
 
@@ -64,6 +67,9 @@ struct guest {
 	int call;
 	struct guest_options options;
 	struct guest_counters counters;
+	/* hostile: >0 once the host has marked the bus broken; set after init. */
+	int (*host_broken)(void *context);
+	void *host_context;
 	uint8_t *bitmap;		/* receive: sequences seen */
 	uint64_t expected;		/* receive: the next sequence in order */
 	uint8_t frame[GUEST_BUFFER_MAX]; /* a received frame, copied out of the region */
@@ -82,8 +88,10 @@ int guest_send(struct guest *g, uint64_t count);
 /* Posts receive buffers and verifies count frames from the host. */
 int guest_receive(struct guest *g, uint64_t count);
 
-/* Corrupts the region for seconds while sending, and keeps kicking. */
-int guest_hostile(struct guest *g, double seconds, uint64_t seed);
+/* Corrupts the region while sending and keeps kicking, until the host
+ * says the bus is broken (1; needs host_broken) or until the guest_now()
+ * time until (0). state: the random generator, seeded by the caller. */
+int guest_hostile(struct guest *g, double until, uint64_t *state);
 
 /* Shared by guest.c and hostile.c. */
 void guest_ready(struct guest *g);

@@ -9,7 +9,8 @@
 
 #include "guest.h"
 
-#define HOSTILE_EVERY	32	/* rounds per corruption, on average */
+#define HOSTILE_EVERY		32	/* rounds per corruption, on average */
+#define HOSTILE_CHECK_EVERY	64	/* rounds per look at the host's verdict */
 
 /* splitmix64: reproducible from --seed. */
 static uint64_t next_random(uint64_t *state)
@@ -195,31 +196,30 @@ static void kick(struct guest *g, uint64_t *state)
 			guest_kick(g, vectors[i]);
 }
 
-int guest_hostile(struct guest *g, double seconds, uint64_t seed)
+int guest_hostile(struct guest *g, double until, uint64_t *state)
 {
 	struct pollfd pfd = { .fd = g->call, .events = POLLIN };
-	uint64_t state = seed, next = 0, value;
-	double start, end;
-	int progress;
+	double start = guest_now();
+	uint64_t next = 0, value, round;
+	int progress, broken = 0;
 
-	guest_ready(g);
-	start = guest_now();
-	end = start + seconds;
-	while (guest_now() < end) {
+	for (round = 0; !broken && guest_now() < until; round++) {
 		/* Errors are expected here: a queue that failed is not used again. */
 		progress = guest_poll_events(g) > 0;
 		progress |= guest_tx_reclaim(g) > 0;
 		progress |= guest_tx_fill(g, &next, UINT64_MAX) > 0;
-		if (below(&state, HOSTILE_EVERY) == 0)
-			corrupt(g, &state);
-		kick(g, &state);
+		if (below(state, HOSTILE_EVERY) == 0)
+			corrupt(g, state);
+		kick(g, state);
 		/* Nothing moves (the host stopped serving): wait a little for it. */
 		if (!progress && poll(&pfd, 1, 1) > 0 &&
 		    read(g->call, &value, sizeof(value)) == sizeof(value)) {
 			g->counters.interrupts++;
 			g->counters.interrupt_signals += value;
 		}
+		if (g->host_broken && round % HOSTILE_CHECK_EVERY == 0)
+			broken = g->host_broken(g->host_context) > 0;
 	}
 	g->counters.seconds = guest_now() - start;
-	return 0;
+	return broken;
 }

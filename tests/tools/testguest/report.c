@@ -16,11 +16,22 @@ static const struct {
 	COUNTER(frames_sent), COUNTER(bytes_sent), COUNTER(frames_received),
 	COUNTER(bytes_received), COUNTER(frames_bad), COUNTER(frames_foreign),
 	COUNTER(frames_duplicate), COUNTER(frames_reordered), COUNTER(frames_gaps),
+	COUNTER(frames_too_big),
 	COUNTER(doorbells), COUNTER(doorbells_suppressed), COUNTER(interrupts), COUNTER(interrupt_signals),
 	COUNTER(sleeps), COUNTER(events), COUNTER(events_queue_work), COUNTER(events_added),
 	COUNTER(events_removed), COUNTER(events_config), COUNTER(events_stale),
-	COUNTER(protocol_errors), COUNTER(corruptions),
+	COUNTER(protocol_errors), COUNTER(corruptions), COUNTER(rounds), COUNTER(breaks),
 };
+
+void report_add(struct guest_counters *total, const struct guest_counters *c)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
+		*(uint64_t *)((char *)total + counters[i].offset) +=
+			*(const uint64_t *)((const char *)c + counters[i].offset);
+	total->seconds += c->seconds;
+}
 
 double report_notifications_per_frame(const struct guest_counters *c)
 {

@@ -10,6 +10,9 @@
 /* Notifications (doorbells written + interrupts taken) per frame moved. */
 double report_notifications_per_frame(const struct guest_counters *c);
 
+/* Adds the counters of c (one attachment) to total. */
+void report_add(struct guest_counters *total, const struct guest_counters *c);
+
 void report_print(const char *mode, const struct guest *g, bool json);
 
 #endif

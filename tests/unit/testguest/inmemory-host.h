@@ -42,6 +42,7 @@ struct inmemory_host {
 	/* What it does: send frames 0..to_send-1 (corrupt_sequence: one bad). */
 	uint64_t to_send, sent;
 	uint64_t corrupt_sequence;
+	uint64_t hostile_seed;		/* not 0: write garbage into the region */
 	uint32_t frame_size;
 	struct frame_endpoints endpoints;
 	/* What it saw. */
@@ -230,6 +231,22 @@ static inline int host_wait(struct inmemory_host *h)
 	return 0;
 }
 
+/* A broken host: a random word of the region (layout, rings, events,
+ * frames) gets a random value, and the guest is rung for nothing. */
+static inline void host_vandalise(struct inmemory_host *h)
+{
+	uint64_t z = (h->hostile_seed += 0x9e3779b97f4a7c15ULL), one = 1;
+	__le32 *word;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	word = (__le32 *)h->region + (z >> 32) % (HOST_REGION_SIZE / 4);
+	ioq_write_le32(word, z & 1 ? (uint32_t)z : (uint32_t)z & 0xffff);
+	if (write(h->call, &one, sizeof(one)) != sizeof(one))
+		abort();
+}
+
 static inline void *host_thread(void *arg)
 {
 	struct inmemory_host *h = arg;
@@ -243,6 +260,8 @@ static inline void *host_thread(void *arg)
 			poll(NULL, 0, 1);
 			continue;
 		}
+		if (h->hostile_seed)
+			host_vandalise(h);
 		tx = host_serve_tx(h);
 		rx = host_serve_rx(h);
 		if (tx < 0 || rx < 0) {

@@ -205,18 +205,47 @@ static void test_removed_device_stops_the_guest(void)
 	host_teardown(&host);
 }
 
-/* Hostile, a second with each of four seeds: the in-memory host must see a
- * protocol error, and neither side may crash (the region is exactly its
- * size, so ASan sees any access past it). */
+static int host_broken(void *context)
+{
+	struct inmemory_host *h = context;
+
+	return atomic_load(&h->broken);
+}
+
+/* Hostile without a verdict to look at: it attacks until the time is up. */
+static void test_hostile_runs_until_the_time(void)
+{
+	uint64_t state = 9;
+	double start;
+
+	CU_ASSERT_FATAL(host_setup(&host) == 0);
+	CU_ASSERT_EQUAL_FATAL(guest_setup(), 0);
+	host_start(&host, 0);
+	start = guest_now();
+	CU_ASSERT_EQUAL(guest_hostile(&guest, start + 0.5, &state), 0);
+	CU_ASSERT(guest_now() - start >= 0.5);
+	host_stop(&host);
+	CU_ASSERT(guest.counters.corruptions > 0);
+	guest_free(&guest);
+	host_teardown(&host);
+}
+
+/* Hostile until the host's verdict, with each of four seeds: the in-memory
+ * host must see a protocol error, and neither side may crash (the region is
+ * exactly its size, so ASan sees any access past it). */
 static void test_hostile_breaks_the_host_not_itself(void)
 {
-	uint64_t seed;
+	uint64_t seed, state;
 
 	for (seed = 1; seed <= 4; seed++) {
 		CU_ASSERT_FATAL(host_setup(&host) == 0);
 		CU_ASSERT_EQUAL_FATAL(guest_setup(), 0);
+		guest.host_broken = host_broken;
+		guest.host_context = &host;
 		host_start(&host, 0);
-		CU_ASSERT_EQUAL(guest_hostile(&guest, 1, seed), 0);
+		state = seed;
+		/* Returns as soon as it sees the host's verdict, within 5 s. */
+		CU_ASSERT_EQUAL(guest_hostile(&guest, guest_now() + 5, &state), 1);
 		host_stop(&host);
 		printf("\nhostile seed %llu: %llu corruptions, %llu doorbells, %llu frames sent, "
 		       "host %s", (unsigned long long)seed,
@@ -227,6 +256,32 @@ static void test_hostile_breaks_the_host_not_itself(void)
 		CU_ASSERT(guest.counters.corruptions > 0);
 		CU_ASSERT(guest.counters.doorbells > 0);
 		CU_ASSERT_TRUE(atomic_load(&host.broken));
+		guest_free(&guest);
+		host_teardown(&host);
+	}
+	printf("\n");
+}
+
+/* A host that writes garbage everywhere: the guest may fail or time out,
+ * never touch memory outside the region or its own (ASan would see it). */
+static void test_guest_survives_a_hostile_host(void)
+{
+	uint64_t seed;
+	int r;
+
+	for (seed = 1; seed <= 4; seed++) {
+		CU_ASSERT_FATAL(host_setup(&host) == 0);
+		CU_ASSERT_EQUAL_FATAL(guest_setup(), 0);
+		guest.options.timeout_ms = 200;
+		host.hostile_seed = seed;
+		host_start(&host, seed % 2 ? 0 : FRAMES);
+		r = seed % 2 ? guest_send(&guest, FRAMES) : guest_receive(&guest, FRAMES);
+		host_stop(&host);
+		printf("\nhostile host seed %llu: guest %s after %llu frames (%s)",
+		       (unsigned long long)seed, r ? "stopped" : "finished",
+		       (unsigned long long)(guest.counters.frames_sent +
+					    guest.counters.frames_received), guest.error);
+		CU_ASSERT(r == 0 || r == -EPROTO || r == -ETIMEDOUT || r == -ENODEV);
 		guest_free(&guest);
 		host_teardown(&host);
 	}
@@ -246,6 +301,10 @@ int main(void)
 		{ "a removed device stops the guest", test_removed_device_stops_the_guest },
 		{ "hostile: the host breaks, nothing crashes",
 		  test_hostile_breaks_the_host_not_itself },
+		{ "hostile without a verdict runs until the time is up",
+		  test_hostile_runs_until_the_time },
+		{ "the guest survives a host that writes garbage",
+		  test_guest_survives_a_hostile_host },
 	};
 
 	return unit_run("testguest/venet-inmemory", UNIT_TESTS(tests));

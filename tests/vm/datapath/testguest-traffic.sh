@@ -22,8 +22,9 @@ guest_start $dev --json --dst-mac $host_mac $bus send "$count"
 receiver_start "$count"
 before=$(notifications)
 guest_go
-guest_wait send.json || fail "the guest could not send $count frames"
-receiver_wait receive.out || fail "the host did not receive $count intact frames"
+guest_wait send.json || { "$nl" stats $dev; fail "the guest could not send $count frames"; }
+receiver_wait receive.out ||
+	{ "$nl" stats $dev; fail "the host did not receive $count intact frames"; }
 ratio=$(per_frame "$before") || fail "guest->host: $ratio notifications per frame, not < 0.25"
 echo "guest->host: $count frames, $(json_field send.json frames_per_second) frames/s," \
 	"notifications/frame: host stats $ratio, guest $(json_field send.json notifications_per_frame)"
@@ -35,7 +36,7 @@ guest_go
 before=$(notifications)
 "$frames" send "$ifname" "$count" --dst-mac "$guest_mac" --src-mac $host_mac ||
 	fail "the host could not send"
-guest_wait receive.json || fail "the guest did not receive $count frames"
+guest_wait receive.json || { "$nl" stats $dev; fail "the guest did not receive $count frames"; }
 [ "$(json_field receive.json frames_received)" = "$count" ] || fail "host->guest: frames lost"
 for bad in frames_bad frames_duplicate; do
 	[ "$(json_field receive.json $bad)" = 0 ] || fail "host->guest: $bad is not 0"

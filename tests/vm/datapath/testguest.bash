@@ -51,6 +51,9 @@ guest_start() {
 	# Only our frames on the wire: no IPv6 autoconfiguration chatter.
 	sysctl -qw "net.ipv6.conf.$ifname.disable_ipv6=1" || true
 	ip link set "$ifname" address "$host_mac"
+	# The default fq_codel drops frames that wait (for guest buffers) too
+	# long, silently; pfifo refuses with ENOBUFS, which vbus-frames retries.
+	tc qdisc replace dev "$ifname" root pfifo limit 1000
 	ip link set "$ifname" up
 	ip addr add "$host_ip/24" dev "$ifname"
 	guest_mac=$(cat "/sys/vbus/devices/$dev/mac")
