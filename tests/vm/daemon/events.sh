@@ -27,6 +27,7 @@ GLib.timeout_add_seconds(120, lambda: sys.exit(1))
 GLib.MainLoop().run()
 PY
 listener=$!
+trap 'cat listener.log >&2 2>/dev/null; cleanup' EXIT
 listening() { grep -q '^ready' events; }
 wait_for "the listener" listening
 
