@@ -167,7 +167,7 @@ static int on_reap(sd_event_source *source, void *userdata)
 			i++;
 			continue;
 		}
-		sd_bus_detach_event(connection->bus);
+		sd_event_source_unref(connection->io);
 		sd_bus_close_unref(connection->bus);
 		memmove(connection, connection + 1,
 			(manager->connection_count - i - 1) * sizeof(*connection));
@@ -193,10 +193,59 @@ static int on_private_message(sd_bus_message *message, void *userdata, sd_bus_er
 	return 1;
 }
 
+/* Waits for what the connection wants next: to read, or also to write what
+ * it queued. */
+static void connection_watch(struct private_connection *connection)
+{
+	int events = sd_bus_get_events(connection->bus);
+
+	if (events >= 0)
+		sd_event_source_set_io_events(connection->io, events);
+}
+
+/*
+ * A private connection's socket is served here rather than by
+ * sd_bus_attach_event(): a client that sends its first call in the same
+ * write as the end of authentication (libdbus does) would otherwise wait
+ * until its next write, as the server side of sd-bus 252 leaves those bytes
+ * unprocessed. Processing until there is nothing left to do serves them.
+ */
+static int on_private_io(sd_event_source *source, int fd, uint32_t revents, void *userdata)
+{
+	struct manager *manager = userdata;
+	struct private_connection *connection;
+	size_t i;
+	int r;
+
+	(void)fd;
+	(void)revents;
+	for (i = 0; i < manager->connection_count; i++)
+		if (manager->connections[i].io == source)
+			break;
+	if (i == manager->connection_count)
+		return 0;
+	do
+		r = sd_bus_process(manager->connections[i].bus, NULL);
+	while (r > 0);
+	/* the array may have moved: a call can take time, others connect meanwhile */
+	connection = &manager->connections[i];
+	if (r < 0 && !connection->closed) {
+		connection->closed = true;
+		if (!manager->reap_source)
+			sd_event_add_defer(manager->event, &manager->reap_source, on_reap, manager);
+	}
+	if (connection->closed)
+		sd_event_source_set_enabled(source, SD_EVENT_OFF);
+	else
+		connection_watch(connection);
+	return 0;
+}
+
 static int add_connection(struct manager *manager, int fd)
 {
 	_cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
 	struct private_connection *bigger;
+	sd_event_source *io;
 	sd_id128_t id;
 	bool privileged = peer_privileged(fd);
 	int r;
@@ -220,15 +269,17 @@ static int add_connection(struct manager *manager, int fd)
 		r = sd_bus_add_filter(bus, NULL, on_private_message, manager);
 	if (r >= 0)
 		r = sd_bus_start(bus);
-	if (r >= 0)
-		r = sd_bus_attach_event(bus, manager->event, SD_EVENT_PRIORITY_NORMAL);
 	if (r < 0)
 		return r;
 	bigger = reallocarray(manager->connections, manager->connection_count + 1, sizeof(*bigger));
 	if (!bigger)
 		return -ENOMEM;
 	manager->connections = bigger;
-	bigger[manager->connection_count++] = (struct private_connection){ bus, privileged, false };
+	r = sd_event_add_io(manager->event, &io, fd, EPOLLIN, on_private_io, manager);
+	if (r < 0)
+		return r;
+	bigger[manager->connection_count] = (struct private_connection){ bus, io, privileged, false };
+	connection_watch(&bigger[manager->connection_count++]);
 	bus = NULL;
 	return 0;
 }
@@ -325,8 +376,10 @@ void dbus_stop(struct manager *manager)
 	size_t i;
 
 	manager->reap_source = sd_event_source_unref(manager->reap_source);
-	for (i = 0; i < manager->connection_count; i++)
+	for (i = 0; i < manager->connection_count; i++) {
+		sd_event_source_unref(manager->connections[i].io);
 		sd_bus_flush_close_unref(manager->connections[i].bus);
+	}
 	free(manager->connections);
 	manager->connections = NULL;
 	manager->connection_count = 0;
@@ -354,6 +407,8 @@ void dbus_emit_event(struct manager *manager, const char *kind, const char *obje
 	if (manager->system_bus)
 		emit(manager->system_bus, kind, object, name, details);
 	for (i = 0; i < manager->connection_count; i++)
-		if (!manager->connections[i].closed)
+		if (!manager->connections[i].closed) {
 			emit(manager->connections[i].bus, kind, object, name, details);
+			connection_watch(&manager->connections[i]);
+		}
 }

@@ -17,11 +17,6 @@ void link_free(struct link *link)
 	(void)link;
 }
 
-bool link_available(const struct link *link)
-{
-	return link != NULL;
-}
-
 int link_get(struct link *link, const char *ifname, struct link_state *state)
 {
 	(void)link;

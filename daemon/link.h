@@ -20,8 +20,6 @@ struct link_state {
 /* *LINK is NULL when host networking is not available to vbusd. */
 int link_new(struct link **link);
 void link_free(struct link *link);
-/* Whether vbusd sees and changes host interfaces (bridges are then real). */
-bool link_available(const struct link *link);
 /* -EOPNOTSUPP without host networking, -ENODEV for an absent interface. */
 int link_get(struct link *link, const char *ifname, struct link_state *state);
 /* Brings IFNAME up and puts it on BRIDGE ("" = on none). */

@@ -31,6 +31,7 @@ struct options {
  * things (CAP_NET_ADMIN when it connected). */
 struct private_connection {
 	sd_bus *bus;
+	sd_event_source *io;		/* its socket in the loop (see dbus.c) */
 	bool privileged;
 	bool closed;			/* the peer hung up: to be freed */
 };
