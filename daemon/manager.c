@@ -97,7 +97,8 @@ void manager_live_problems(struct manager *manager, struct fabric_errors *proble
 	for (i = 0; manager->actual && i < manager->actual->bus_count; i++)
 		if (manager->actual->buses[i].info.state == VBUS_BUS_STATE_BROKEN)
 			fabric_errors_add(problems,
-					  "bus %s: broken (the guest corrupted the shared region; it is reset when a guest attaches again)",
+					  "bus %s: broken (the guest corrupted the shared region; "
+					  "it is reset when a guest attaches again)",
 					  manager->actual->buses[i].info.name);
 	ports_problems(manager, problems);
 }
