@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The host interfaces of devices (up, MTU, bridge port): vbusd's one door to
- * the host-link component, so that plugging it in changes only link.c. */
+ * host-link (rtnetlink), which only link.c calls. */
 #ifndef VBUSD_LINK_H
 #define VBUSD_LINK_H
 
