@@ -26,7 +26,7 @@ static const char *const table_headers[] = {
 	"NAME", "CONNECTOR", "REGION", "STATE", "DOMAIN", "DEVICES",
 };
 static const char *const field_keys[] = {
-	"name", "id", "connector", "region_size", "state", "domain", "uuid", "devices", "managed",
+	"name", "connector", "region_size", "state", "domain", "uuid", "devices", "managed",
 };
 
 int bus_render(FILE *out, struct json_object *reply, bool listing)

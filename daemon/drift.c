@@ -109,6 +109,10 @@ static void update_actual(struct manager *manager, const struct vbus_event *even
 		if (bus)
 			fabric_remove_bus(actual, bus);
 		break;
+	case VBUS_CMD_BUS_GET:
+		if (bus)
+			bus->info.state = event->bus.state;
+		break;
 	case VBUS_CMD_DEVICE_NEW:
 	case VBUS_CMD_DEVICE_SET:
 		fabric_device_from_info(&copy, &event->device, device ? device->bridge : NULL);

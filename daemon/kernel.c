@@ -9,6 +9,7 @@
 #include "drift.h"
 #include "kernel.h"
 #include "log.h"
+#include "ports.h"
 
 static const char *device_bridge(struct manager *manager, const struct vbus_device_info *info,
 				 char bridge[VBUS_IFNAME_MAX])
@@ -74,26 +75,6 @@ int kernel_dump(struct manager *manager, struct fabric **actual)
 	return r;
 }
 
-static void set_bridge(struct manager *manager, const struct fabric_device *device)
-{
-	char ifname[VBUS_IFNAME_MAX], error[256];
-	struct vbus_device_info info;
-	int r;
-
-	/* the kernel names the interface when the fabric does not */
-	if (device->info.venet.present & VBUS_VENET_F_IFNAME)
-		snprintf(ifname, sizeof(ifname), "%s", device->info.venet.ifname);
-	else if (vbus_device_get(manager->client, device->info.name, &info) == 0)
-		snprintf(ifname, sizeof(ifname), "%s", info.venet.ifname);
-	else
-		vbus_venet_default_ifname(device->info.name, ifname);
-	r = link_set_bridge(manager->link, ifname, device->bridge, error, sizeof(error));
-	if (r < 0 && r != -EOPNOTSUPP)
-		log_fields(LOG_WARNING, r, "VBUS_OBJECT=device", "device %s: bridge %s: %s",
-			   device->info.name, device->bridge[0] ? device->bridge : "(none)",
-			   error[0] ? error : strerror(-r));
-}
-
 static int execute_operation(struct manager *manager, const struct plan_operation *operation)
 {
 	const struct fabric_device *device = &operation->device;
@@ -112,7 +93,7 @@ static int execute_operation(struct manager *manager, const struct plan_operatio
 	case PLAN_DEVICE_CREATE:
 		r = vbus_device_new(manager->client, &device->info);
 		if (r == 0 && device->bridge[0])
-			set_bridge(manager, device);
+			ports_configure(manager, device, device->bridge);
 		return r;
 	case PLAN_DEVICE_SET:
 		if (operation->changed) {
@@ -121,7 +102,7 @@ static int execute_operation(struct manager *manager, const struct plan_operatio
 			r = vbus_device_set(manager->client, device->info.name, &venet);
 		}
 		if (r == 0 && operation->bridge_changed)
-			set_bridge(manager, device);
+			ports_configure(manager, device, device->bridge);
 		return r;
 	case PLAN_CONNECT:
 		return vbus_connect(manager->client, device->info.name, device->info.bus);
@@ -187,8 +168,12 @@ static char *event_details(const struct vbus_event *event)
 	switch (event->cmd) {
 	case VBUS_CMD_BUS_NEW:
 	case VBUS_CMD_BUS_DEL:
+	case VBUS_CMD_BUS_GET:
 		fabric_bus_from_info(&bus, &event->bus);
 		details = fabric_bus_to_json(&bus, true);
+		if (details && event->cmd == VBUS_CMD_BUS_GET)
+			json_object_object_add(details, "state", json_object_new_string(
+					vbus_bus_state_to_string(event->bus.state) ?: "unknown"));
 		break;
 	case VBUS_CMD_DEVICE_NEW:
 	case VBUS_CMD_DEVICE_DEL:
@@ -212,9 +197,30 @@ static char *event_details(const struct vbus_event *event)
 
 static const char *event_name(const struct vbus_event *event)
 {
-	if (event->cmd == VBUS_CMD_BUS_NEW || event->cmd == VBUS_CMD_BUS_DEL)
+	if (event->cmd == VBUS_CMD_BUS_NEW || event->cmd == VBUS_CMD_BUS_DEL ||
+	    event->cmd == VBUS_CMD_BUS_GET)
 		return event->bus.name;
 	return event->device.name;
+}
+
+/* The kernel announces a bus's state change (broken by its guest, or reset
+ * by a new attachment) as a BUS_GET event; only the break is an Event. */
+static void bus_state_changed(struct manager *manager, const struct vbus_event *event)
+{
+	_cleanup_free_ char *details = NULL;
+	char fields[128];
+
+	if (event->bus.state != VBUS_BUS_STATE_BROKEN) {
+		log_info("bus %s: %s again (a guest attached)", event->bus.name,
+			 vbus_bus_state_to_string(event->bus.state) ?: "unknown");
+		return;
+	}
+	snprintf(fields, sizeof(fields), "VBUS_OBJECT=bus\nVBUS_NAME=%s\n", event->bus.name);
+	log_fields(LOG_ERR, 0, fields,
+		   "bus %s: broken: the guest corrupted the shared region (reset when a guest attaches again)",
+		   event->bus.name);
+	details = event_details(event);
+	manager_emit_event(manager, "bus-broken", "bus", event->bus.name, details ? details : "{}");
 }
 
 static void handle_event(struct manager *manager, const struct vbus_event *event)
@@ -222,6 +228,11 @@ static void handle_event(struct manager *manager, const struct vbus_event *event
 	const char *kind = kernel_event_kind(event->cmd);
 	_cleanup_free_ char *details = NULL;
 
+	if (event->cmd == VBUS_CMD_BUS_GET) {
+		bus_state_changed(manager, event);
+		drift_on_event(manager, event);
+		return;
+	}
 	if (!kind)
 		return;
 	details = event_details(event);

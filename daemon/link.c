@@ -1,37 +1,117 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The host interfaces of devices. host-link (host_link_*) is not part of
- * vbusd yet: until it is, bridges are not observed nor changed, and every
- * function here says so; only this file changes when it arrives. */
+/* The host interfaces of devices, through host-link (rtnetlink): its
+ * monitoring socket in vbusd's loop, and link states in vbusd's terms. */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "host-link.h"
 #include "link.h"
+#include "log.h"
 
-int link_new(struct link **link)
+struct link {
+	struct host_link *host_link;
+	sd_event_source *source;
+	void (*changed)(const char *ifname, void *userdata);
+	void *userdata;
+};
+
+static int on_readable(sd_event_source *source, int fd, uint32_t revents, void *userdata)
 {
-	*link = NULL;
+	struct link *link = userdata;
+	int r;
+
+	(void)fd;
+	(void)revents;
+	r = host_link_process(link->host_link);
+	if (r < 0) {
+		/* the socket is gone: stop watching rather than spin on it */
+		log_error(r, "host links: cannot read changes: %s; no longer following them",
+			  strerror(-r));
+		sd_event_source_set_enabled(source, SD_EVENT_OFF);
+	}
+	return 0;
+}
+
+static void on_changed(const char *ifname, void *userdata)
+{
+	struct link *link = userdata;
+
+	if (link->changed)
+		link->changed(ifname, link->userdata);
+}
+
+int link_new(sd_event *event, void (*changed)(const char *ifname, void *userdata),
+	     void *userdata, struct link **result)
+{
+	struct link *link;
+	int r;
+
+	*result = NULL;
+	link = calloc(1, sizeof(*link));
+	if (!link)
+		return -ENOMEM;
+	link->changed = changed;
+	link->userdata = userdata;
+	r = host_link_new(&link->host_link);
+	if (r < 0) {
+		free(link);
+		log_warning("host networking is not available (%s): bridges are neither observed nor set",
+			    strerror(-r));
+		return 0;
+	}
+	host_link_set_callback(link->host_link, on_changed, link);
+	r = sd_event_add_io(event, &link->source, host_link_fd(link->host_link), EPOLLIN,
+			    on_readable, link);
+	if (r < 0) {
+		link_free(link);
+		return r;
+	}
+	*result = link;
 	return 0;
 }
 
 void link_free(struct link *link)
 {
-	(void)link;
+	if (!link)
+		return;
+	sd_event_source_disable_unref(link->source);
+	host_link_free(link->host_link);
+	free(link);
 }
 
 int link_get(struct link *link, const char *ifname, struct link_state *state)
 {
-	(void)link;
-	(void)ifname;
+	struct host_link_info info;
+	int r;
+
 	*state = (struct link_state){ 0 };
-	return -EOPNOTSUPP;
+	if (!link)
+		return -EOPNOTSUPP;
+	if (!ifname[0])
+		return -ENODEV;
+	r = host_link_get(link->host_link, ifname, &info);
+	if (r < 0)
+		return r;
+	if (!info.present)
+		return -ENODEV;
+	state->present = true;
+	state->up = info.up;
+	snprintf(state->bridge, sizeof(state->bridge), "%s", info.master);
+	return 0;
 }
 
 int link_set_bridge(struct link *link, const char *ifname, const char *bridge, char *error,
 		    size_t size)
 {
-	(void)link;
-	(void)ifname;
-	(void)bridge;
+	int r;
+
 	if (size)
 		error[0] = '\0';
-	return -EOPNOTSUPP;
+	if (!link)
+		return -EOPNOTSUPP;
+	/* MTU 0: the kernel sets it from the device's mtu attribute */
+	r = host_link_configure(link->host_link, ifname, 0, bridge, error, size);
+	return r < 0 ? r : 0;
 }

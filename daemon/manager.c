@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "manager.h"
+#include "ports.h"
 #include "reconcile.h"
 #include "state.h"
 
@@ -41,7 +42,7 @@ int manager_new(const struct options *options, struct manager **result)
 	r = sd_event_default(&manager->event);
 	if (r < 0)
 		return r;
-	r = link_new(&manager->link);
+	r = link_new(manager->event, ports_on_link_changed, manager, &manager->link);
 	if (r < 0)
 		return r;
 	*result = manager;
@@ -89,12 +90,30 @@ void manager_set_problems(struct manager *manager, const struct fabric_errors *p
 	}
 }
 
+void manager_live_problems(struct manager *manager, struct fabric_errors *problems)
+{
+	size_t i;
+
+	for (i = 0; manager->actual && i < manager->actual->bus_count; i++)
+		if (manager->actual->buses[i].info.state == VBUS_BUS_STATE_BROKEN)
+			fabric_errors_add(problems,
+					  "bus %s: broken (the guest corrupted the shared region; "
+					  "it is reset when a guest attaches again)",
+					  manager->actual->buses[i].info.name);
+	ports_problems(manager, problems);
+}
+
 void manager_update_status(struct manager *manager)
 {
 	size_t buses = manager->actual ? manager->actual->bus_count : 0;
 	size_t devices = manager->actual ? manager->actual->device_count : 0;
-	size_t problems = manager->problem_count + manager->drift_count;
+	struct fabric_errors live = { 0 };
+	size_t problems;
 	char state[64];
+
+	manager_live_problems(manager, &live);
+	problems = manager->problem_count + manager->drift_count + live.count;
+	fabric_errors_clear(&live);
 
 	if (problems)
 		snprintf(state, sizeof(state), "%zu problem%s", problems, problems == 1 ? "" : "s");

@@ -92,6 +92,10 @@ int manager_run(struct manager *manager);
 /* Recomputes the status text, and sends it to systemd. */
 void manager_update_status(struct manager *manager);
 
+/* Adds the problems that last only while the kernel or the host says so
+ * (broken buses, missing bridges) to PROBLEMS. */
+void manager_live_problems(struct manager *manager, struct fabric_errors *problems);
+
 /* Replaces the list of problems with PROBLEMS' lines. */
 void manager_set_problems(struct manager *manager, const struct fabric_errors *problems);
 

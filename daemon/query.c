@@ -96,8 +96,7 @@ static struct json_object *bus_json(struct manager *manager, const struct fabric
 
 	if (!object || !devices)
 		return NULL;
-	/* GetBuses always has every field; the kernel has no bus id */
-	json_object_object_add(object, "id", NULL);
+	/* GetBuses always has every field */
 	if (!json_object_object_get_ex(object, "domain", NULL))
 		json_object_object_add(object, "domain", NULL);
 	if (!json_object_object_get_ex(object, "uuid", NULL))
@@ -152,14 +151,12 @@ static struct json_object *device_json(struct manager *manager, const struct fab
 	json_object_object_add(object, "id", json_object_new_int64(device->info.id));
 	if (!device->info.bus[0])
 		json_object_object_add(object, "bus", NULL);
-	json_object_object_del(object, "bridge");
-	json_object_object_add(object, "bridge", NULL);
-	if (link_get(manager->link, device->info.venet.ifname, &state) == 0) {
-		if (state.bridge[0])
-			json_object_object_add(object, "bridge",
-					       json_object_new_string(state.bridge));
+	/* the real master when the interface is there, else the desired one
+	 * (kernel_dump's choice) */
+	json_object_object_add(object, "bridge", device->bridge[0] ?
+			       json_object_new_string(device->bridge) : NULL);
+	if (link_get(manager->link, device->info.venet.ifname, &state) == 0)
 		link = state.up ? "up" : "down";
-	}
 	json_object_object_add(object, "link", json_object_new_string(link));
 	json_object_object_add(object, "managed",
 			       json_object_new_boolean(!!fabric_find_device(manager->desired,
@@ -280,6 +277,7 @@ static struct json_object *status_lists(struct manager *manager, struct json_obj
 	struct json_object *drift = json_object_new_array(), *problems = json_object_new_array();
 	struct json_object *entry, *last = NULL;
 	const struct last_apply *apply = &manager->last_apply;
+	struct fabric_errors live = { 0 };
 	size_t i;
 
 	for (i = 0; i < manager->drift_count; i++) {
@@ -292,6 +290,10 @@ static struct json_object *status_lists(struct manager *manager, struct json_obj
 	}
 	for (i = 0; i < manager->problem_count; i++)
 		json_object_array_add(problems, json_object_new_string(manager->problems[i]));
+	manager_live_problems(manager, &live);
+	for (i = 0; i < live.count; i++)
+		json_object_array_add(problems, json_object_new_string(live.lines[i]));
+	fabric_errors_clear(&live);
 	json_object_object_add(status, "drift", drift);
 	json_object_object_add(status, "problems", problems);
 	if (apply->valid) {
