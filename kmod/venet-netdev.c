@@ -150,7 +150,8 @@ static int venet_plug(struct vbus_port *port)
 	ndev->mtu = config->mtu;
 	ndev->tx_queue_len = config->txqlen;
 	/* A software port: its address can change while it is up (vbusd
-	 * keeps managed ports up; a bridge or an admin may set the MAC). */
+	 * keeps managed ports up; a bridge or an admin may set the MAC).
+	 */
 	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	eth_hw_addr_random(ndev);
 	netif_carrier_off(ndev);
