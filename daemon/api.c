@@ -436,6 +436,28 @@ static int apply_removal(struct manager *manager, sd_bus_message *message,
 		     false, error);
 }
 
+/* The arguments (NAME, FLAGS) of DestroyDevice, DestroyBus and Disconnect,
+ * and whether the caller may change things: > 0 to go on, 0 when ERROR
+ * holds the refusal. */
+static int read_removal(struct manager *manager, sd_bus_message *message, const char *method,
+			const char **name, uint64_t *flags, sd_bus_error *error)
+{
+	int r = sd_bus_message_read(message, "st", name, flags);
+
+	if (r < 0)
+		return r;
+	return dbus_check_privilege(manager, message, method, error);
+}
+
+/* What a removal names is not there: done with "if exists", else NotFound. */
+static int reply_absent(sd_bus_message *message, uint64_t flags, const char *object,
+			const char *name, const char *why, sd_bus_error *error)
+{
+	if (flags & FLAG_IF_EXISTS)
+		return sd_bus_reply_method_return(message, "");
+	return sd_bus_error_setf(error, ERROR_NOT_FOUND, "%s %s: %s", object, name, why);
+}
+
 int api_destroy_device(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
 	struct manager *manager = userdata;
@@ -448,17 +470,11 @@ int api_destroy_device(sd_bus_message *message, void *userdata, sd_bus_error *er
 
 	if (!desired)
 		return -ENOMEM;
-	r = sd_bus_message_read(message, "st", &name, &flags);
-	if (r < 0)
-		return r;
-	r = dbus_check_privilege(manager, message, "DestroyDevice", error);
+	r = read_removal(manager, message, "DestroyDevice", &name, &flags, error);
 	if (r <= 0)
 		return r;
-	if (vbus_device_get(manager->client, name, &info) < 0) {
-		if (flags & FLAG_IF_EXISTS)
-			return sd_bus_reply_method_return(message, "");
-		return sd_bus_error_setf(error, ERROR_NOT_FOUND, "device %s: no such device", name);
-	}
+	if (vbus_device_get(manager->client, name, &info) < 0)
+		return reply_absent(message, flags, "device", name, "no such device", error);
 	device = fabric_find_device(desired, name);
 	if (device)
 		fabric_remove_device(desired, device);
@@ -479,17 +495,11 @@ int api_destroy_bus(sd_bus_message *message, void *userdata, sd_bus_error *error
 
 	if (!desired)
 		return -ENOMEM;
-	r = sd_bus_message_read(message, "st", &name, &flags);
-	if (r < 0)
-		return r;
-	r = dbus_check_privilege(manager, message, "DestroyBus", error);
+	r = read_removal(manager, message, "DestroyBus", &name, &flags, error);
 	if (r <= 0)
 		return r;
-	if (vbus_bus_get(manager->client, name, &info) < 0) {
-		if (flags & FLAG_IF_EXISTS)
-			return sd_bus_reply_method_return(message, "");
-		return sd_bus_error_setf(error, ERROR_NOT_FOUND, "bus %s: no such bus", name);
-	}
+	if (vbus_bus_get(manager->client, name, &info) < 0)
+		return reply_absent(message, flags, "bus", name, "no such bus", error);
 	if (info.device_count)
 		return sd_bus_error_setf(error, ERROR_BUSY,
 					 "bus %s: %u devices are connected to it (disconnect them first)",
@@ -516,19 +526,13 @@ int api_disconnect(sd_bus_message *message, void *userdata, sd_bus_error *error)
 
 	if (!desired)
 		return -ENOMEM;
-	r = sd_bus_message_read(message, "st", &name, &flags);
-	if (r < 0)
-		return r;
-	r = dbus_check_privilege(manager, message, "Disconnect", error);
+	r = read_removal(manager, message, "Disconnect", &name, &flags, error);
 	if (r <= 0)
 		return r;
 	r = vbus_device_get(manager->client, name, &info);
-	if (r < 0 || !info.bus[0]) {
-		if (flags & FLAG_IF_EXISTS)
-			return sd_bus_reply_method_return(message, "");
-		return sd_bus_error_setf(error, ERROR_NOT_FOUND, r < 0 ? "device %s: no such device"
-								       : "device %s: on no bus", name);
-	}
+	if (r < 0 || !info.bus[0])
+		return reply_absent(message, flags, "device", name,
+				    r < 0 ? "no such device" : "on no bus", error);
 	device = fabric_find_device(desired, name);
 	if (device)
 		device->info.bus[0] = '\0';
