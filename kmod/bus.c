@@ -107,7 +107,7 @@ int vbus_bus_destroy(struct vbus_bus *bus, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "bus has connected devices: disconnect them first");
 		return -EBUSY;
 	}
-	if (bus->attach) {
+	if (bus->attach || bus->attaching) {
 		NL_SET_ERR_MSG(extack, "bus is attached to /dev/vbus: close it first");
 		return -EBUSY;
 	}
@@ -118,6 +118,21 @@ int vbus_bus_destroy(struct vbus_bus *bus, struct netlink_ext_ack *extack)
 	vbus_sysfs_del_bus(bus);
 	kobject_put(&bus->kobj);
 	return 0;
+}
+
+/*
+ * The one writer of a bus's state: every transition (broken by its guest,
+ * ok at the next attach) is made here under vbus_lock and announced with a
+ * BUS_GET event carrying the new state.
+ */
+void vbus_bus_set_state(struct vbus_bus *bus, u32 state)
+{
+	lockdep_assert_held(&vbus_lock);
+	if (bus->state == state)
+		return;
+	/* READ_ONCE in sysfs's state_show, which does not take the lock. */
+	WRITE_ONCE(bus->state, state);
+	vbus_event_bus(VBUS_CMD_BUS_GET, bus);
 }
 
 /* Module exit: every device is gone already. */

@@ -46,17 +46,14 @@ void vbus_attachment_put(struct vbus_attachment *att)
 	kref_put(&att->ref, vbus_attachment_release);
 }
 
-/* Under vbus_lock. */
-static int vbus_attach(struct vbus_bus *bus, struct file *memfd,
-		       struct vbus_attachment **ret)
+/* A new attachment of bus, holding a reference on it and on the module. */
+static struct vbus_attachment *vbus_attachment_new(struct vbus_bus *bus)
 {
 	struct vbus_attachment *att;
-	struct vbus_device *dev;
-	int err;
 
 	att = kzalloc(sizeof(*att), GFP_KERNEL);
 	if (!att)
-		return -ENOMEM;
+		return NULL;
 	kref_init(&att->ref);
 	mutex_init(&att->lock);
 	spin_lock_init(&att->zc_lock);
@@ -65,32 +62,38 @@ static int vbus_attach(struct vbus_bus *bus, struct file *memfd,
 	att->bus = bus;
 	kobject_get(&bus->kobj);
 	__module_get(THIS_MODULE);
+	return att;
+}
 
-	err = vbus_region_pin(att, memfd, bus->region_size);
-	if (err)
-		goto err;
+/*
+ * Under vbus_lock, the region pinned: lays it out for the devices on the
+ * bus now and plugs them. The worker is not started yet (the caller starts
+ * it once this succeeded), so a guest cannot break the bus before the
+ * attach is complete, and a failed attach has no worker to stop.
+ */
+static int vbus_attach_devices(struct vbus_attachment *att)
+{
+	struct vbus_bus *bus = att->bus;
+	struct vbus_device *dev;
+	int err;
+
+	lockdep_assert_held(&vbus_lock);
 	err = vbus_region_layout(att, bus->device_count);
 	if (err)
-		goto err;
+		return err;
 	list_for_each_entry(dev, &bus->devices, bus_node) {
 		err = vbus_region_plug(att, dev);
 		if (err)
 			goto err_unplug;
 	}
 	bus->attach = att;
-	if (bus->state != VBUS_BUS_STATE_OK) {
-		WRITE_ONCE(bus->state, VBUS_BUS_STATE_OK);
-		vbus_event_bus(VBUS_CMD_BUS_GET, bus);
-	}
-	*ret = att;
+	/* A fresh attachment that has not been served is sound. */
+	vbus_bus_set_state(bus, VBUS_BUS_STATE_OK);
 	return 0;
 
 err_unplug:
 	list_for_each_entry(dev, &bus->devices, bus_node)
 		vbus_region_unplug(att, dev);
-err:
-	att->stopped = true;
-	vbus_attachment_put(att);
 	return err;
 }
 
@@ -130,17 +133,35 @@ static long vbus_dev_attach(struct vbus_dev_file *f, void __user *argp)
 		goto out;
 	mutex_lock(&vbus_lock);
 	bus = vbus_bus_find(req.bus);
-	if (!bus)
+	if (!bus) {
 		err = -ENOENT;
-	else if (bus->attach)
+	} else if (bus->attach || bus->attaching) {
 		err = -EBUSY;
-	else
-		err = vbus_attach(bus, memfd, &att);
-	mutex_unlock(&vbus_lock);
-	if (!err) {
-		f->att = att;
-		vbus_worker_kick(att);
+	} else {
+		att = vbus_attachment_new(bus);
+		err = att ? 0 : -ENOMEM;
+		/* Keeps the bus (no delete, no other attach) while we pin. */
+		bus->attaching = !!att;
 	}
+	mutex_unlock(&vbus_lock);
+	if (err)
+		goto out;
+
+	/* Up to VBUS_REGION_SIZE_MAX: not under vbus_lock. */
+	err = vbus_region_pin(att, memfd, bus->region_size);
+	mutex_lock(&vbus_lock);
+	bus->attaching = false;
+	if (!err)
+		err = vbus_attach_devices(att);
+	mutex_unlock(&vbus_lock);
+	if (err) {
+		/* Never started; stopped before its last reference goes. */
+		vbus_worker_stop(att);
+		vbus_attachment_put(att);
+		goto out;
+	}
+	f->att = att;
+	vbus_worker_start(att);
 out:
 	mutex_unlock(&f->lock);
 	fput(memfd);

@@ -8,8 +8,21 @@
 #define VBUS_COMPAT_H
 
 #include <linux/eventfd.h>
+#include <linux/netlink.h>
 #include <linux/skbuff.h>
 #include <linux/version.h>
+
+/*
+ * An extended-ack message that names what it is about: formatted since
+ * 6.2 (NL_SET_ERR_MSG_FMT), the plain text on 6.1.
+ */
+#ifdef NL_SET_ERR_MSG_FMT
+#define VBUS_SET_ERR_MSG_FMT(extack, plain, fmt, args...)		\
+	NL_SET_ERR_MSG_FMT(extack, fmt, ##args)
+#else
+#define VBUS_SET_ERR_MSG_FMT(extack, plain, fmt, args...)		\
+	NL_SET_ERR_MSG(extack, plain)
+#endif
 
 /* bus_type.match() takes a const struct device_driver since 6.11. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)

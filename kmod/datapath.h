@@ -99,6 +99,8 @@ struct vbus_attachment {
 	struct file *memfd;
 	struct page **pages;
 	unsigned long npages;
+	struct user_struct *user;	/* charged for npages, or NULL */
+	struct mm_struct *mm;		/* its pinned_vm charged, grabbed */
 	u8 *region;			/* vmap of pages */
 	struct vbus_layout layout;
 
@@ -107,7 +109,8 @@ struct vbus_attachment {
 	 * detach. Taken after vbus_lock, never the other way round.
 	 */
 	struct mutex lock;
-	bool stopped;			/* detached: serve nothing */
+	bool started;			/* attach completed: serve */
+	bool stopped;			/* detached or attach failed: serve nothing */
 	bool broken;			/* protocol error: serve nothing */
 	struct work_struct work;
 	struct work_struct broken_work;
@@ -154,6 +157,7 @@ struct vbus_port *vbus_region_find_port(struct vbus_attachment *att,
 /* worker.c */
 void vbus_worker_init(struct vbus_attachment *att);
 void vbus_worker_kick(struct vbus_attachment *att);
+void vbus_worker_start(struct vbus_attachment *att);
 void vbus_worker_stop(struct vbus_attachment *att);
 int vbus_worker_set_kick(struct vbus_attachment *att, u32 vector, int fd);
 int vbus_worker_set_call(struct vbus_attachment *att, int fd);

@@ -1,11 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Events: every change to buses, devices and connections, multicast on the
- * "events" group of the family. Sent under vbus_lock, so in change order.
+ * "events" group of the family. Sent under vbus_lock, so in change order;
+ * each one moves the generation that dumps check for consistency.
  */
 #include <net/genetlink.h>
 
 #include "vbus.h"
+
+/*
+ * Counts every change (each is announced here), never 0: dumps compare it
+ * across their parts and set NLM_F_DUMP_INTR when it moved.
+ */
+static u32 vbus_generation = 1;
+
+u32 vbus_generation_get(void)
+{
+	lockdep_assert_held(&vbus_lock);
+	return vbus_generation;
+}
 
 /* A connection event when both are given, else a device or a bus event. */
 static void vbus_event(u8 cmd, struct vbus_device *dev, struct vbus_bus *bus)
@@ -15,6 +28,8 @@ static void vbus_event(u8 cmd, struct vbus_device *dev, struct vbus_bus *bus)
 	int err;
 
 	lockdep_assert_held(&vbus_lock);
+	if (!++vbus_generation)
+		vbus_generation = 1;
 	if (!vbus_has_listeners())
 		return;
 

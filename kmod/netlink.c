@@ -214,9 +214,9 @@ static int vbus_cmd_bus_new(struct sk_buff *skb, struct genl_info *info)
 		params.connector = nla_get_u32(attrs[VBUS_A_BUS_CONNECTOR]);
 	if (attrs[VBUS_A_BUS_REGION_SIZE]) {
 		params.region_size = nla_get_u32(attrs[VBUS_A_BUS_REGION_SIZE]);
-		if (params.region_size % 4096) {
+		if (!PAGE_ALIGNED(params.region_size)) {
 			NL_SET_ERR_MSG_ATTR(info->extack, attrs[VBUS_A_BUS_REGION_SIZE],
-					    "region size must be a multiple of 4096");
+					    "region size must be a multiple of the page size");
 			return -EINVAL;
 		}
 	}
@@ -434,7 +434,9 @@ static int vbus_cmd_disconnect(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * Dumps resume from the id after the last object sent (cb->args[0]), so
- * they run in as many parts as needed and survive concurrent changes.
+ * they run in as many parts as needed and survive concurrent changes; a
+ * part made after a change (the generation moved) is flagged
+ * NLM_F_DUMP_INTR, so the reader knows to dump again for a consistent view.
  */
 static int vbus_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		     void *(*next)(unsigned long *id),
@@ -445,11 +447,13 @@ static int vbus_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	void *hdr, *obj;
 
 	mutex_lock(&vbus_lock);
+	cb->seq = vbus_generation_get();
 	while ((obj = next(&id))) {
 		hdr = vbus_genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				       cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd);
 		if (!hdr)
 			break;
+		genl_dump_check_consistent(cb, hdr);
 		if (fill(skb, obj)) {
 			genlmsg_cancel(skb, hdr);
 			break;

@@ -4,17 +4,27 @@
  * them for the kernel, lays the region out (include/uapi/linux/vbus_ring.h)
  * and fills and frees device table slots as devices come and go.
  */
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/log2.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/user.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
 #include "datapath.h"
 
-/* What a memfd must be sealed with: its pages cannot go away under us. */
-#define VBUS_REGION_SEALS	(F_SEAL_SHRINK | F_SEAL_GROW)
+/*
+ * What a memfd must be sealed with (include/uapi/linux/vbus_dev.h): its
+ * pages cannot go away under us, and no seal can be added later.
+ */
+#define VBUS_REGION_SEALS	(F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+/* What it must not be sealed with: the host writes the region. */
+#define VBUS_REGION_NO_SEALS	(F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)
 
 /* Slots beyond the devices present at attach, for hot-plug. */
 #define VBUS_REGION_SPARE_SLOTS	8
@@ -24,26 +34,78 @@
 #define VBUS_REGION_PORT_QUEUES	2
 
 /*
+ * Charges the region's pages to the attaching process as io_uring charges
+ * its registered buffers: to its user's locked memory against its
+ * RLIMIT_MEMLOCK unless it has CAP_IPC_LOCK, and always to its mm's
+ * pinned_vm (VmPin in /proc/PID/status).
+ */
+static int vbus_region_account(struct vbus_attachment *att)
+{
+	unsigned long limit, cur, new;
+
+	if (!capable(CAP_IPC_LOCK)) {
+		struct user_struct *user = current_user();
+
+		limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+		cur = atomic_long_read(&user->locked_vm);
+		do {
+			new = cur + att->npages;
+			if (new > limit || new < cur)
+				return -ENOMEM;
+		} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, new));
+		att->user = get_uid(user);
+	}
+	att->mm = current->mm;
+	mmgrab(att->mm);
+	atomic64_add(att->npages, &att->mm->pinned_vm);
+	return 0;
+}
+
+static void vbus_region_unaccount(struct vbus_attachment *att)
+{
+	if (att->user) {
+		atomic_long_sub(att->npages, &att->user->locked_vm);
+		free_uid(att->user);
+	}
+	if (att->mm) {
+		atomic64_sub(att->npages, &att->mm->pinned_vm);
+		mmdrop(att->mm);
+	}
+}
+
+/*
  * Takes a reference on every page of the memfd, as udmabuf does, and maps
  * them contiguously. Only shmem memfds: their seals live in the inode.
+ * The rules and their errors are those of vbus_dev.h.
  */
 int vbus_region_pin(struct vbus_attachment *att, struct file *memfd, u32 size)
 {
 	struct inode *inode = file_inode(memfd);
 	unsigned long i;
+	unsigned int seals;
 	int err;
 
 	if (inode->i_sb->s_magic != TMPFS_MAGIC)
 		return -EBADF;
-	if ((READ_ONCE(SHMEM_I(inode)->seals) & VBUS_REGION_SEALS) != VBUS_REGION_SEALS)
+	if ((memfd->f_mode & (FMODE_READ | FMODE_WRITE)) != (FMODE_READ | FMODE_WRITE))
+		return -EACCES;
+	/* With F_SEAL_SEAL, what is read here cannot change any more. */
+	seals = READ_ONCE(SHMEM_I(inode)->seals);
+	if ((seals & VBUS_REGION_SEALS) != VBUS_REGION_SEALS ||
+	    (seals & VBUS_REGION_NO_SEALS))
 		return -EINVAL;
-	if (i_size_read(inode) != size || size % PAGE_SIZE)
+	if (i_size_read(inode) != size || !size || !PAGE_ALIGNED(size))
 		return -EINVAL;
 
 	att->npages = size >> PAGE_SHIFT;
+	err = vbus_region_account(att);
+	if (err)
+		return err;
 	att->pages = kvcalloc(att->npages, sizeof(*att->pages), GFP_KERNEL);
-	if (!att->pages)
+	if (!att->pages) {
+		vbus_region_unaccount(att);
 		return -ENOMEM;
+	}
 	for (i = 0; i < att->npages; i++) {
 		struct page *page = shmem_read_mapping_page(memfd->f_mapping, i);
 
@@ -66,6 +128,7 @@ err_put:
 		put_page(att->pages[i]);
 	kvfree(att->pages);
 	att->pages = NULL;
+	vbus_region_unaccount(att);
 	return err;
 }
 
@@ -81,6 +144,7 @@ void vbus_region_unpin(struct vbus_attachment *att)
 		put_page(att->pages[i]);
 	kvfree(att->pages);
 	fput(att->memfd);
+	vbus_region_unaccount(att);
 }
 
 /* Where everything goes, for slot_count slots and queue_count per ioq. */
@@ -346,9 +410,17 @@ void vbus_region_unplug(struct vbus_attachment *att, struct vbus_device *dev)
 	port->epoch++;
 	spin_unlock_irqrestore(&att->zc_lock, flags);
 	port->dev = NULL;
-	port->removed_id = port->id;
-	port->events = 0;
-	vbus_port_post(port, VBUS_PORT_EV_REMOVED);
+	/*
+	 * The device's own events go with it. A DEVICE_REMOVED still waiting
+	 * is the previous device's of a reused slot: it stays, and stands for
+	 * this one too, which the guest was never told of (its ADDED comes
+	 * after that REMOVED and waited too).
+	 */
+	port->events &= BIT(VBUS_PORT_EV_REMOVED);
+	if (!port->events) {
+		port->removed_id = port->id;
+		vbus_port_post(port, VBUS_PORT_EV_REMOVED);
+	}
 out:
 	mutex_unlock(&att->lock);
 }

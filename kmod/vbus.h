@@ -57,11 +57,12 @@ struct vbus_bus {
 	char domain[VBUS_DOMAIN_MAX];
 	bool has_uuid;
 	u8 uuid[VBUS_UUID_LEN];
-	u32 state;
 	/* Under vbus_lock: */
+	u32 state;			/* written by vbus_bus_set_state() only */
 	struct list_head devices;
 	u32 device_count;
 	struct vbus_attachment *attach;	/* its /dev/vbus attachment */
+	bool attaching;			/* an attach is pinning its region */
 };
 
 struct vbus_device;
@@ -140,6 +141,7 @@ int vbus_bus_create(const struct vbus_bus_params *params,
 		    struct vbus_bus **bus, struct netlink_ext_ack *extack);
 int vbus_bus_destroy(struct vbus_bus *bus, struct netlink_ext_ack *extack);
 void vbus_bus_destroy_all(void);
+void vbus_bus_set_state(struct vbus_bus *bus, u32 state);
 
 /* device.c */
 int vbus_model_register(const struct vbus_device_model *model);
@@ -184,6 +186,7 @@ void vbus_multicast(struct sk_buff *skb);
 bool vbus_has_listeners(void);
 
 /* events.c; under vbus_lock. */
+u32 vbus_generation_get(void);
 void vbus_event_bus(u8 cmd, struct vbus_bus *bus);
 void vbus_event_device(u8 cmd, struct vbus_device *dev);
 void vbus_event_connection(u8 cmd, struct vbus_device *dev,

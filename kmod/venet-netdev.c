@@ -105,16 +105,18 @@ static const struct net_device_ops venet_netdev_ops = {
 	.ndo_validate_addr = eth_validate_addr,
 };
 
-void venet_mtu_changed(struct vbus_device *dev)
+int venet_mtu_changed(struct vbus_device *dev)
 {
 	struct venet_config *config = venet_config(dev);
+	int err;
 
 	lockdep_assert_held(&vbus_lock);
 	if (!config->netdev)
-		return;
+		return 0;
 	rtnl_lock();
-	dev_set_mtu(config->netdev, config->mtu);
+	err = dev_set_mtu(config->netdev, config->mtu);
 	rtnl_unlock();
+	return err;
 }
 
 static void venet_fill_config(struct vbus_device *dev, struct vbus_device_slot *slot)

@@ -8,6 +8,7 @@
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 
+#include "compat.h"
 #include "venet.h"
 
 /* The u32 attributes, shared by netlink and sysfs. */
@@ -49,14 +50,69 @@ static u32 *venet_u32_field(struct vbus_device *dev, const struct venet_u32 *f)
 }
 
 /*
- * Under vbus_lock. An attached guest sees the new config block (and the host
- * netdev the new mtu); the ifname applies when the netdev is next created.
+ * Under vbus_lock. An attached guest sees the new config block; the ifname
+ * applies when the netdev is next created.
  */
 static void venet_changed(struct vbus_device *dev)
 {
-	venet_mtu_changed(dev);
 	if (dev->bus && dev->bus->attach)
 		vbus_region_config_changed(dev->bus->attach, dev);
+}
+
+/*
+ * Under vbus_lock: a new mtu, given to the host netdev first. When the
+ * netdev refuses it, nothing changes and its error is returned.
+ */
+static int venet_set_mtu(struct vbus_device *dev, u32 mtu)
+{
+	struct venet_config *config = venet_config(dev);
+	u32 old = config->mtu;
+	int err;
+
+	/* WRITE_ONCE: the worker and sysfs read it without the lock. */
+	WRITE_ONCE(config->mtu, mtu);
+	err = venet_mtu_changed(dev);
+	if (err)
+		WRITE_ONCE(config->mtu, old);
+	return err;
+}
+
+/*
+ * Under vbus_lock: the other venet device whose host interface would be
+ * ifname. Host interface names are unique among devices, so that an attach
+ * never fails on two devices of one bus wanting the same name (a default
+ * vbt-<name> is cut to IFNAMSIZ - 1 characters).
+ */
+static struct vbus_device *venet_ifname_owner(struct vbus_device *self,
+					      const char *ifname)
+{
+	struct vbus_device *dev;
+	unsigned long id = 0;
+
+	while ((dev = vbus_device_next(&id))) {
+		if (dev != self && dev->model == self->model &&
+		    !strcmp(venet_config(dev)->ifname, ifname))
+			return dev;
+		id++;
+	}
+	return NULL;
+}
+
+static int venet_ifname_check(struct vbus_device *dev, const char *ifname,
+			      const struct nlattr *attr,
+			      struct netlink_ext_ack *extack)
+{
+	struct vbus_device *owner = venet_ifname_owner(dev, ifname);
+
+	if (!owner)
+		return 0;
+	VBUS_SET_ERR_MSG_FMT(extack,
+			     "host interface name taken by another device: give this one another ifname",
+			     "host interface name %s is device %s's: give this one another ifname",
+			     ifname, owner->name);
+	if (attr)
+		NL_SET_BAD_ATTR(extack, attr);
+	return -EEXIST;
 }
 
 /* Under vbus_lock. Validates everything before changing anything. */
@@ -81,6 +137,21 @@ static int venet_set(struct vbus_device *dev, const struct nlattr *nest,
 				    "not a valid interface name");
 		return -EINVAL;
 	}
+	if (tb[VBUS_VENET_A_IFNAME]) {
+		err = venet_ifname_check(dev, nla_data(tb[VBUS_VENET_A_IFNAME]),
+					 tb[VBUS_VENET_A_IFNAME], extack);
+		if (err)
+			return err;
+	}
+	/* The mtu first: the one change the host netdev may refuse. */
+	if (tb[VBUS_VENET_A_MTU]) {
+		err = venet_set_mtu(dev, nla_get_u32(tb[VBUS_VENET_A_MTU]));
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[VBUS_VENET_A_MTU],
+					    "the host interface refused this mtu");
+			return err;
+		}
+	}
 
 	if (tb[VBUS_VENET_A_MAC])
 		ether_addr_copy(config->mac, nla_data(tb[VBUS_VENET_A_MAC]));
@@ -88,9 +159,9 @@ static int venet_set(struct vbus_device *dev, const struct nlattr *nest,
 		strscpy(config->ifname, nla_data(tb[VBUS_VENET_A_IFNAME]),
 			sizeof(config->ifname));
 	for (i = 0; i < ARRAY_SIZE(venet_u32s); i++)
-		if (tb[venet_u32s[i].attr])
-			*venet_u32_field(dev, &venet_u32s[i]) =
-				nla_get_u32(tb[venet_u32s[i].attr]);
+		if (venet_u32s[i].attr != VBUS_VENET_A_MTU && tb[venet_u32s[i].attr])
+			WRITE_ONCE(*venet_u32_field(dev, &venet_u32s[i]),
+				   nla_get_u32(tb[venet_u32s[i].attr]));
 	venet_changed(dev);
 	return 0;
 }
@@ -99,6 +170,7 @@ static int venet_init(struct vbus_device *dev, const struct nlattr *nest,
 		      struct netlink_ext_ack *extack)
 {
 	struct venet_config *config = venet_config(dev);
+	int err;
 
 	eth_random_addr(config->mac);
 	config->mtu = VBUS_VENET_MTU_DEFAULT;
@@ -106,7 +178,8 @@ static int venet_init(struct vbus_device *dev, const struct nlattr *nest,
 	config->wmem = VBUS_VENET_WMEM_DEFAULT;
 	config->txqlen = VBUS_VENET_TXQLEN_DEFAULT;
 	snprintf(config->ifname, sizeof(config->ifname), "vbt-%s", dev->name);
-	return nest ? venet_set(dev, nest, extack) : 0;
+	err = nest ? venet_set(dev, nest, extack) : 0;
+	return err ?: venet_ifname_check(dev, config->ifname, NULL, extack);
 }
 
 static int venet_fill(struct vbus_device *dev, struct sk_buff *skb)
@@ -160,17 +233,26 @@ static ssize_t venet_u32_store(struct kobject *kobj, struct kobj_attribute *attr
 	err = kstrtou32(buf, 0, &value);
 	if (err)
 		return err;
-	if (value < va->field->range.min || value > va->field->range.max)
+	if (value < va->field->range.min || value > va->field->range.max) {
+		pr_info_ratelimited("vbus: device %s: %s %u is out of range %llu..%llu\n",
+				    dev->name, va->field->name, value,
+				    va->field->range.min, va->field->range.max);
 		return -ERANGE;
+	}
 
 	err = vbus_sysfs_trylock();
 	if (err)
 		return err;
-	WRITE_ONCE(*venet_u32_field(dev, va->field), value);
-	venet_changed(dev);
-	vbus_event_device(VBUS_CMD_DEVICE_SET, dev);
+	if (va->field->attr == VBUS_VENET_A_MTU)
+		err = venet_set_mtu(dev, value);
+	else
+		WRITE_ONCE(*venet_u32_field(dev, va->field), value);
+	if (!err) {
+		venet_changed(dev);
+		vbus_event_device(VBUS_CMD_DEVICE_SET, dev);
+	}
 	mutex_unlock(&vbus_lock);
-	return count;
+	return err ?: count;
 }
 
 #define VENET_ATTR(_name, _index)					\

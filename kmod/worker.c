@@ -29,12 +29,17 @@ void vbus_worker_kick(struct vbus_attachment *att)
 	queue_work(vbus_wq, &att->work);
 }
 
-/* Sets an event to post; the worker posts it on its next pass. */
+/*
+ * Sets an event to post; the worker posts it on its next pass. While the
+ * attach is plugging its devices the worker is not started: the events
+ * wait for vbus_worker_start().
+ */
 void vbus_port_post(struct vbus_port *port, unsigned int event)
 {
 	lockdep_assert_held(&port->att->lock);
 	__set_bit(event, &port->events);
-	vbus_worker_kick(port->att);
+	if (port->att->started)
+		vbus_worker_kick(port->att);
 }
 
 /*
@@ -211,15 +216,17 @@ static int vbus_worker_pass(struct vbus_attachment *att)
 }
 
 /*
- * The guest broke the protocol: stop serving, say so in the region header
- * and the bus state at once; the event and the devices' links go down in
- * vbus_broken_work(), which may take vbus_lock.
+ * The guest broke the protocol: stop serving and say so in the region
+ * header (GET_INFO reads att->broken) at once; the bus state, its event and
+ * the devices' links change in vbus_broken_work(), under vbus_lock. The
+ * worker runs only between vbus_worker_start() and vbus_worker_stop(), and
+ * the attachment's last reference is dropped only after the stop: the
+ * reference taken here is never taken on zero.
  */
 static void vbus_worker_break(struct vbus_attachment *att)
 {
 	att->broken = true;
 	vbus_region_set_state(att, VBUS_BUS_STATE_BROKEN);
-	WRITE_ONCE(att->bus->state, VBUS_BUS_STATE_BROKEN);
 	pr_warn_ratelimited("vbus: bus %s: protocol error from the guest: bus broken\n",
 			    att->bus->name);
 	kref_get(&att->ref);
@@ -231,6 +238,7 @@ static void vbus_broken_work(struct work_struct *work)
 {
 	struct vbus_attachment *att =
 		container_of(work, struct vbus_attachment, broken_work);
+	struct vbus_bus *bus = att->bus;
 	u32 i;
 
 	mutex_lock(&vbus_lock);
@@ -240,8 +248,13 @@ static void vbus_broken_work(struct work_struct *work)
 			if (att->ports[i].dev)
 				att->ports[i].dev->model->datapath->stop(&att->ports[i]);
 	mutex_unlock(&att->lock);
-	if (vbus_bus_find(att->bus->name) == att->bus)
-		vbus_event_bus(VBUS_CMD_BUS_GET, att->bus);
+	/*
+	 * The bus is broken while this attachment is its own, and stays so
+	 * after it detaches; a newer attachment has a state of its own.
+	 */
+	if (vbus_bus_find(bus->name) == bus &&
+	    (bus->attach == att || (!bus->attach && !bus->attaching)))
+		vbus_bus_set_state(bus, VBUS_BUS_STATE_BROKEN);
 	mutex_unlock(&vbus_lock);
 	vbus_attachment_put(att);
 }
@@ -252,7 +265,7 @@ static void vbus_worker_fn(struct work_struct *work)
 	int r;
 
 	mutex_lock(&att->lock);
-	if (att->stopped || att->broken)
+	if (!att->started || att->stopped || att->broken)
 		goto out;
 	r = vbus_worker_pass(att);
 	if (r < 0)
@@ -271,6 +284,15 @@ void vbus_worker_init(struct vbus_attachment *att)
 	INIT_WORK(&att->broken_work, vbus_broken_work);
 	for (v = 0; v < VBUS_DEV_VECTORS_MAX; v++)
 		att->kicks[v].att = att;
+}
+
+/* The attach is complete: serve the bus, starting with what was posted. */
+void vbus_worker_start(struct vbus_attachment *att)
+{
+	mutex_lock(&att->lock);
+	att->started = true;
+	mutex_unlock(&att->lock);
+	vbus_worker_kick(att);
 }
 
 /* Serves nothing more; returns with the worker idle. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vbus-attach: the VM tests' minimal /dev/vbus client: the attach rules and
  * their refusals (check), an attachment held until stdin closes (hold), a
- * few frames each way through the first venet slot (traffic) and a guest
- * that corrupts its TX ring (hostile). The full
+ * few frames each way through the first venet slot (traffic), a guest
+ * that corrupts its TX ring (hostile) and the locked-memory accounting of
+ * regions (memlock). The full
  * test guest is tests/guest; this one only proves the kernel side. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,9 +15,12 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/vbus_dev.h>
 #include <vbus/ioq.h>
 
@@ -78,14 +82,38 @@ static int set_eventfd(int dev, unsigned long cmd, unsigned int vector, int fd)
 	return ioctl(dev, cmd, &req) < 0 ? errno : 0;
 }
 
-#define SEALS (F_SEAL_SHRINK | F_SEAL_GROW)
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE 0x0010
+#endif
+
+/* What vbus_dev.h requires of a region. */
+#define SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+
+/* The same memfd reopened read-only (memfds can be reopened by path). */
+static int reopen_readonly(int fd)
+{
+	char path[64];
+	int ro;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ro = open(path, O_RDONLY | O_CLOEXEC);
+	if (ro < 0) {
+		perror("vbus-attach: reopen");
+		exit(1);
+	}
+	return ro;
+}
 
 static int cmd_check(const char *bus, size_t size)
 {
 	_cleanup_close_ int dev = dev_open(), other = dev_open();
 	_cleanup_close_ int sealed = memfd_new(size, SEALS);
 	_cleanup_close_ int unsealed = memfd_new(size, 0);
-	_cleanup_close_ int shrinkonly = memfd_new(size, F_SEAL_SHRINK);
+	_cleanup_close_ int shrinkonly = memfd_new(size, F_SEAL_SHRINK | F_SEAL_SEAL);
+	_cleanup_close_ int noseal = memfd_new(size, F_SEAL_SHRINK | F_SEAL_GROW);
+	_cleanup_close_ int writeseal = memfd_new(size, SEALS | F_SEAL_WRITE);
+	_cleanup_close_ int futurewrite = memfd_new(size, SEALS | F_SEAL_FUTURE_WRITE);
+	_cleanup_close_ int readonly = reopen_readonly(sealed);
 	_cleanup_close_ int small = memfd_new(size / 2, SEALS);
 	_cleanup_close_ int efd = eventfd(0, EFD_CLOEXEC);
 	_cleanup_close_ int notmem = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
@@ -95,6 +123,14 @@ static int cmd_check(const char *bus, size_t size)
 
 	CHECK((r = attach(dev, bus, unsealed, 0)) == EINVAL, "unsealed memfd: %s", strerror(r));
 	CHECK((r = attach(dev, bus, shrinkonly, 0)) == EINVAL, "F_SEAL_SHRINK only: %s",
+	      strerror(r));
+	CHECK((r = attach(dev, bus, noseal, 0)) == EINVAL, "without F_SEAL_SEAL: %s",
+	      strerror(r));
+	CHECK((r = attach(dev, bus, writeseal, 0)) == EINVAL, "with F_SEAL_WRITE: %s",
+	      strerror(r));
+	CHECK((r = attach(dev, bus, futurewrite, 0)) == EINVAL, "with F_SEAL_FUTURE_WRITE: %s",
+	      strerror(r));
+	CHECK((r = attach(dev, bus, readonly, 0)) == EACCES, "read-only memfd: %s",
 	      strerror(r));
 	CHECK((r = attach(dev, bus, small, 0)) == EINVAL, "wrong size: %s", strerror(r));
 	CHECK((r = attach(dev, bus, notmem, 0)) == EBADF, "not a memfd: %s", strerror(r));
@@ -164,6 +200,73 @@ static int cmd_hold(const char *bus, size_t size)
 	fflush(stdout);
 	while (fgets(line, sizeof(line), stdin))
 		;
+	return 0;
+}
+
+/* --- memlock: the region's pages count as locked memory ------------------ */
+
+static int drop_ipc_lock(void)
+{
+	struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	unsigned int word = CAP_IPC_LOCK / 32, bit = 1U << (CAP_IPC_LOCK % 32);
+
+	if (syscall(SYS_capget, &header, data) < 0)
+		return -errno;
+	data[word].effective &= ~bit;
+	data[word].permitted &= ~bit;
+	data[word].inheritable &= ~bit;
+	return syscall(SYS_capset, &header, data) < 0 ? -errno : 0;
+}
+
+/* VmPin of this process in kB, or -1. */
+static long vm_pinned_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPin: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static const char *result_name(int r)
+{
+	return r ? strerrorname_np(r) : "ok";
+}
+
+/*
+ * Without CAP_IPC_LOCK (unless LIMIT is "cap") and with RLIMIT_MEMLOCK at
+ * LIMIT bytes, attaches BUS then BUS2 (same size) and says what each gave
+ * and this process's VmPin after each.
+ */
+static int cmd_memlock(const char *bus, size_t size, const char *bus2, const char *limit)
+{
+	_cleanup_close_ int dev = dev_open(), dev2 = dev_open();
+	_cleanup_close_ int memfd = memfd_new(size, SEALS), memfd2 = memfd_new(size, SEALS);
+	long pinned0 = vm_pinned_kb(), pinned1, pinned2;
+	int r1, r2;
+
+	if (strcmp(limit, "cap")) {
+		struct rlimit rl;
+
+		rl.rlim_cur = rl.rlim_max = strtoul(limit, NULL, 0);
+		if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0 || drop_ipc_lock() < 0) {
+			perror("vbus-attach: memlock limits");
+			return 1;
+		}
+	}
+	r1 = attach(dev, bus, memfd, 0);
+	pinned1 = vm_pinned_kb();
+	r2 = attach(dev2, bus2, memfd2, 0);
+	pinned2 = vm_pinned_kb();
+	printf("memlock first=%s pinned_kb=%ld second=%s pinned_kb=%ld\n", result_name(r1),
+	       pinned1 - pinned0, result_name(r2), pinned2 - pinned0);
 	return 0;
 }
 
@@ -382,7 +485,8 @@ int main(int argc, char **argv)
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: vbus-attach check|hold|hostile BUS REGION_SIZE\n"
-			"       vbus-attach traffic BUS REGION_SIZE FRAMES LENGTH RX_FRAMES\n");
+			"       vbus-attach traffic BUS REGION_SIZE FRAMES LENGTH RX_FRAMES\n"
+			"       vbus-attach memlock BUS REGION_SIZE BUS2 LIMIT|cap\n");
 		return 2;
 	}
 	size = strtoul(argv[3], NULL, 0);
@@ -392,6 +496,8 @@ int main(int argc, char **argv)
 		return cmd_hold(argv[2], size);
 	if (!strcmp(argv[1], "hostile"))
 		return cmd_hostile(argv[2], size);
+	if (!strcmp(argv[1], "memlock") && argc == 6)
+		return cmd_memlock(argv[2], size, argv[4], argv[5]);
 	if (!strcmp(argv[1], "traffic") && argc == 7)
 		return cmd_traffic(argv[2], size, atoi(argv[4]), atoi(argv[5]), atoi(argv[6]));
 	fprintf(stderr, "vbus-attach: unknown command %s\n", argv[1]);

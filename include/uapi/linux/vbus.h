@@ -42,15 +42,18 @@
  *               A bus message: BUS_NAME, BUS_CONNECTOR, BUS_REGION_SIZE,
  *               BUS_STATE, BUS_DEVICE_COUNT, and BUS_DOMAIN, BUS_UUID if set.
  * DEVICE_NEW    [admin] DEVICE_NAME, DEVICE_TYPE; optional model nest
- *               (DEVICE_VENET). -EEXIST, -EOPNOTSUPP for an unknown type,
- *               -ENOSPC past VBUS_MAX_DEVICES.
+ *               (DEVICE_VENET). -EEXIST (also when the venet host interface
+ *               name, given or default, is another device's), -EOPNOTSUPP
+ *               for an unknown type, -ENOSPC past VBUS_MAX_DEVICES.
  * DEVICE_DEL    [admin] DEVICE_NAME. -EBUSY while connected.
  * DEVICE_GET    DEVICE_NAME -> a device message. Dump: every device.
  *               A device message: DEVICE_NAME, DEVICE_ID, DEVICE_TYPE, the
  *               model nest with every model attribute, and BUS_NAME when
  *               connected.
  * DEVICE_SET    [admin] DEVICE_NAME and the model nest with the attributes
- *               to change; the others keep their values.
+ *               to change; the others keep their values. -EEXIST for an
+ *               ifname another device has; the host interface's own refusal
+ *               of an mtu (e.g. -EBUSY for a team port), and nothing changes.
  * CONNECT       [admin] DEVICE_NAME, BUS_NAME. -EBUSY if the device is on a
  *               bus already, -ENOSPC if the bus has VBUS_BUS_MAX_DEVICES.
  * DISCONNECT    [admin] DEVICE_NAME. -ENOTCONN if it is on no bus.
@@ -64,14 +67,31 @@
  * DEVICE_NEW / DEVICE_DEL / DEVICE_SET the device message (after the change;
  * for DEL, before it), CONNECT / DISCONNECT carry DEVICE_NAME and BUS_NAME.
  * A bus whose state changes (broken by its guest, ok again at the next
- * attach through /dev/vbus) is announced with BUS_GET and the bus message.
+ * attach through /dev/vbus) is announced with BUS_GET and the bus message;
+ * the region header, VBUS_DEV_GET_INFO, sysfs and BUS_GET agree once the
+ * event is sent.
+ *
+ * Who may listen: anyone (no CAP_NET_ADMIN), by decision. The events carry
+ * libvirt domain names, UUIDs and MACs, but nothing a local user cannot read
+ * already: BUS_GET/DEVICE_GET and their dumps are open to everyone, as are
+ * /sys/vbus/buses/<bus>/{domain,uuid} and /sys/vbus/devices/<device>/mac,
+ * and QEMU's command line (-name, -uuid, the NICs' mac=) is in every
+ * user's /proc. Restricting only the events would hide nothing and would
+ * cost unprivileged monitors (as rtnetlink's link group is open to all).
+ * A host that must hide tenant metadata from its local users has to
+ * restrict all of these together (hidepid=, sysfs and netlink policy).
+ *
+ * Dumps in several parts are consistent or flagged: a part made after any
+ * change since the dump started carries NLM_F_DUMP_INTR (libnl:
+ * NLE_DUMP_INTR), and the reader dumps again.
  *
  * sysfs
  * -----
  * /sys/vbus/version; /sys/vbus/devices/<device>/{type,id,bus,stats/} plus
  * the model's files (venet: mac, ifname, and mtu, zcthresh, wmem, txqlen,
  * which CAP_NET_ADMIN may write: a write is a DEVICE_SET and raises the same
- * event); /sys/vbus/buses/<bus>/{connector,region_size,state,domain,uuid,
+ * event; out of range is -ERANGE with the valid range in the kernel log);
+ * /sys/vbus/buses/<bus>/{connector,region_size,state,domain,uuid,
  * devices/<device> -> the device's directory}.
  */
 #ifndef _UAPI_LINUX_VBUS_H
@@ -91,7 +111,10 @@
 #define VBUS_MAX_DEVICES	65536
 #define VBUS_BUS_MAX_DEVICES	256
 
-/* Shared region of a bus: a multiple of 4096 bytes in this range. */
+/*
+ * Shared region of a bus: a multiple of the host's page size (4096 bytes on
+ * x86-64; -EINVAL otherwise) in this range.
+ */
 #define VBUS_REGION_SIZE_MIN		(64U << 10)
 #define VBUS_REGION_SIZE_MAX		(1U << 30)
 #define VBUS_REGION_SIZE_DEFAULT	(1U << 20)
@@ -181,7 +204,8 @@ enum vbus_venet_attr {
 	VBUS_VENET_A_WMEM,		/* u32, bytes: the guest send buffer */
 	VBUS_VENET_A_TXQLEN,		/* u32, packets */
 	VBUS_VENET_A_IFNAME,		/* string, host netdev; default vbt-<name>
-					 * cut to VBUS_IFNAME_MAX - 1 characters
+					 * cut to VBUS_IFNAME_MAX - 1 characters;
+					 * unique among devices
 					 */
 
 	__VBUS_VENET_A_MAX,

@@ -20,17 +20,34 @@
  * Attaching
  * ---------
  * VBUS_DEV_ATTACH names the bus and passes a memfd holding the region. The
- * memfd must be exactly the bus's region_size (VBUS_A_BUS_REGION_SIZE) and
- * sealed with at least F_SEAL_SHRINK | F_SEAL_GROW, so that its pages
- * cannot go away under the host. The host pins the pages, lays the region
+ * host writes the region for as long as it is attached, so the memfd must:
+ *  - be a memfd (shmem), else -EBADF;
+ *  - be open for reading and writing (O_RDWR), else -EACCES: a read-only
+ *    file does not give the right to write its pages;
+ *  - be exactly the bus's region_size (VBUS_A_BUS_REGION_SIZE, a multiple
+ *    of the page size), else -EINVAL;
+ *  - be sealed with F_SEAL_SHRINK | F_SEAL_GROW (its pages cannot go away
+ *    under the host) and F_SEAL_SEAL (no seal can be added once attached),
+ *    else -EINVAL;
+ *  - not be sealed with F_SEAL_WRITE or F_SEAL_FUTURE_WRITE, else -EINVAL:
+ *    those promise that nobody writes it, and the host does.
+ * The pinned pages are locked memory, charged to the attaching process as
+ * io_uring charges its registered buffers: without CAP_IPC_LOCK, the pages
+ * of every region its user has attached must fit in its RLIMIT_MEMLOCK,
+ * else -ENOMEM; with or without, they show as its VmPin. The charge ends
+ * when the last page is unpinned (after the close, see above).
+ * The host pins the pages, lays the region
  * out (header, device table with a slot for each device connected now and
  * spare slots for hot-plug, event queue, a TX and an RX ioq per venet
  * device, the data window given to the guest), and posts a DEVICE_ADDED
  * event per device. A device connected or disconnected while the bus is
  * attached is hot-plugged: its slot is filled or freed and DEVICE_ADDED /
  * DEVICE_REMOVED is posted. Errors: -ENOENT unknown bus, -EBUSY the bus or
- * this file is attached already, -EINVAL bad flags, size or seals, -EBADF
- * the fd is not an open memfd, -ENOSPC the region cannot hold the layout.
+ * this file is attached already (or being attached), -EINVAL bad flags,
+ * size or seals, -EACCES not read-write, -EBADF the fd is not an open
+ * memfd, -ENOMEM above RLIMIT_MEMLOCK, -ENOSPC the region cannot hold the
+ * layout, -EEXIST a device's host interface name is taken by another
+ * interface. The bus is served only once the attach has succeeded.
  *
  * Doorbells and the interrupt
  * ---------------------------
