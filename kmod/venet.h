@@ -29,7 +29,7 @@ static inline struct venet_config *venet_config(struct vbus_device *dev)
 
 extern const struct vbus_datapath_ops venet_datapath_ops;
 
-/* Under vbus_lock: the mtu changed; tell the netdev and the guest. */
-void venet_mtu_changed(struct vbus_device *dev);
+/* Under vbus_lock: the config changed; the netdev takes mtu and txqlen. */
+void venet_netdev_changed(struct vbus_device *dev);
 
 #endif /* VBUS_KMOD_VENET_H */
