@@ -14,6 +14,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
+#include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
@@ -54,14 +55,26 @@ struct venet_host {
 	bool starved;			/* frames wait, the guest posted none */
 	bool stalled;			/* starved for VENET_STALL: drop */
 	atomic_long_t dropped;		/* not yet in the device's drops */
+	struct venet_zc_owner *zc_owner;
+};
+
+/*
+ * What zero-copy frames of one plugged port refer to, instead of the whole
+ * attachment: the port while it is plugged, nothing after. So a frame
+ * keeps only its own pages (and this, and the module for its callback),
+ * and the region, memfd and ports go at detach.
+ */
+struct venet_zc_owner {
+	refcount_t ref;			/* the port's, and one per frame */
+	spinlock_t lock;		/* port, any context */
+	struct vbus_port *port;		/* NULL once unplugged */
 };
 
 /* A guest TX buffer lent to the host stack. */
 struct venet_zc {
 	struct ubuf_info ubuf;
-	struct vbus_attachment *att;	/* a reference */
+	struct venet_zc_owner *owner;	/* a reference */
 	struct vbus_port_queue *q;
-	struct vbus_port *port;
 	u32 epoch;			/* the port's, when lent */
 	u32 index;			/* in q->inflight */
 };
@@ -69,6 +82,39 @@ struct venet_zc {
 static void venet_zc_complete(struct sk_buff *skb, struct ubuf_info *ubuf,
 			      bool success);
 VBUS_UBUF_OPS(venet_zc_ops, venet_zc_complete);
+
+static struct venet_zc_owner *venet_zc_owner_new(struct vbus_port *port)
+{
+	struct venet_zc_owner *owner = kmalloc(sizeof(*owner), GFP_KERNEL);
+
+	if (!owner)
+		return NULL;
+	refcount_set(&owner->ref, 1);
+	spin_lock_init(&owner->lock);
+	owner->port = port;
+	/* Frames may outlive the attachment: their callback is ours. */
+	__module_get(THIS_MODULE);
+	return owner;
+}
+
+static void venet_zc_owner_put(struct venet_zc_owner *owner)
+{
+	if (!refcount_dec_and_test(&owner->ref))
+		return;
+	kfree(owner);
+	module_put(THIS_MODULE);
+}
+
+/* At unplug: frames still out complete into nothing. */
+static void venet_zc_owner_detach(struct venet_zc_owner *owner)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&owner->lock, flags);
+	owner->port = NULL;
+	spin_unlock_irqrestore(&owner->lock, flags);
+	venet_zc_owner_put(owner);
+}
 
 /* --- netdev -------------------------------------------------------------- */
 
@@ -226,6 +272,11 @@ static int venet_plug(struct vbus_port *port)
 	if (!ndev)
 		return -ENOMEM;
 	host = netdev_priv(ndev);
+	host->zc_owner = venet_zc_owner_new(port);
+	if (!host->zc_owner) {
+		free_netdev(ndev);
+		return -ENOMEM;
+	}
 	host->dev = port->dev;
 	host->ndev = ndev;
 	/* Hot-plug onto a broken bus: a netdev without carrier, not served. */
@@ -248,6 +299,7 @@ static int venet_plug(struct vbus_port *port)
 	netif_carrier_off(ndev);
 	err = register_netdev(ndev);
 	if (err) {
+		venet_zc_owner_detach(host->zc_owner);
 		free_netdev(ndev);
 		return err;
 	}
@@ -279,6 +331,7 @@ static void venet_unplug(struct vbus_port *port)
 
 	if (!ndev)
 		return;
+	venet_zc_owner_detach(((struct venet_host *)netdev_priv(ndev))->zc_owner);
 	venet_stop_port(port);
 	unregister_netdev(ndev);
 	skb_queue_purge(&((struct venet_host *)netdev_priv(ndev))->backlog);
@@ -294,19 +347,27 @@ static void venet_zc_complete(struct sk_buff *skb, struct ubuf_info *ubuf,
 			      bool success)
 {
 	struct venet_zc *zc = container_of(ubuf, struct venet_zc, ubuf);
-	struct vbus_attachment *att = zc->att;
+	struct venet_zc_owner *owner = zc->owner;
+	struct vbus_port *port;
 	unsigned long flags;
 
-	spin_lock_irqsave(&att->zc_lock, flags);
-	if (zc->port->epoch == zc->epoch) {
-		zc->q->inflight[zc->index].done = true;
-		zc->q->zc_inflight--;
+	spin_lock_irqsave(&owner->lock, flags);
+	port = owner->port;
+	if (port) {
+		struct vbus_attachment *att = port->att;
+
+		spin_lock(&att->zc_lock);
+		if (port->epoch == zc->epoch) {
+			zc->q->inflight[zc->index].done = true;
+			zc->q->zc_inflight--;
+		}
+		spin_unlock(&att->zc_lock);
+		/* Give the buffer back even if the guest sends nothing more. */
+		vbus_worker_kick(att);
 	}
-	spin_unlock_irqrestore(&att->zc_lock, flags);
+	spin_unlock_irqrestore(&owner->lock, flags);
 	kfree(zc);
-	/* Give the buffer back even if the guest sends nothing more. */
-	vbus_worker_kick(att);
-	vbus_attachment_put(att);
+	venet_zc_owner_put(owner);
 }
 
 /*
@@ -324,6 +385,8 @@ static struct sk_buff *venet_tx_zerocopy(struct vbus_port *port,
 					 struct net_device *ndev)
 {
 	struct vbus_attachment *att = port->att;
+	struct venet_zc_owner *owner =
+		((struct venet_host *)netdev_priv(ndev))->zc_owner;
 	u32 head = min_t(u32, buf->length, VENET_ZC_HEAD);
 	u32 off = buf->offset + head, rest = buf->length - head;
 	unsigned long flags;
@@ -359,10 +422,9 @@ static struct sk_buff *venet_tx_zerocopy(struct vbus_port *port,
 		rest -= chunk;
 	}
 
-	kref_get(&att->ref);
-	zc->att = att;
+	refcount_inc(&owner->ref);
+	zc->owner = owner;
 	zc->q = q;
-	zc->port = port;
 	zc->epoch = port->epoch;
 	zc->index = buf->position & q->c.q.mask;
 	vbus_ubuf_set_ops(&zc->ubuf, venet_zc_ops);
