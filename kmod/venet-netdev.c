@@ -188,8 +188,13 @@ static void venet_stall_timer(struct timer_list *t)
 	host->starved = false;
 	venet_backlog_drop(host);
 	spin_unlock(&host->lock);
-	/* What the qdisc holds comes to xmit, and is dropped there. */
+	/*
+	 * What the qdisc holds comes to xmit, and is dropped there: wake a
+	 * queue we stopped, run one byte queue limits stopped (the reset
+	 * cleared that stop without scheduling it).
+	 */
 	netif_wake_queue(host->ndev);
+	netif_tx_schedule_all(host->ndev);
 }
 
 static int venet_open(struct net_device *ndev)

@@ -19,7 +19,7 @@ vbus_insmod vbus
 "$nl" connect tgneta tga
 ip link add br0 type bridge
 ip link add hold0 type dummy
-tc qdisc add dev hold0 root netem delay 600s limit 100000
+tc qdisc replace dev hold0 root netem delay 600s limit 100000
 for i in br0 hold0; do
 	sysctl -qw "net.ipv6.conf.$i.disable_ipv6=1" || true
 done
