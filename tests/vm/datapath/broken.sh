@@ -1,6 +1,7 @@
 # A guest that breaks the ring protocol gets its bus marked broken: the
 # region header, GET_INFO, sysfs state and a BUS_GET event say so, the host
-# netdev loses its carrier (and one hot-plugged then gets none), nothing oopses; detach and unload stay clean and
+# netdev loses its carrier (and one hot-plugged then gets none), nothing
+# oopses; detach and unload stay clean and
 # the next attach makes the bus ok again.
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 nl=$VBUS_BUILDDIR/tests/tools/vbus-nl
