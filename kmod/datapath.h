@@ -91,7 +91,8 @@ struct vbus_kick {
 
 /*
  * A bus attached to an open /dev/vbus. Freed when the file is closed and
- * the last zero-copy frame referencing it is gone (kref).
+ * the worker's broken_work is done (kref); zero-copy frames refer to their
+ * port through the model's own small object, not to the attachment.
  */
 struct vbus_attachment {
 	struct kref ref;

@@ -14,33 +14,67 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
+#include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
+#include <net/dst.h>
 
 #include "compat.h"
 #include "datapath.h"
 #include "venet.h"
 
-/* Host frames waiting for the worker; the queue stops beyond this. */
+/*
+ * Host frames waiting for the worker, at most: the queue stops beyond this,
+ * and byte queue limits (BQL) stop it earlier when the guest keeps up.
+ */
 #define VENET_BACKLOG		256
-/* Bytes of a zero-copy frame copied into the skb head, for the headers. */
-#define VENET_ZC_HEAD		128
+/*
+ * A guest that posts no RX buffer for this long while frames wait is
+ * stalled: its waiting frames are dropped, and so are frames sent to it
+ * until it posts one. Frames queued towards it then never wait longer.
+ */
+#define VENET_STALL		(HZ / 2)
+/*
+ * Bytes of a zero-copy frame copied into the skb head, at most; the copy
+ * must hold every header up to the transport header's end, or the frame is
+ * copied whole (see venet_tx_zerocopy()).
+ */
+#define VENET_ZC_HEAD		256
 
 struct venet_host {
 	struct vbus_device *dev;
-	spinlock_t lock;		/* port, against xmit */
+	struct net_device *ndev;
+	/* port, stalled, starved; BQL completions; against xmit and the timer */
+	spinlock_t lock;
 	struct vbus_port *port;		/* NULL: not served */
 	struct sk_buff_head backlog;
+	struct timer_list stall_timer;
+	unsigned long starved_since;	/* jiffies, while starved */
+	bool starved;			/* frames wait, the guest posted none */
+	bool stalled;			/* starved for VENET_STALL: drop */
+	atomic_long_t dropped;		/* not yet in the device's drops */
+	struct venet_zc_owner *zc_owner;
+};
+
+/*
+ * What zero-copy frames of one plugged port refer to, instead of the whole
+ * attachment: the port while it is plugged, nothing after. So a frame
+ * keeps only its own pages (and this, and the module for its callback),
+ * and the region, memfd and ports go at detach.
+ */
+struct venet_zc_owner {
+	refcount_t ref;			/* the port's, and one per frame */
+	spinlock_t lock;		/* port, any context */
+	struct vbus_port *port;		/* NULL once unplugged */
 };
 
 /* A guest TX buffer lent to the host stack. */
 struct venet_zc {
 	struct ubuf_info ubuf;
-	struct vbus_attachment *att;	/* a reference */
+	struct venet_zc_owner *owner;	/* a reference */
 	struct vbus_port_queue *q;
-	struct vbus_port *port;
 	u32 epoch;			/* the port's, when lent */
 	u32 index;			/* in q->inflight */
 };
@@ -49,25 +83,118 @@ static void venet_zc_complete(struct sk_buff *skb, struct ubuf_info *ubuf,
 			      bool success);
 VBUS_UBUF_OPS(venet_zc_ops, venet_zc_complete);
 
+static struct venet_zc_owner *venet_zc_owner_new(struct vbus_port *port)
+{
+	struct venet_zc_owner *owner = kmalloc(sizeof(*owner), GFP_KERNEL);
+
+	if (!owner)
+		return NULL;
+	refcount_set(&owner->ref, 1);
+	spin_lock_init(&owner->lock);
+	owner->port = port;
+	/* Frames may outlive the attachment: their callback is ours. */
+	__module_get(THIS_MODULE);
+	return owner;
+}
+
+static void venet_zc_owner_put(struct venet_zc_owner *owner)
+{
+	if (!refcount_dec_and_test(&owner->ref))
+		return;
+	kfree(owner);
+	module_put(THIS_MODULE);
+}
+
+/* At unplug: frames still out complete into nothing. */
+static void venet_zc_owner_detach(struct venet_zc_owner *owner)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&owner->lock, flags);
+	owner->port = NULL;
+	spin_unlock_irqrestore(&owner->lock, flags);
+	venet_zc_owner_put(owner);
+}
+
 /* --- netdev -------------------------------------------------------------- */
 
+static void venet_drop(struct venet_host *host, struct sk_buff *skb)
+{
+	atomic_long_inc(&host->dropped);
+	kfree_skb(skb);
+}
+
+/*
+ * A frame for the guest. It may wait for the guest's buffers, so it first
+ * lets go of everything that is not its own (as tun does): zero-copy
+ * fragments (another guest's TX buffers) are copied, the socket, conntrack
+ * and route references dropped. A stalled guest loses its frames here.
+ */
 static netdev_tx_t venet_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct venet_host *host = netdev_priv(ndev);
+	unsigned int len = skb->len;
+
+	if (skb_orphan_frags_rx(skb, GFP_ATOMIC)) {
+		venet_drop(host, skb);
+		return NETDEV_TX_OK;
+	}
+	skb_orphan(skb);
+	nf_reset_ct(skb);
+	skb_dst_drop(skb);
 
 	spin_lock(&host->lock);
-	if (!host->port) {
+	if (!host->port || host->stalled) {
 		spin_unlock(&host->lock);
-		ndev->stats.tx_dropped++;
-		kfree_skb(skb);
+		venet_drop(host, skb);
 		return NETDEV_TX_OK;
 	}
 	skb_queue_tail(&host->backlog, skb);
+	netdev_sent_queue(ndev, len);
 	if (skb_queue_len(&host->backlog) >= VENET_BACKLOG)
 		netif_stop_queue(ndev);
 	vbus_worker_kick(host->port->att);
 	spin_unlock(&host->lock);
 	return NETDEV_TX_OK;
+}
+
+/* Drops what waits for the guest; under host->lock. */
+static unsigned int venet_backlog_drop(struct venet_host *host)
+{
+	unsigned int n = skb_queue_len(&host->backlog);
+
+	skb_queue_purge(&host->backlog);
+	atomic_long_add(n, &host->dropped);
+	netdev_reset_queue(host->ndev);
+	return n;
+}
+
+/* The guest posted no buffer for VENET_STALL while frames waited. */
+static void venet_stall_timer(struct timer_list *t)
+{
+	struct venet_host *host = from_timer(host, t, stall_timer);
+
+	spin_lock(&host->lock);
+	if (!host->port || !host->starved || host->stalled) {
+		spin_unlock(&host->lock);
+		return;
+	}
+	if (time_before(jiffies, host->starved_since + VENET_STALL)) {
+		mod_timer(&host->stall_timer, host->starved_since + VENET_STALL);
+		spin_unlock(&host->lock);
+		return;
+	}
+	host->stalled = true;
+	host->starved = false;
+	venet_backlog_drop(host);
+	spin_unlock(&host->lock);
+	/*
+	 * What the qdisc holds comes to xmit, and is dropped there: wake a
+	 * queue we stopped, run one byte queue limits stopped (the reset
+	 * cleared that stop without scheduling it).
+	 */
+	netif_wake_queue(host->ndev);
+	netif_tx_schedule_all(host->ndev);
 }
 
 static int venet_open(struct net_device *ndev)
@@ -93,7 +220,7 @@ static void venet_get_stats64(struct net_device *ndev,
 	stats->rx_bytes = READ_ONCE(s->tx_bytes);
 	stats->tx_packets = READ_ONCE(s->rx_packets);
 	stats->tx_bytes = READ_ONCE(s->rx_bytes);
-	stats->tx_dropped = READ_ONCE(s->drops) + ndev->stats.tx_dropped;
+	stats->tx_dropped = READ_ONCE(s->drops) + atomic_long_read(&host->dropped);
 }
 
 static const struct net_device_ops venet_netdev_ops = {
@@ -119,6 +246,27 @@ int venet_mtu_changed(struct vbus_device *dev)
 	return err;
 }
 
+void venet_txqlen_changed(struct vbus_device *dev)
+{
+	struct venet_config *config = venet_config(dev);
+	struct net_device *ndev = config->netdev;
+
+	lockdep_assert_held(&vbus_lock);
+	if (!ndev)
+		return;
+	rtnl_lock();
+	/*
+	 * As dev_change_tx_queue_len() (not exported) but for the qdisc: one
+	 * created from now on (e.g. "tc qdisc replace") takes the new length.
+	 */
+	if (ndev->tx_queue_len != config->txqlen) {
+		WRITE_ONCE(ndev->tx_queue_len, config->txqlen);
+		call_netdevice_notifiers(NETDEV_CHANGE_TX_QUEUE_LEN, ndev);
+		netdev_state_change(ndev);
+	}
+	rtnl_unlock();
+}
+
 static void venet_fill_config(struct vbus_device *dev, struct vbus_device_slot *slot)
 {
 	struct venet_config *config = venet_config(dev);
@@ -142,10 +290,18 @@ static int venet_plug(struct vbus_port *port)
 	if (!ndev)
 		return -ENOMEM;
 	host = netdev_priv(ndev);
+	host->zc_owner = venet_zc_owner_new(port);
+	if (!host->zc_owner) {
+		free_netdev(ndev);
+		return -ENOMEM;
+	}
 	host->dev = port->dev;
-	host->port = port;
+	host->ndev = ndev;
+	/* Hot-plug onto a broken bus: a netdev without carrier, not served. */
+	host->port = port->att->broken ? NULL : port;
 	spin_lock_init(&host->lock);
 	skb_queue_head_init(&host->backlog);
+	timer_setup(&host->stall_timer, venet_stall_timer, 0);
 	ndev->netdev_ops = &venet_netdev_ops;
 	ndev->min_mtu = VBUS_VENET_MTU_MIN;
 	ndev->max_mtu = VBUS_VENET_MTU_MAX;
@@ -155,16 +311,20 @@ static int venet_plug(struct vbus_port *port)
 	 * keeps managed ports up; a bridge or an admin may set the MAC).
 	 */
 	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	/* xmit takes host->lock with BH, not IRQs, disabled. */
+	ndev->priv_flags |= IFF_DISABLE_NETPOLL;
 	eth_hw_addr_random(ndev);
 	netif_carrier_off(ndev);
 	err = register_netdev(ndev);
 	if (err) {
+		venet_zc_owner_detach(host->zc_owner);
 		free_netdev(ndev);
 		return err;
 	}
 	config->netdev = ndev;
 	port->priv = ndev;
-	netif_carrier_on(ndev);
+	if (host->port)
+		netif_carrier_on(ndev);
 	return 0;
 }
 
@@ -176,9 +336,11 @@ static void venet_stop_port(struct vbus_port *port)
 
 	spin_lock_bh(&host->lock);
 	host->port = NULL;
+	host->starved = false;
+	venet_backlog_drop(host);
 	spin_unlock_bh(&host->lock);
+	timer_delete_sync(&host->stall_timer);
 	netif_carrier_off(ndev);
-	skb_queue_purge(&host->backlog);
 }
 
 static void venet_unplug(struct vbus_port *port)
@@ -187,9 +349,11 @@ static void venet_unplug(struct vbus_port *port)
 
 	if (!ndev)
 		return;
+	venet_zc_owner_detach(((struct venet_host *)netdev_priv(ndev))->zc_owner);
 	venet_stop_port(port);
 	unregister_netdev(ndev);
 	skb_queue_purge(&((struct venet_host *)netdev_priv(ndev))->backlog);
+	timer_shutdown_sync(&((struct venet_host *)netdev_priv(ndev))->stall_timer);
 	free_netdev(ndev);
 	port->priv = NULL;
 	venet_config(port->dev)->netdev = NULL;
@@ -201,24 +365,37 @@ static void venet_zc_complete(struct sk_buff *skb, struct ubuf_info *ubuf,
 			      bool success)
 {
 	struct venet_zc *zc = container_of(ubuf, struct venet_zc, ubuf);
-	struct vbus_attachment *att = zc->att;
+	struct venet_zc_owner *owner = zc->owner;
+	struct vbus_port *port;
 	unsigned long flags;
 
-	spin_lock_irqsave(&att->zc_lock, flags);
-	if (zc->port->epoch == zc->epoch) {
-		zc->q->inflight[zc->index].done = true;
-		zc->q->zc_inflight--;
+	spin_lock_irqsave(&owner->lock, flags);
+	port = owner->port;
+	if (port) {
+		struct vbus_attachment *att = port->att;
+
+		spin_lock(&att->zc_lock);
+		if (port->epoch == zc->epoch) {
+			zc->q->inflight[zc->index].done = true;
+			zc->q->zc_inflight--;
+		}
+		spin_unlock(&att->zc_lock);
+		/* Give the buffer back even if the guest sends nothing more. */
+		vbus_worker_kick(att);
 	}
-	spin_unlock_irqrestore(&att->zc_lock, flags);
-	/* Give the buffer back even if the guest sends nothing more. */
-	vbus_worker_kick(att);
-	vbus_attachment_put(att);
+	spin_unlock_irqrestore(&owner->lock, flags);
 	kfree(zc);
+	venet_zc_owner_put(owner);
 }
 
 /*
- * The frame as an skb whose head holds the first VENET_ZC_HEAD bytes and
- * whose fragments are the region's pages; NULL to fall back to a copy.
+ * The frame as an skb whose head holds a private copy of its first
+ * VENET_ZC_HEAD bytes and whose fragments are the region's pages; NULL to
+ * fall back to a copy. The guest can still write the fragments while the
+ * host stack reads them: the copy holds every header the flow dissector
+ * finds, through the transport header (TCP with its options), so filters
+ * on those see what leaves. Headers it cannot find in the copy: no
+ * zero-copy.
  */
 static struct sk_buff *venet_tx_zerocopy(struct vbus_port *port,
 					 struct vbus_port_queue *q,
@@ -226,6 +403,8 @@ static struct sk_buff *venet_tx_zerocopy(struct vbus_port *port,
 					 struct net_device *ndev)
 {
 	struct vbus_attachment *att = port->att;
+	struct venet_zc_owner *owner =
+		((struct venet_host *)netdev_priv(ndev))->zc_owner;
 	u32 head = min_t(u32, buf->length, VENET_ZC_HEAD);
 	u32 off = buf->offset + head, rest = buf->length - head;
 	unsigned long flags;
@@ -235,15 +414,19 @@ static struct sk_buff *venet_tx_zerocopy(struct vbus_port *port,
 
 	if (!rest || (off + rest - 1) / PAGE_SIZE - off / PAGE_SIZE >= MAX_SKB_FRAGS)
 		return NULL;
-	zc = kmalloc(sizeof(*zc), GFP_ATOMIC);
-	if (!zc)
-		return NULL;
 	skb = netdev_alloc_skb_ip_align(ndev, head);
-	if (!skb) {
-		kfree(zc);
+	if (!skb)
+		return NULL;
+	skb_put_data(skb, buf->data, head);
+	if (eth_get_headlen(ndev, skb->data, head) >= head) {
+		kfree_skb(skb);
 		return NULL;
 	}
-	skb_put_data(skb, buf->data, head);
+	zc = kmalloc(sizeof(*zc), GFP_ATOMIC);
+	if (!zc) {
+		kfree_skb(skb);
+		return NULL;
+	}
 	for (i = 0; rest; i++) {
 		struct page *page = att->pages[off >> PAGE_SHIFT];
 		u32 chunk = min_t(u32, rest, PAGE_SIZE - offset_in_page(off));
@@ -257,10 +440,9 @@ static struct sk_buff *venet_tx_zerocopy(struct vbus_port *port,
 		rest -= chunk;
 	}
 
-	kref_get(&att->ref);
-	zc->att = att;
+	refcount_inc(&owner->ref);
+	zc->owner = owner;
 	zc->q = q;
-	zc->port = port;
 	zc->epoch = port->epoch;
 	zc->index = buf->position & q->c.q.mask;
 	vbus_ubuf_set_ops(&zc->ubuf, venet_zc_ops);
@@ -364,10 +546,11 @@ static int venet_tx_reclaim(struct vbus_port *port)
 /* --- host xmit: frames into the guest's RX buffers ----------------------- */
 
 /*
- * With no buffer posted, frames wait: the queue stops (the host stack holds
- * the rest in its qdisc, senders feel their socket buffers fill) and the
- * guest is asked to ring when it posts. Only a frame larger than the
- * buffer it would go to is dropped.
+ * With no buffer posted, frames wait: byte queue limits stop the queue (the
+ * host stack holds the rest in its qdisc, senders feel their socket buffers
+ * fill) and the guest is asked to ring when it posts. A guest that posts
+ * nothing for VENET_STALL is stalled (venet_stall_timer()). A frame larger
+ * than the buffer it would go to is dropped.
  */
 static int venet_rx(struct vbus_port *port, int budget)
 {
@@ -375,7 +558,8 @@ static int venet_rx(struct vbus_port *port, int budget)
 	struct vbus_device_stats *stats = &port->dev->stats;
 	struct net_device *ndev = port->priv;
 	struct venet_host *host = netdev_priv(ndev);
-	bool starved = false;
+	unsigned int pkts = 0, bytes = 0;
+	bool starved = false, served = false, stalled;
 	struct ioq_buffer buf;
 	struct sk_buff *skb;
 	int n, r = 0;
@@ -389,10 +573,23 @@ static int venet_rx(struct vbus_port *port, int budget)
 			starved = !skb_queue_empty(&host->backlog);
 			break;
 		}
+		/*
+		 * A buffer: the guest is not starved (the stall timer must
+		 * not purge what we dequeue) and, if stalled, is back.
+		 */
+		if (!served) {
+			served = true;
+			spin_lock_bh(&host->lock);
+			host->starved = false;
+			host->stalled = false;
+			spin_unlock_bh(&host->lock);
+		}
 		skb = skb_dequeue(&host->backlog);
 		if (!skb)
 			break;
 		ioq_consume_get(&q->c, &buf);
+		pkts++;
+		bytes += skb->len;
 		if (skb->len > buf.length) {
 			stats->drops++;
 			ioq_consume_put(&q->c, &buf, 0);
@@ -407,14 +604,31 @@ static int venet_rx(struct vbus_port *port, int budget)
 	}
 	ioq_consume_publish(&q->c);
 	vbus_port_queue_done(port, VBUS_VENET_QUEUE_RX);
-	if (starved) {
-		netif_stop_queue(ndev);
+	stats->drops += atomic_long_xchg(&host->dropped, 0);
+
+	/* BH off: waking the queue raises the TX softirq. */
+	spin_lock_bh(&host->lock);
+	if (pkts)
+		netdev_completed_queue(ndev, pkts, bytes);
+	if (starved && !host->starved && !host->stalled) {
+		host->starved = true;
+		host->starved_since = jiffies;
+		if (!timer_pending(&host->stall_timer))
+			mod_timer(&host->stall_timer, jiffies + VENET_STALL);
+	} else if (!starved) {
+		host->starved = false;
+	}
+	stalled = host->stalled;
+	if (netif_queue_stopped(ndev) &&
+	    skb_queue_len(&host->backlog) < VENET_BACKLOG / 2)
+		netif_wake_queue(ndev);
+	spin_unlock_bh(&host->lock);
+
+	/* Waiting for buffers, or stalled: the guest rings when it posts. */
+	if (starved || stalled) {
 		r = ioq_consume_enable_notify(&q->c);
 		if (r)
 			return r;
-	} else if (netif_queue_stopped(ndev) &&
-		   skb_queue_len(&host->backlog) < VENET_BACKLOG / 2) {
-		netif_wake_queue(ndev);
 	}
 	return n == budget && !skb_queue_empty(&host->backlog);
 }

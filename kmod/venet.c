@@ -55,6 +55,7 @@ static u32 *venet_u32_field(struct vbus_device *dev, const struct venet_u32 *f)
  */
 static void venet_changed(struct vbus_device *dev)
 {
+	venet_txqlen_changed(dev);
 	if (dev->bus && dev->bus->attach)
 		vbus_region_config_changed(dev->bus->attach, dev);
 }

@@ -35,4 +35,7 @@ extern const struct vbus_datapath_ops venet_datapath_ops;
  */
 int venet_mtu_changed(struct vbus_device *dev);
 
+/* Under vbus_lock: the txqlen changed; the live netdev takes it. */
+void venet_txqlen_changed(struct vbus_device *dev);
+
 #endif /* VBUS_KMOD_VENET_H */

@@ -26,6 +26,7 @@ struct settings {
 	struct frame_endpoints endpoints;
 	uint32_t size;
 	int timeout_ms;
+	bool until_idle;		/* receive: N is a bound, stop when idle */
 };
 
 static double now(void)
@@ -151,7 +152,7 @@ static int command_receive(uint64_t count, const struct settings *s)
 	       start ? now() - start : 0);
 	close(fd);
 	free(t.seen);
-	return t.received == count && !t.bad && !t.duplicate ? 0 : 1;
+	return (t.received == count || s->until_idle) && !t.bad && !t.duplicate ? 0 : 1;
 }
 
 static void usage(FILE *out)
@@ -161,7 +162,9 @@ static void usage(FILE *out)
 		"       vbus-frames [OPTIONS] receive N       receive N on UDP, verify, print\n"
 		"Options: --size BYTES (default 128), --dst-mac MAC, --src-mac MAC,\n"
 		"  --guest-ip A (10.77.0.2), --host-ip A (10.77.0.1), --port P (%u),\n"
-		"  --timeout-ms MS (receive: give up after MS without a frame; 10000)\n"
+		"  --timeout-ms MS (receive: give up after MS without a frame; 10000),\n"
+		"  --until-idle (receive: sequences below N, as many as come until MS\n"
+		"  without a frame; none may be bad or duplicate)\n"
 		"Exit status: 0 every frame arrived intact, 1 otherwise, 2 usage error.\n",
 		FRAME_PORT_DEFAULT);
 }
@@ -176,6 +179,7 @@ int main(int argc, char **argv)
 		{ "host-ip", required_argument, NULL, 'H' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "timeout-ms", required_argument, NULL, 't' },
+		{ "until-idle", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -196,6 +200,7 @@ int main(int argc, char **argv)
 		case 'H': r = inet_pton(AF_INET, optarg, &host) == 1 ? 0 : -1; break;
 		case 'p': s.endpoints.port = strtoul(optarg, NULL, 0); break;
 		case 't': s.timeout_ms = strtoul(optarg, NULL, 0); break;
+		case 'I': s.until_idle = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -27,6 +27,8 @@ struct invocation {
 	const char *bus;
 	bool json;
 	uint64_t seed;
+	bool also, no_rx;		/* stream: also_mac set; sink: post nothing */
+	uint8_t also_mac[6];
 	struct guest_options options;
 	struct attachment *attachment;
 };
@@ -65,6 +67,21 @@ static int run_receive(struct guest *g, const char *argument, const struct invoc
 	if (parse_u64(argument, &count) < 0)
 		return -EINVAL;
 	return guest_receive(g, count);
+}
+
+static int run_stream(struct guest *g, const char *argument, const struct invocation *inv)
+{
+	uint64_t seconds;
+
+	if (parse_u64(argument, &seconds) < 0 || !seconds)
+		return -EINVAL;
+	return guest_stream(g, seconds, inv->also ? inv->also_mac : NULL);
+}
+
+static int run_sink(struct guest *g, const char *argument, const struct invocation *inv)
+{
+	(void)argument;
+	return guest_sink(g, !inv->no_rx);
 }
 
 /* Attaches again after the host broke the bus: a fresh layout to attack. */
@@ -141,6 +158,9 @@ static const struct command commands[] = {
 	{ "receive", run_receive, "N", "receive and verify N frames from the host" },
 	{ "hostile", run_hostile, "SECONDS",
 	  "corrupt the region while sending, ring doorbells; re-attach when broken" },
+	{ "stream", run_stream, "SECONDS",
+	  "send to the host for SECONDS (and to --also-mac), report the slowest second" },
+	{ "sink", run_sink, "", "drain received frames (--no-rx: post no buffer) until stdin speaks" },
 	{ "info", run_info, "", "print the layout the host wrote" },
 };
 
@@ -164,6 +184,8 @@ static void usage(FILE *out)
 		"  --spin N               empty polls before sleeping (default %u)\n"
 		"  --window N             at most N TX buffers in flight (default: a ring's worth)\n"
 		"  --seed S               hostile: the random seed (default 1)\n"
+		"  --also-mac MAC         stream: every other frame to MAC instead of the host\n"
+		"  --no-rx                sink: never post a receive buffer (a hung guest)\n"
 		"  --ready                print \"ready\" once attached (receive: buffers posted),\n"
 		"                         then wait for a line on stdin before moving frames\n"
 		"\nExit status: 0 success, 1 failure, 2 usage error.\n",
@@ -200,6 +222,8 @@ static int parse_options(int argc, char **argv, struct invocation *inv)
 		{ "window", required_argument, NULL, 'w' },
 		{ "seed", required_argument, NULL, 'r' },
 		{ "ready", no_argument, NULL, 'R' },
+		{ "also-mac", required_argument, NULL, 'A' },
+		{ "no-rx", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -225,6 +249,8 @@ static int parse_options(int argc, char **argv, struct invocation *inv)
 		case 'w': o->window = value; break;
 		case 'r': inv->seed = value; break;
 		case 'R': o->announce = true; break;
+		case 'A': r = frame_parse_mac(optarg, inv->also_mac); inv->also = true; break;
+		case 'N': inv->no_rx = true; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		default: return EXIT_USAGE;
 		}

@@ -13,9 +13,10 @@
  * one would-be attachment: it attaches to at most one bus, and a bus has at
  * most one attachment. Closing the file detaches: the bus's worker stops,
  * its devices' queues are torn down and the region's pages are unpinned
- * (pages still referenced by zero-copy frames in the host stack stay
- * pinned until those frames are freed). While a file is attached it holds
- * a reference on the module.
+ * at once: a zero-copy frame still in the host stack keeps only the pages
+ * it covers (at most 64 KiB each), not the region, until it is freed, and
+ * keeps the module loaded (its completion is module code). While a file
+ * is attached it holds a reference on the module.
  *
  * Attaching
  * ---------

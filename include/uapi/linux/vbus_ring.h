@@ -60,12 +60,36 @@
  * frame from the destination MAC on, without FCS, in one descriptor (chains
  * only with VBUS_VENET_FEATURE_SG, not offered yet); a TX frame shorter than
  * ETH_HLEN or longer than mtu + 18 is dropped and given back. Host frames
- * wait for RX buffers: the host asks for the RX doorbell (its consumer
- * signal) only while frames wait, so posting buffers rarely rings. The
- * guest is the producer of both. The config block holds the MAC, the MTU,
- * the features the host offers (VBUS_VENET_FEATURE_*) and wmem, the socket
- * send buffer size the guest tools apply (larger with zero-copy transmit,
- * whose buffers come back later).
+ * wait for RX buffers, in a bounded backlog under byte queue limits: while
+ * the guest keeps posting buffers, the host stack is flow-controlled and
+ * loses nothing; the host asks for the RX doorbell (its consumer signal)
+ * only while frames wait, so posting buffers rarely rings. A guest that
+ * posts no buffer for half a second while frames wait is stalled: the
+ * frames waiting for it are dropped, and so is every frame sent to it
+ * until it posts a buffer again, each counted in the device's drops (and
+ * the host netdev's tx_dropped). A frame waiting for a guest holds only
+ * memory of its own: zero-copy fragments of another guest are copied
+ * first, so a stalled guest never holds up another's transmit or region.
+ * A frame larger than the buffer it would go to is dropped and the buffer
+ * given back with length 0. The guest is the producer of both queues. The
+ * config block holds the MAC, the MTU, the features the host offers
+ * (VBUS_VENET_FEATURE_*) and wmem, the socket send buffer size the guest
+ * tools apply (larger with zero-copy transmit, whose buffers come back
+ * later).
+ *
+ * Zero-copy transmit (VBUS_VENET_FEATURE_ZEROCOPY, frames of at least the
+ * device's zcthresh bytes): the host copies the frame's first 256 bytes and
+ * sends the rest from the guest's buffer, which the guest must not reuse
+ * until the host gives it back. The copy holds every header the host's
+ * flow dissector parses (Ethernet, VLAN tags, IPv4/IPv6 with extension
+ * headers, the transport header: TCP with its options, UDP, ...), else the
+ * frame is copied whole; so what host filters read in those headers is
+ * what leaves. The rest, the payload and anything the dissector does not
+ * parse as a header (e.g. the inner frame of a UDP tunnel), is read from
+ * guest memory while the frame is in the host: a guest that writes its
+ * buffer before getting it back can make a filter that matches on it (an
+ * nftables payload or string match beyond the transport header) see one
+ * value and the wire another. Set zcthresh 0 where such filters matter.
  *
  * Event queue
  * -----------

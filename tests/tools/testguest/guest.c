@@ -282,7 +282,7 @@ int guest_poll_events(struct guest *g)
  * device queues are enabled before the event queue, so a completion that
  * races with us is seen by one of the re-checks or raises the interrupt.
  */
-static int guest_wait(struct guest *g, bool tx, bool rx)
+int guest_wait(struct guest *g, bool tx, bool rx)
 {
 	struct pollfd pfd = { .fd = g->call, .events = POLLIN };
 	int work = 0, r;
@@ -347,7 +347,7 @@ int guest_tx_reclaim(struct guest *g)
 	return total;
 }
 
-static uint32_t tx_in_flight(const struct guest *g)
+uint32_t guest_tx_in_flight(const struct guest *g)
 {
 	return g->tx.producer.head - g->tx.producer.reclaimed;
 }
@@ -363,7 +363,7 @@ int guest_tx_fill(struct guest *g, uint64_t *next, uint64_t count)
 
 	if (q->broken)
 		return 0;
-	while (*next < count && tx_in_flight(g) < q->buffers && ioq_produce_space(&q->producer)) {
+	while (*next < count && guest_tx_in_flight(g) < q->buffers && ioq_produce_space(&q->producer)) {
 		buf = (struct ioq_buffer) {
 			.offset = q->buffer_offset + q->producer.head % q->buffers * q->buffer_size,
 			.length = size,
@@ -393,7 +393,7 @@ int guest_send(struct guest *g, uint64_t count)
 
 	guest_ready(g);
 	start = guest_now();
-	while (next < count || tx_in_flight(g)) {
+	while (next < count || guest_tx_in_flight(g)) {
 		if (!g->present)
 			return guest_fail(g, -ENODEV, "the device was removed");
 		progress = guest_poll_events(g);
@@ -426,7 +426,7 @@ int guest_send(struct guest *g, uint64_t count)
 
 /* --- receive -------------------------------------------------------------- */
 
-static int rx_post(struct guest *g, uint32_t buffers)
+int guest_rx_post(struct guest *g, uint32_t buffers)
 {
 	struct guest_queue *q = &g->rx;
 	struct ioq_buffer buf;
@@ -495,7 +495,7 @@ static int rx_reclaim(struct guest *g, uint64_t count)
 		for (i = 0; i < n; i++)
 			rx_frame(g, &bufs[i], count);
 		if (n) {
-			r = rx_post(g, n);
+			r = guest_rx_post(g, n);
 			if (r < 0)
 				return r;
 		}
@@ -513,7 +513,7 @@ int guest_receive(struct guest *g, uint64_t count)
 	g->bitmap = calloc(count / 8 + 1, 1);
 	if (!g->bitmap)
 		return guest_fail(g, -ENOMEM, "out of memory");
-	r = rx_post(g, g->rx.buffers);
+	r = guest_rx_post(g, g->rx.buffers);
 	if (r < 0)
 		return r;
 	/* A host sender may start now: nothing it sends is dropped for want

@@ -30,6 +30,8 @@ struct guest_options {
 
 struct guest_counters {
 	uint64_t frames_sent, bytes_sent;
+	uint64_t frames_sent_other;	/* stream: to --also-mac, not counted above */
+	uint64_t slowest_second;	/* stream: fewest frames sent in a whole second */
 	uint64_t frames_received, bytes_received;
 	uint64_t frames_bad, frames_foreign, frames_duplicate;
 	uint64_t frames_reordered;	/* came after a later one */
@@ -93,7 +95,20 @@ int guest_receive(struct guest *g, uint64_t count);
  * time until (0). state: the random generator, seeded by the caller. */
 int guest_hostile(struct guest *g, double until, uint64_t *state);
 
-/* Shared by guest.c and hostile.c. */
+/* Sends for seconds, every other frame to other_mac if given (stream.c):
+ * frames_sent counts those to the host, slowest_second the fewest sent in
+ * any whole second. Waits until every buffer came back. */
+int guest_stream(struct guest *g, double seconds, const uint8_t *other_mac);
+
+/* Stays attached until a line on stdin (or its end), draining events;
+ * posts RX buffers and counts what arrives unless post is false (a guest
+ * that never receives). */
+int guest_sink(struct guest *g, bool post);
+
+/* Shared by guest.c, hostile.c and stream.c. */
+int guest_wait(struct guest *g, bool tx, bool rx);
+uint32_t guest_tx_in_flight(const struct guest *g);
+int guest_rx_post(struct guest *g, uint32_t buffers);
 void guest_ready(struct guest *g);
 int guest_kick(struct guest *g, uint16_t vector);
 int guest_poll_events(struct guest *g);

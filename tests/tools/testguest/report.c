@@ -13,7 +13,8 @@ static const struct {
 	const char *name;
 	size_t offset;
 } counters[] = {
-	COUNTER(frames_sent), COUNTER(bytes_sent), COUNTER(frames_received),
+	COUNTER(frames_sent), COUNTER(bytes_sent), COUNTER(frames_sent_other),
+	COUNTER(slowest_second), COUNTER(frames_received),
 	COUNTER(bytes_received), COUNTER(frames_bad), COUNTER(frames_foreign),
 	COUNTER(frames_duplicate), COUNTER(frames_reordered), COUNTER(frames_gaps),
 	COUNTER(frames_too_big),

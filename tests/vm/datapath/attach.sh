@@ -36,6 +36,8 @@ mac=$(cat /sys/class/net/vbt-web0/address)
 [ "$mac" != "$(cat /sys/vbus/devices/web0/mac)" ] || fail "host side uses the guest's MAC"
 "$nl" dev-set web0 mtu=1400
 [ "$(cat /sys/class/net/vbt-web0/mtu)" = 1400 ] || fail "mtu change did not reach vbt-web0"
+"$nl" dev-set web0 txqlen=500
+[ "$(cat /sys/class/net/vbt-web0/tx_queue_len)" = 500 ] || fail "txqlen change did not reach vbt-web0"
 
 # Hot-plug: a device connected while attached gets its netdev, and loses it.
 "$nl" dev-new db0

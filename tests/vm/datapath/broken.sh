@@ -1,6 +1,7 @@
 # A guest that breaks the ring protocol gets its bus marked broken: the
 # region header, GET_INFO, sysfs state and a BUS_GET event say so, the host
-# netdev loses its carrier, nothing oopses; detach and unload stay clean and
+# netdev loses its carrier (and one hot-plugged then gets none), nothing
+# oopses; detach and unload stay clean and
 # the next attach makes the bus ok again.
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 nl=$VBUS_BUILDDIR/tests/tools/vbus-nl
@@ -31,6 +32,14 @@ wait "$listener" || fail "listener failed"
 [ "$(cat /sys/vbus/buses/vm1/state)" = broken ] || fail "sysfs state $(cat /sys/vbus/buses/vm1/state)"
 "$nl" bus-get vm1 | grep -qw state=broken || fail "netlink does not show broken"
 [ "$(cat /sys/class/net/vbt-web0/carrier 2>/dev/null || echo 0)" = 0 ] || fail "vbt-web0 still has carrier"
+# Hot-plug onto the broken bus: a netdev without carrier, serving nothing.
+"$nl" dev-new web1
+"$nl" connect web1 vm1
+[ -e /sys/class/net/vbt-web1 ] || fail "no vbt-web1 hot-plugged onto the broken bus"
+ip link set vbt-web1 up
+[ "$(cat /sys/class/net/vbt-web1/carrier)" = 0 ] || fail "vbt-web1, plugged onto a broken bus, has carrier"
+"$nl" disconnect web1
+"$nl" dev-del web1
 exec 4>&-
 read -r -t 30 line <&3 || fail "hostile guest gave no report"
 echo "$line"
