@@ -289,10 +289,44 @@ int fabric_check(const struct fabric *fabric, struct fabric_errors *errors)
 	return checker.result;
 }
 
+/* One file's outcome R and partial fabric FILE into the merged FABRIC;
+ * *FAILED keeps the first error, *INCOMPLETE that a file gave nothing. */
+static int load_one(struct fabric *fabric, struct fabric *file, int r, int *failed,
+		    bool *incomplete)
+{
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		*failed = *failed ?: r;
+	if (!file) {
+		*incomplete = true;
+		return 0;
+	}
+	return fabric_merge(fabric, file);
+}
+
+/* The merged FABRIC's check, unless a file gave nothing; the outcome. */
+static int load_finish(struct fabric **fabric, int failed, bool incomplete,
+		       struct fabric **result, struct fabric_errors *errors)
+{
+	int r = 0;
+
+	if (!incomplete)
+		r = fabric_check(*fabric, errors);
+	if (r == -ENOMEM)
+		return r;
+	if (failed || r < 0)
+		return failed ?: r;
+	*result = *fabric;
+	*fabric = NULL;
+	return 0;
+}
+
 int fabric_load(const char *const *paths, size_t count, struct fabric **result,
 		struct fabric_errors *errors)
 {
 	_cleanup_(fabric_freep) struct fabric *fabric = fabric_new();
+	bool incomplete = false;
 	int r, failed = 0;
 	size_t i;
 
@@ -303,23 +337,33 @@ int fabric_load(const char *const *paths, size_t count, struct fabric **result,
 	for (i = 0; i < count; i++) {
 		_cleanup_(fabric_freep) struct fabric *file = NULL;
 
-		r = fabric_parse_file(paths[i], &file, errors);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0) {
-			failed = failed ?: r;
-			continue;
-		}
-		r = fabric_merge(fabric, file);
+		r = fabric_parse_file_partial(paths[i], &file, errors);
+		r = load_one(fabric, file, r, &failed, &incomplete);
 		if (r < 0)
 			return r;
 	}
-	if (failed)
-		return failed;
-	r = fabric_check(fabric, errors);
-	if (r < 0)
-		return r;
-	*result = fabric;
-	fabric = NULL;
-	return 0;
+	return load_finish(&fabric, failed, incomplete, result, errors);
+}
+
+int fabric_load_sources(const struct fabric_source *sources, size_t count,
+			struct fabric **result, struct fabric_errors *errors)
+{
+	_cleanup_(fabric_freep) struct fabric *fabric = fabric_new();
+	bool incomplete = false;
+	int r, failed = 0;
+	size_t i;
+
+	*result = NULL;
+	if (!fabric)
+		return -ENOMEM;
+	for (i = 0; i < count; i++) {
+		_cleanup_(fabric_freep) struct fabric *file = NULL;
+
+		r = fabric_parse_partial(sources[i].text, sources[i].length, sources[i].name, &file,
+					 errors);
+		r = load_one(fabric, file, r, &failed, &incomplete);
+		if (r < 0)
+			return r;
+	}
+	return load_finish(&fabric, failed, incomplete, result, errors);
 }

@@ -91,6 +91,13 @@ void fabric_errors_clear(struct fabric_errors *errors);
 
 struct fabric *fabric_new(void);
 void fabric_free(struct fabric *fabric);
+/* fabric_free(), returning NULL: "fabric = fabric_free_null(fabric);". */
+static inline struct fabric *fabric_free_null(struct fabric *fabric)
+{
+	if (fabric)
+		fabric_free(fabric);
+	return NULL;
+}
 DEFINE_CLEANUP_FUNC(struct fabric, fabric_free)
 
 /* Copy BUS or DEVICE into FABRIC (their origin's file is copied too). */
@@ -136,6 +143,20 @@ int fabric_parse(const char *text, size_t length, const char *name, struct fabri
 /* The same for a file; a file that cannot be read is one error, and its
  * errno. */
 int fabric_parse_file(const char *path, struct fabric **fabric, struct fabric_errors *errors);
+/*
+ * fabric_parse() and fabric_parse_file() that keep, even on -EINVAL, the
+ * objects whose name could be read (without their wrong attributes) in
+ * *FABRIC, so that fabric_check() can still be run over several files and
+ * every error be reported at once. *FABRIC is NULL when TEXT is not JSON or
+ * the file cannot be read.
+ */
+int fabric_parse_partial(const char *text, size_t length, const char *name,
+			 struct fabric **fabric, struct fabric_errors *errors);
+int fabric_parse_file_partial(const char *path, struct fabric **fabric,
+			      struct fabric_errors *errors);
+/* The whole of FD (up to the file size limit, -EFBIG), NUL-terminated;
+ * *TEXT is the caller's to free. -errno ("-EISDIR" for a directory). */
+int fabric_read_fd(int fd, char **text, size_t *length);
 
 /*
  * What the schema cannot say: names used twice (across files too, naming
@@ -146,9 +167,22 @@ int fabric_parse_file(const char *path, struct fabric **fabric, struct fabric_er
 int fabric_check(const struct fabric *fabric, struct fabric_errors *errors);
 
 /* Parses PATHS (in that order), merges them and checks the result: what
- * vbusctl apply -f and vbusd's /etc/vbus/fabric.d/ use. */
+ * vbusd's /etc/vbus/fabric.d/ uses. Every file's errors and the check's are
+ * reported at once (the check is left out only when a file is not JSON or
+ * cannot be read, as its objects would then seem missing). */
 int fabric_load(const char *const *paths, size_t count, struct fabric **fabric,
 		struct fabric_errors *errors);
+
+/* A fabric file already read: its NAME in messages and its text. */
+struct fabric_source {
+	const char *name;
+	const char *text;
+	size_t length;
+};
+
+/* fabric_load() of texts already read: what vbusctl apply -f A -f B uses. */
+int fabric_load_sources(const struct fabric_source *sources, size_t count,
+			struct fabric **fabric, struct fabric_errors *errors);
 
 /* --- JSON ----------------------------------------------------------------- */
 
