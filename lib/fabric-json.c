@@ -146,3 +146,27 @@ int fabric_to_json(const struct fabric *fabric, char **text)
 		return -ENOMEM;
 	return 0;
 }
+
+struct json_object *fabric_stats_to_json(const struct vbus_stats *stats)
+{
+	_cleanup_(json_object_putp) struct json_object *object = json_object_new_object();
+	const struct {
+		const char *name;
+		uint64_t value;
+	} counters[] = {
+		{ "tx_packets", stats->tx_packets }, { "tx_bytes", stats->tx_bytes },
+		{ "rx_packets", stats->rx_packets }, { "rx_bytes", stats->rx_bytes },
+		{ "drops", stats->drops }, { "doorbells", stats->doorbells },
+		{ "interrupts", stats->interrupts }, { "suppressed", stats->suppressed },
+		{ "tx_zerocopy", stats->tx_zerocopy }, { "tx_copied", stats->tx_copied },
+	};
+	struct json_object *result;
+	size_t i;
+
+	for (i = 0; object && i < sizeof(counters) / sizeof(counters[0]); i++)
+		if (!add(object, counters[i].name, json_object_new_int64((int64_t)counters[i].value)))
+			return NULL;
+	result = object;
+	object = NULL;
+	return result;
+}

@@ -197,5 +197,8 @@ int fabric_to_json(const struct fabric *fabric, char **text);
  * memory. */
 struct json_object *fabric_bus_to_json(const struct fabric_bus *bus, bool with_name);
 struct json_object *fabric_device_to_json(const struct fabric_device *device, bool with_name);
+/* A device's counters as GetStats shows them: {"tx_packets": N, ...}, in
+ * the order of struct vbus_stats. NULL when out of memory. */
+struct json_object *fabric_stats_to_json(const struct vbus_stats *stats);
 
 #endif

@@ -123,7 +123,8 @@ static void test_show_text_and_json(void)
 	CU_ASSERT_EQUAL(run("stats web0"), 0);
 	CU_ASSERT_STRING_EQUAL(out, "DEVICE  TX_PACKETS  TX_BYTES  RX_PACKETS  RX_BYTES\n"
 				    "web0    10          1000      20          2000\n");
-	CU_ASSERT_EQUAL(run("status"), 0);
+	/* not in sync: 11, for scripts */
+	CU_ASSERT_EQUAL(run("status"), 11);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "State:      NOT in sync\n"));
 	CU_ASSERT_EQUAL(run("export"), 0);
 	CU_ASSERT_STRING_EQUAL(out, "{\n  \"version\": 1\n}\n");
@@ -154,7 +155,7 @@ static void test_apply_and_diff(void)
 	CU_ASSERT_STRING_EQUAL(calls, expected);
 	snprintf(args, sizeof(args), "apply --prune --dry-run -f - < %s", path);
 	CU_ASSERT_EQUAL(run(args), 0);
-	snprintf(expected, sizeof(expected), "Apply - flags=3 length=%zu\n", strlen(good));
+	snprintf(expected, sizeof(expected), "Apply <stdin> flags=3 length=%zu\n", strlen(good));
 	CU_ASSERT_STRING_EQUAL(calls, expected);
 	snprintf(args, sizeof(args), "diff --exit-code -f %s", path);
 	CU_ASSERT_EQUAL(run(args), 10);
@@ -229,7 +230,12 @@ static void test_usage_and_unreachable(void)
 	CU_ASSERT_EQUAL(run("--timeout 0 status"), 2);
 	CU_ASSERT_EQUAL(run("--address unix:path=/nonexistent/private status"), 4);
 	CU_ASSERT_STRING_EQUAL(err, "vbusctl: vbusd: cannot connect to /nonexistent/private: No "
-				    "such file or directory (hint: systemctl start vbusd)\n");
+				    "such file or directory (hint: is vbusd listening there? Without "
+				    "--address and $VBUS_ADDRESS, vbusctl finds it)\n");
+	/* not an address at all: a usage error, not "start vbusd" */
+	CU_ASSERT_EQUAL(run("--address bogus status"), 2);
+	CU_ASSERT_STRING_EQUAL(err, "vbusctl: --address: bogus: not a D-Bus address (hint: expected "
+				    "TRANSPORT:KEY=VALUE, e.g. unix:path=/run/vbus/private)\n");
 }
 
 int main(void)
