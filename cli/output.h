@@ -22,8 +22,6 @@ void output_json(const struct context *context, FILE *out, struct json_object *o
  * but for the sizes (KEY region_size, wmem, zcthresh) when a whole number of
  * KiB, MiB or GiB ("2MiB"), arrays joined with ",". */
 void output_value(const char *key, struct json_object *value, char *text, size_t size);
-/* "2MiB" for 2097152; the number when not a whole multiple of 1024. */
-void output_size(uint64_t bytes, char *text, size_t size);
 
 /* A table with a header row, printed with columns aligned ("ip -br" style). */
 struct table;

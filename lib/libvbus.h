@@ -88,6 +88,10 @@ int vbus_device_type_from_string(const char *text, uint32_t *type);
 /* "ok", "broken"; NULL for a value this library does not know. */
 const char *vbus_bus_state_to_string(uint32_t state);
 
+/* A size in bytes as people read it: "2MiB" for 2097152, "64KiB"; the plain
+ * number when it is not a whole number of KiB (or is 0). */
+void vbus_size_format(uint64_t bytes, char *text, size_t size);
+
 /* Of the words in LIST (separated by ", "), the one closest to WORD by edit
  * distance, for "did you mean ...?": copied to CLOSEST (of SIZE bytes); false
  * when none is close (more than a third of the word, at least one, differs). */

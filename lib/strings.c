@@ -2,6 +2,7 @@
 /* Text forms shared by every tool: connectors, device types, bus states,
  * MAC addresses and UUIDs, to and from their strings. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -203,4 +204,19 @@ bool vbus_closest_word(const char *word, const char *list, char *closest, size_t
 		}
 	}
 	return best != SIZE_MAX;
+}
+
+void vbus_size_format(uint64_t bytes, char *text, size_t size)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	int unit = -1;
+
+	while (bytes && bytes % 1024 == 0 && unit < 3) {
+		bytes /= 1024;
+		unit++;
+	}
+	if (unit < 0)
+		snprintf(text, size, "%" PRIu64, bytes);
+	else
+		snprintf(text, size, "%" PRIu64 "%s", bytes, units[unit]);
 }

@@ -7,6 +7,7 @@
 
 #include "apply.h"
 #include "object.h"
+#include "libvbus.h"
 #include "output.h"
 #include "status.h"
 #include "unit.h"
@@ -64,9 +65,9 @@ static void test_values(void)
 	CU_ASSERT_STRING_EQUAL(value, "9216");
 	output_value("x", NULL, value, sizeof(value));
 	CU_ASSERT_STRING_EQUAL(value, "-");
-	output_size(1536, value, sizeof(value));
+	vbus_size_format(1536, value, sizeof(value));
 	CU_ASSERT_STRING_EQUAL(value, "1536");
-	output_size(1073741824ULL * 4, value, sizeof(value));
+	vbus_size_format(1073741824ULL * 4, value, sizeof(value));
 	CU_ASSERT_STRING_EQUAL(value, "4GiB");
 	json_object_put(o);
 }
