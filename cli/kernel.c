@@ -17,6 +17,11 @@ struct kernel_read {
 	struct json_object *stats;	/* GetStats' array, or NULL */
 };
 
+static void kernel_read_clear(struct kernel_read *read)
+{
+	read->fabric = fabric_free_null(read->fabric);
+}
+
 static bool wanted(char **names, const char *name)
 {
 	if (!names[0])
@@ -25,24 +30,6 @@ static bool wanted(char **names, const char *name)
 		if (!strcmp(*names, name))
 			return true;
 	return false;
-}
-
-static int add_bus(const struct vbus_bus_info *info, void *arg)
-{
-	struct kernel_read *read = arg;
-	struct fabric_bus bus;
-
-	fabric_bus_from_info(&bus, info);
-	return fabric_add_bus(read->fabric, &bus);
-}
-
-static int add_device(const struct vbus_device_info *info, void *arg)
-{
-	struct kernel_read *read = arg;
-	struct fabric_device device;
-
-	fabric_device_from_info(&device, info, NULL);
-	return fabric_add_device(read->fabric, &device);
 }
 
 static int add_stats(const char *device, const struct vbus_stats *stats, void *arg)
@@ -136,16 +123,15 @@ static int build(struct kernel_read *read, struct vbus_client *client, const cha
 int kernel_read(const struct context *context, const char *method, char **names,
 		const char *object, struct json_object **reply)
 {
-	_cleanup_(fabric_freep) struct fabric *fabric = fabric_new();
 	_cleanup_(json_object_putp) struct json_object *result = json_object_new_object();
-	struct kernel_read read = { .fabric = fabric, .names = names };
+	_cleanup_(kernel_read_clear) struct kernel_read read = { .names = names };
 	struct vbus_client *client = NULL;
 	bool buses = !strcmp(method, "GetBuses");
 	const char *name;
 	char message[128];
 	int r;
 
-	if (!fabric || !result)
+	if (!result)
 		return error_report(object, "cannot read the kernel", NULL, NULL, -ENOMEM);
 	r = vbus_client_open(&client);
 	if (r == -ENOENT) {
@@ -154,10 +140,8 @@ int kernel_read(const struct context *context, const char *method, char **names,
 		return EXIT_UNREACHABLE;
 	}
 	if (r >= 0)
-		r = vbus_bus_dump(client, add_bus, &read);
-	if (r >= 0)
-		r = vbus_device_dump(client, add_device, &read);
-	name = r >= 0 ? missing(fabric, names, buses) : NULL;
+		r = fabric_dump(client, NULL, NULL, &read.fabric);
+	name = r >= 0 ? missing(read.fabric, names, buses) : NULL;
 	if (name) {
 		vbus_client_close(client);
 		snprintf(message, sizeof(message), "%s %s", buses ? "bus" : "device", name);

@@ -289,81 +289,71 @@ int fabric_check(const struct fabric *fabric, struct fabric_errors *errors)
 	return checker.result;
 }
 
-/* One file's outcome R and partial fabric FILE into the merged FABRIC;
- * *FAILED keeps the first error, *INCOMPLETE that a file gave nothing. */
-static int load_one(struct fabric *fabric, struct fabric *file, int r, int *failed,
-		    bool *incomplete)
-{
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0)
-		*failed = *failed ?: r;
-	if (!file) {
-		*incomplete = true;
-		return 0;
-	}
-	return fabric_merge(fabric, file);
-}
-
-/* The merged FABRIC's check, unless a file gave nothing; the outcome. */
-static int load_finish(struct fabric **fabric, int failed, bool incomplete,
-		       struct fabric **result, struct fabric_errors *errors)
-{
-	int r = 0;
-
-	if (!incomplete)
-		r = fabric_check(*fabric, errors);
-	if (r == -ENOMEM)
-		return r;
-	if (failed || r < 0)
-		return failed ?: r;
-	*result = *fabric;
-	*fabric = NULL;
-	return 0;
-}
-
-int fabric_load(const char *const *paths, size_t count, struct fabric **result,
-		struct fabric_errors *errors)
+/* Parses SOURCES into one fabric and checks it, unless INCOMPLETE (a file
+ * could not be read) or a file is not JSON: its objects would seem missing. */
+static int load(const struct fabric_source *sources, size_t count, bool incomplete,
+		struct fabric **result, struct fabric_errors *errors)
 {
 	_cleanup_(fabric_freep) struct fabric *fabric = fabric_new();
-	bool incomplete = false;
-	int r, failed = 0;
+	int r, failed = incomplete ? -EINVAL : 0;
 	size_t i;
 
 	*result = NULL;
 	if (!fabric)
 		return -ENOMEM;
-	/* every file is read, so that all their errors are reported at once */
-	for (i = 0; i < count; i++) {
-		_cleanup_(fabric_freep) struct fabric *file = NULL;
-
-		r = fabric_parse_file_partial(paths[i], &file, errors);
-		r = load_one(fabric, file, r, &failed, &incomplete);
-		if (r < 0)
-			return r;
-	}
-	return load_finish(&fabric, failed, incomplete, result, errors);
-}
-
-int fabric_load_sources(const struct fabric_source *sources, size_t count,
-			struct fabric **result, struct fabric_errors *errors)
-{
-	_cleanup_(fabric_freep) struct fabric *fabric = fabric_new();
-	bool incomplete = false;
-	int r, failed = 0;
-	size_t i;
-
-	*result = NULL;
-	if (!fabric)
-		return -ENOMEM;
+	/* every file is parsed, so that all their errors are reported at once */
 	for (i = 0; i < count; i++) {
 		_cleanup_(fabric_freep) struct fabric *file = NULL;
 
 		r = fabric_parse_partial(sources[i].text, sources[i].length, sources[i].name, &file,
 					 errors);
-		r = load_one(fabric, file, r, &failed, &incomplete);
-		if (r < 0)
+		if (r == -ENOMEM)
+			return r;
+		failed = failed ?: r;
+		if (!file)
+			incomplete = true;
+		else if ((r = fabric_merge(fabric, file)) < 0)
 			return r;
 	}
-	return load_finish(&fabric, failed, incomplete, result, errors);
+	r = incomplete ? 0 : fabric_check(fabric, errors);
+	if (r == -ENOMEM || failed || r < 0)
+		return r == -ENOMEM ? r : failed ?: r;
+	*result = fabric;
+	fabric = NULL;
+	return 0;
+}
+
+int fabric_load_sources(const struct fabric_source *sources, size_t count,
+			struct fabric **result, struct fabric_errors *errors)
+{
+	return load(sources, count, false, result, errors);
+}
+
+int fabric_load(const char *const *paths, size_t count, struct fabric **result,
+		struct fabric_errors *errors)
+{
+	_cleanup_free_ struct fabric_source *sources = calloc(count + 1, sizeof(*sources));
+	bool incomplete = false;
+	size_t i, read = 0;
+	int r = 0;
+
+	*result = NULL;
+	if (!sources)
+		return -ENOMEM;
+	for (i = 0; i < count && r != -ENOMEM; i++) {
+		char *text;
+
+		r = fabric_read_file(paths[i], &text, &sources[read].length, errors);
+		if (r < 0) {
+			incomplete = true;
+			continue;
+		}
+		sources[read].name = paths[i];
+		sources[read++].text = text;
+	}
+	if (r != -ENOMEM)
+		r = load(sources, read, incomplete, result, errors);
+	for (i = 0; i < read; i++)
+		free((char *)sources[i].text);
+	return r;
 }

@@ -678,19 +678,16 @@ int fabric_read_fd(int fd, char **text, size_t *length)
 	return 0;
 }
 
-int fabric_parse_file_partial(const char *path, struct fabric **fabric,
-			      struct fabric_errors *errors)
+int fabric_read_file(const char *path, char **text, size_t *length,
+		     struct fabric_errors *errors)
 {
-	_cleanup_free_ char *text = NULL;
-	size_t length = 0;
 	int fd, r;
 
-	*fabric = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		r = -errno;
 	} else {
-		r = fabric_read_fd(fd, &text, &length);
+		r = fabric_read_fd(fd, text, length);
 		close(fd);
 	}
 	if (r == -EFBIG)
@@ -698,14 +695,18 @@ int fabric_parse_file_partial(const char *path, struct fabric **fabric,
 					 FABRIC_FILE_MAX >> 20) ?: r;
 	if (r < 0)
 		return fabric_errors_add(errors, "%s: cannot read: %s", path, strerror(-r)) ?: r;
-	return fabric_parse_partial(text, length, path, fabric, errors);
+	return 0;
 }
 
 int fabric_parse_file(const char *path, struct fabric **fabric, struct fabric_errors *errors)
 {
-	int r = fabric_parse_file_partial(path, fabric, errors);
+	_cleanup_free_ char *text = NULL;
+	size_t length = 0;
+	int r;
 
+	*fabric = NULL;
+	r = fabric_read_file(path, &text, &length, errors);
 	if (r < 0)
-		*fabric = fabric_free_null(*fabric);
-	return r;
+		return r;
+	return fabric_parse(text, length, path, fabric, errors);
 }

@@ -125,6 +125,15 @@ void fabric_bus_from_info(struct fabric_bus *bus, const struct vbus_bus_info *in
 void fabric_device_from_info(struct fabric_device *device, const struct vbus_device_info *info,
 			     const char *bridge);
 
+/* The bridge of the host interface of the device INFO describes, written to
+ * BRIDGE and returned (NULL: none known). */
+typedef const char *(*fabric_bridge_of)(const struct vbus_device_info *info,
+					char bridge[VBUS_IFNAME_MAX], void *userdata);
+/* The kernel's buses and devices, dumped again when they changed during the
+ * dump; BRIDGE (may be NULL) names each device's bridge. -errno. */
+int fabric_dump(struct vbus_client *client, fabric_bridge_of bridge, void *userdata,
+		struct fabric **actual);
+
 /* "FILE: $.devices[3]" for messages; "device web0" for an object with no
  * file. */
 void fabric_bus_path(const struct fabric_bus *bus, char *path, size_t size);
@@ -144,16 +153,17 @@ int fabric_parse(const char *text, size_t length, const char *name, struct fabri
  * errno. */
 int fabric_parse_file(const char *path, struct fabric **fabric, struct fabric_errors *errors);
 /*
- * fabric_parse() and fabric_parse_file() that keep, even on -EINVAL, the
+ * fabric_parse() that keeps, even on -EINVAL, the
  * objects whose name could be read (without their wrong attributes) in
  * *FABRIC, so that fabric_check() can still be run over several files and
- * every error be reported at once. *FABRIC is NULL when TEXT is not JSON or
- * the file cannot be read.
+ * every error be reported at once. *FABRIC is NULL when TEXT is not JSON.
  */
 int fabric_parse_partial(const char *text, size_t length, const char *name,
 			 struct fabric **fabric, struct fabric_errors *errors);
-int fabric_parse_file_partial(const char *path, struct fabric **fabric,
-			      struct fabric_errors *errors);
+/* The whole of PATH; a file that cannot be read is one error in ERRORS
+ * ("PATH: cannot read: ..."), and its -errno. */
+int fabric_read_file(const char *path, char **text, size_t *length,
+		     struct fabric_errors *errors);
 /* The whole of FD (up to the file size limit, -EFBIG), NUL-terminated;
  * *TEXT is the caller's to free. -errno ("-EISDIR" for a directory). */
 int fabric_read_fd(int fd, char **text, size_t *length);

@@ -61,6 +61,10 @@ static void test_device_create_sends_a_sv(void)
 	CU_ASSERT_EQUAL(run("device create exists"), 1);
 	CU_ASSERT_STRING_EQUAL(err, "vbusctl: device exists: cannot create: a device of that "
 				    "name exists (hint: --may-exist accepts an existing object)\n");
+	/* connect has no --may-exist: no hint about it */
+	CU_ASSERT_EQUAL(run("connect exists vm1"), 1);
+	CU_ASSERT_STRING_EQUAL(err, "vbusctl: device exists: cannot connect to bus vm1: interface lo "
+				    "exists\n");
 }
 
 static void test_device_set(void)
@@ -170,6 +174,33 @@ static void test_apply_and_diff(void)
 				    "\"text\":\"\"}\n");
 }
 
+static void test_apply_merges_several_files(void)
+{
+	char a[128], c[128], args[512], expected[512];
+
+	write_file("a.json", "{\"version\": 1, \"buses\": [{\"name\": \"vm1\"}]}", a, sizeof(a));
+	write_file("c.json", "{\"version\": 1, \"devices\": [{\"name\": \"db0\", \"type\": \"venet\","
+			     " \"bus\": \"vm1\"}]}", c, sizeof(c));
+	/* one Apply of the merged fabric, named by both files */
+	snprintf(args, sizeof(args), "apply -f %s -f %s", a, c);
+	CU_ASSERT_EQUAL(run(args), 0);
+	snprintf(expected, sizeof(expected), "Apply %s,%s flags=0 length=", a, c);
+	CU_ASSERT_EQUAL(strncmp(calls, expected, strlen(expected)), 0);
+	/* the files as operands: the same call */
+	snprintf(args, sizeof(args), "apply %s %s", a, c);
+	CU_ASSERT_EQUAL(run(args), 0);
+	CU_ASSERT_EQUAL(strncmp(calls, expected, strlen(expected)), 0);
+	/* one file as an operand is sent as written */
+	snprintf(args, sizeof(args), "diff %s", a);
+	CU_ASSERT_EQUAL(run(args), 0);
+	snprintf(expected, sizeof(expected), "Apply %s flags=1 length=%d\n", a, 42);
+	CU_ASSERT_STRING_EQUAL(calls, expected);
+	/* c.json alone names a bus it does not define: refused, nothing sent */
+	snprintf(args, sizeof(args), "apply %s", c);
+	CU_ASSERT_EQUAL(run(args), 1);
+	CU_ASSERT_STRING_EQUAL(calls, "");
+}
+
 static void test_apply_checks_first(void)
 {
 	char path[128], args[256];
@@ -248,6 +279,7 @@ int main(void)
 		{ "show, stats, status, export: text and JSON", test_show_text_and_json },
 		{ "apply and diff", test_apply_and_diff },
 		{ "apply checks the file first", test_apply_checks_first },
+		{ "apply merges several files into one Apply", test_apply_merges_several_files },
 		{ "monitor prints events", test_monitor_prints_events },
 		{ "usage errors, --help, unreachable", test_usage_and_unreachable },
 	};

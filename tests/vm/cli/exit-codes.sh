@@ -66,14 +66,3 @@ expect_exit 0 vbusctl bus destroy vm1
 [ -z "$(sys_devices)$(sys_buses)" ] || fail "left: $(sys_devices) $(sys_buses)"
 vbusd_stop
 
-# connect has no --may-exist: its failure never hints at it (issue 15 item
-# 12: a device whose host interface would be "lo").
-vbusd_start
-expect_exit 0 vbusctl bus create vmx connector=loop
-vbusctl device create p3 ifname=lo >out 2>err || true
-echo "device create p3 ifname=lo: $(cat out err)"
-rc=0
-vbusctl connect p3 vmx >out 2>err || rc=$?
-echo "connect p3 vmx: exit $rc: $(cat out err)"
-! grep -q -- '--may-exist' err || fail "connect hints at --may-exist, which it has not: $(cat err)"
-vbusd_stop

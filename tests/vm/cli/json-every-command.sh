@@ -24,30 +24,6 @@ arguments() {
 	esac
 }
 
-# CHECK FILE: FILE is empty (a change that prints nothing) or one JSON
-# document: on one line (LINES one) or several (LINES many).
-check_json() {
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-text = open(sys.argv[1]).read()
-if text == "":
-    sys.exit(0)
-decoder, position, documents = json.JSONDecoder(), 0, []
-while position < len(text):
-    document, end = decoder.raw_decode(text, position)
-    documents.append(document)
-    position = end
-    while position < len(text) and text[position] in " \n":
-        position += 1
-lines = text.rstrip("\n").split("\n")
-if sys.argv[2] == "one":
-    assert len(lines) == len(documents), f"not one line per document: {text!r}"
-else:
-    assert len(lines) > len(documents), f"--pretty is not indented: {text!r}"
-json.dump(documents, open(sys.argv[1] + ".parsed", "w"), sort_keys=True)
-PY
-}
-
 # The commands of the table: vbusctl --help, then each group's --help.
 commands_of() { sed -n '/^Commands:/,/^$/p' | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p'; }
 commands=()
@@ -97,32 +73,65 @@ monitor_json() {
 	wait "$pid" || true
 }
 
+# Each command's outputs go to out/N.plain and out/N.pretty (with its name
+# in out/N.command); one python3 checks them all at the end (a python3
+# start costs seconds under TCG).
+mkdir out
+n=0
 for command in "${order[@]}"; do
 	args=$(arguments "$command")
+	n=$((n + 1))
+	echo "$command" >"out/$n.command"
 	if [ "$command" = monitor ]; then
-		monitor_json -j plain.json
-		monitor_json --pretty pretty.json
-	else
-		# shellcheck disable=SC2086 # words on purpose
-		vbusctl $command $args -j >plain.json || [ $? -eq 11 ] ||
-			fail "$command -j: exit $?: $(cat plain.json)"
-		# shellcheck disable=SC2086
-		vbusctl $command $args --pretty >pretty.json || [ $? -eq 11 ] ||
-			fail "$command --pretty: exit $?"
+		monitor_json -j "out/$n.plain"
+		monitor_json --pretty "out/$n.pretty"
+		continue
 	fi
-	check_json plain.json one || fail "$command -j: not one line of JSON: $(cat plain.json)"
-	check_json pretty.json many || fail "$command --pretty: not indented JSON: $(cat pretty.json)"
-	case $command in
-	monitor) ;;	# two different events each time
-	*"create"|*"destroy"|"device set"|connect|disconnect)
-		[ ! -s plain.json ] || fail "$command -j printed: $(cat plain.json)" ;;
-	*)
-		[ -s plain.json ] || fail "$command -j printed nothing"
-		cmp -s plain.json.parsed pretty.json.parsed ||
-			fail "$command: -j and --pretty differ: $(cat plain.json) / $(cat pretty.json)" ;;
-	esac
-	echo "ok: $command"
+	# shellcheck disable=SC2086 # words on purpose
+	vbusctl $command $args -j >"out/$n.plain" || [ $? -eq 11 ] ||
+		fail "$command -j: exit $?: $(cat "out/$n.plain")"
+	# shellcheck disable=SC2086
+	vbusctl $command $args --pretty >"out/$n.pretty" || [ $? -eq 11 ] ||
+		fail "$command --pretty: exit $?"
 done
+python3 - out "$n" <<'PY' || fail "the JSON rule does not hold (above)"
+import json, sys
+directory, count = sys.argv[1], int(sys.argv[2])
+changes = ("bus create", "device create", "device set", "connect", "disconnect",
+           "device destroy", "bus destroy")
+failed = False
+
+def documents(text):
+    decoder, position, found = json.JSONDecoder(), 0, []
+    while position < len(text):
+        document, position = decoder.raw_decode(text, position)
+        found.append(document)
+        while position < len(text) and text[position] in " \n":
+            position += 1
+    return found
+
+for n in range(1, count + 1):
+    command = open(f"{directory}/{n}.command").read().strip()
+    plain = open(f"{directory}/{n}.plain").read()
+    pretty = open(f"{directory}/{n}.pretty").read()
+    try:
+        plain_documents, pretty_documents = documents(plain), documents(pretty)
+        lines = plain.rstrip("\n").split("\n") if plain else []
+        if command in changes:
+            assert plain == "" and pretty == "", "a change printed something"
+        else:
+            assert plain_documents, "-j printed nothing"
+            assert len(lines) == len(plain_documents), "-j: not one line per document"
+            assert len(pretty.rstrip("\n").split("\n")) > len(pretty_documents), \
+                "--pretty: not indented"
+            if command != "monitor":	# two different events each time
+                assert plain_documents == pretty_documents, "-j and --pretty differ"
+        print(f"ok: {command}")
+    except (AssertionError, ValueError) as error:
+        print(f"FAIL: {command}: {error}: -j {plain!r}, --pretty {pretty!r}")
+        failed = True
+sys.exit(1 if failed else 0)
+PY
 
 # -j before the command is the same as after it.
 vbusctl -j version >before.json
