@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vbusctl apply and diff: a fabric file, checked here first with libvbus's
- * parser and checks (every error, with file and JSON path), then Apply. */
+/* vbusctl apply and diff: fabric files, merged and checked here first with
+ * libvbus's parser and checks (every error, with file and JSON path), then
+ * Apply. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apply.h"
 #include "daemon.h"
@@ -15,77 +18,84 @@
 #include "output.h"
 
 #define APPLY_USAGE \
-	"usage: vbusctl apply -f FILE|- [--dry-run] [--prune]\n\n" \
+	"usage: vbusctl apply [-f] FILE... [--dry-run] [--prune]\n\n" \
 	"Makes the fabric what FILE (- for standard input) describes (vbus-fabric(5)),\n" \
-	"as one transaction: on failure, what was done is rolled back. The file is\n" \
-	"checked first; every error is printed and nothing is sent.\n" \
-	"  -f, --file FILE  the fabric file\n" \
+	"as one transaction: on failure, what was done is rolled back. Several files\n" \
+	"make one fabric (a name defined twice is an error naming both). The files\n" \
+	"are checked first; every error of every file is printed and nothing is sent.\n" \
+	"  -f, --file FILE  a fabric file (may be given several times; FILE alone too)\n" \
 	"  -n, --dry-run    print the plan, change nothing\n" \
-	"      --prune      also remove what the file does not name\n" \
+	"      --prune      also remove what the files do not name\n" \
 	"Prints the operations made, or \"no changes\"; -j prints vbusd's result.\n"
 #define DIFF_USAGE \
-	"usage: vbusctl diff -f FILE|- [--prune] [--exit-code]\n\n" \
+	"usage: vbusctl diff [-f] FILE... [--prune] [--exit-code]\n\n" \
 	"Prints what vbusctl apply would change (apply --dry-run).\n" \
-	"  -f, --file FILE  the fabric file (- for standard input)\n" \
+	"  -f, --file FILE  a fabric file (- for standard input; several make one)\n" \
 	"      --prune      as apply --prune\n" \
 	"      --exit-code  exit 10 when there are changes, 0 when none\n"
 
 #define APPLY_DRY_RUN	1
 #define APPLY_PRUNE	2
 
-int apply_read(const char *path, char **text, size_t *length)
+const char *apply_name(const char *path)
 {
-	_cleanup_free_ char *buffer = NULL;
-	FILE *in = strcmp(path, "-") ? fopen(path, "re") : stdin;
-	size_t capacity = 0, used = 0, got;
-
-	if (!in)
-		return -errno;
-	do {
-		if (used + 4096 + 1 > capacity) {
-			char *grown = realloc(buffer, capacity = capacity * 2 + 8192);
-
-			if (!grown) {
-				if (in != stdin)
-					fclose(in);
-				return -ENOMEM;
-			}
-			buffer = grown;
-		}
-		got = fread(buffer + used, 1, capacity - used - 1, in);
-		used += got;
-	} while (got > 0);
-	if (ferror(in)) {
-		if (in != stdin)
-			fclose(in);
-		return -EIO;
-	}
-	if (in != stdin)
-		fclose(in);
-	buffer[used] = '\0';
-	*text = buffer;
-	buffer = NULL;
-	*length = used;
-	return 0;
+	return strcmp(path, "-") ? path : APPLY_STDIN_NAME;
 }
 
-int apply_check(const char *text, size_t length, const char *name)
+int apply_read(const char *path, char **text, size_t *length)
 {
-	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
-	struct fabric_errors errors = { 0 };
+	int fd, r;
+
+	if (!strcmp(path, "-"))
+		return fabric_read_fd(STDIN_FILENO, text, length);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = fabric_read_fd(fd, text, length);
+	close(fd);
+	return r;
+}
+
+void apply_files_free(struct apply_files *files)
+{
 	size_t i;
+
+	for (i = 0; i < files->count; i++)
+		free((char *)files->sources[i].text);
+	fabric_free_null(files->fabric);
+	*files = (struct apply_files){ 0 };
+}
+
+int apply_load(const char *const *paths, size_t count, struct apply_files *files)
+{
+	struct fabric_errors errors = { 0 };
+	char *text;
+	size_t i, length, unread = 0;
 	int r;
 
-	r = fabric_parse(text, length, name, &fabric, &errors);
-	if (r >= 0)
-		r = fabric_check(fabric, &errors);
+	*files = (struct apply_files){ 0 };
+	for (i = 0; i < count && i < APPLY_FILES_MAX; i++) {
+		r = apply_read(paths[i], &text, &length);
+		if (r < 0) {
+			fprintf(stderr, "vbusctl: %s: cannot read: %s\n", apply_name(paths[i]),
+				strerror(-r));
+			unread++;
+			continue;
+		}
+		files->sources[files->count++] = (struct fabric_source){ apply_name(paths[i]), text,
+									 length };
+	}
+	r = fabric_load_sources(files->sources, files->count, &files->fabric, &errors);
 	for (i = 0; i < errors.count; i++)
 		fprintf(stderr, "vbusctl: %s\n", errors.lines[i]);
-	if (r < 0 && errors.count == 0)
-		fprintf(stderr, "vbusctl: %s: cannot check: %s\n", name, strerror(-r));
-	if (r < 0)
-		fprintf(stderr, "vbusctl: %s: %zu error%s, nothing applied\n", name, errors.count,
-			errors.count == 1 ? "" : "s");
+	if (r < 0 && r != -EINVAL)
+		fprintf(stderr, "vbusctl: cannot check the fabric: %s\n", strerror(-r));
+	if (errors.count)
+		fprintf(stderr, "vbusctl: %s%s%zu error%s, nothing applied\n",
+			files->count == 1 ? files->sources[0].name : "", files->count == 1 ? ": " : "",
+			errors.count, errors.count == 1 ? "" : "s");
+	if (unread)
+		r = -EINVAL;
 	fabric_errors_clear(&errors);
 	return r;
 }
@@ -115,40 +125,61 @@ void apply_render(FILE *out, struct json_object *result)
 	fprintf(out, "%s%s", text, text[strlen(text) - 1] == '\n' ? "" : "\n");
 }
 
-static int apply_run(struct context *context, const char *path, uint64_t flags, bool exit_code)
+/* What is sent to vbusd: the one file as it was written (so that vbusd's
+ * messages point into it), or the files merged into one. */
+static int apply_text(const struct apply_files *files, char **merged, const char **text,
+		      char *source, size_t size)
+{
+	size_t i, used = 0;
+	int r;
+
+	if (files->count == 1) {
+		*text = files->sources[0].text;
+		snprintf(source, size, "%s", files->sources[0].name);
+		return 0;
+	}
+	r = fabric_to_json(files->fabric, merged);
+	if (r < 0)
+		return r;
+	*text = *merged;
+	source[0] = '\0';
+	for (i = 0; i < files->count && used < size; i++)
+		used += snprintf(source + used, size - used, "%s%s", i ? "," : "",
+				 files->sources[i].name);
+	return 0;
+}
+
+static int apply_run(struct context *context, const char *const *paths, size_t count,
+		     uint64_t flags, bool exit_code)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL, *reply = NULL;
 	_cleanup_(json_object_putp) struct json_object *result = NULL;
-	_cleanup_free_ char *text = NULL;
-	const char *answer;
-	size_t length;
+	_cleanup_(apply_files_free) struct apply_files files = { 0 };
+	_cleanup_free_ char *merged = NULL;
+	char source[512];
+	const char *answer, *text;
 	int code, r;
 
-	r = apply_read(path, &text, &length);
-	if (r < 0) {
-		char message_text[256];
-
-		snprintf(message_text, sizeof(message_text), "cannot read: %s", strerror(-r));
-		error_print(strcmp(path, "-") ? path : "standard input", message_text, NULL);
+	if (apply_load(paths, count, &files) < 0)
 		return EXIT_FAILED;
-	}
-	if (apply_check(text, length, path) < 0)
-		return EXIT_FAILED;
+	r = apply_text(&files, &merged, &text, source, sizeof(source));
+	if (r < 0)
+		return error_report(source, "cannot apply", NULL, NULL, r);
 	code = daemon_connect(context);
 	if (code != EXIT_OK)
 		return code;
 	r = daemon_method(context, "Apply", &message);
 	if (r >= 0)
-		r = sd_bus_message_append(message, "sst", text, path, flags);
+		r = sd_bus_message_append(message, "sst", text, source, flags);
 	if (r < 0)
-		return error_report(path, "cannot apply", NULL, NULL, r);
-	code = daemon_call(context, message, path, "cannot apply", &reply);
+		return error_report(source, "cannot apply", NULL, NULL, r);
+	code = daemon_call(context, message, source, "cannot apply", &reply);
 	if (code != EXIT_OK)
 		return code;
 	r = sd_bus_message_read(reply, "s", &answer);
 	if (r < 0)
-		return error_report(path, "unexpected reply from vbusd", NULL, NULL, r);
-	result = output_parse(answer, path);
+		return error_report(source, "unexpected reply from vbusd", NULL, NULL, r);
+	result = output_parse(answer, source);
 	if (!result)
 		return EXIT_FAILED;
 	if (context->json)
@@ -158,14 +189,38 @@ static int apply_run(struct context *context, const char *path, uint64_t flags, 
 	return exit_code && apply_changed(result) ? EXIT_CHANGES : EXIT_OK;
 }
 
+/* The files of "VERB [-f FILE]... [FILE]...", -f's first; -1 to go on,
+ * else the exit code. */
+static int apply_paths(const char *verb, const char *usage, const char **paths, size_t *count,
+		       int first, int argc, char **argv)
+{
+	int i;
+
+	for (i = first; i < argc; i++) {
+		if (*count == APPLY_FILES_MAX) {
+			fprintf(stderr, "vbusctl: %s: at most %d files\n", verb, APPLY_FILES_MAX);
+			return EXIT_USAGE;
+		}
+		paths[(*count)++] = argv[i];
+	}
+	if (*count > 0)
+		return -1;
+	fprintf(stderr, "vbusctl: %s: no fabric file (expected FILE or -f FILE; - for standard input)\n",
+		verb);
+	fputs(usage, stderr);
+	return EXIT_USAGE;
+}
+
 int command_apply(struct context *context, int argc, char **argv)
 {
 	bool dry_run = false, prune = false;
-	const char *path = NULL;
+	const char *paths[APPLY_FILES_MAX];
+	size_t count = 0;
 	const struct verb_option options[] = {
-		{ "file", 'f', NULL, &path },
-		{ "dry-run", 'n', &dry_run, NULL },
-		{ "prune", 0, &prune, NULL },
+		{ .name = "file", .short_name = 'f', .list = paths, .count = &count,
+		  .capacity = APPLY_FILES_MAX },
+		{ .name = "dry-run", .short_name = 'n', .flag = &dry_run },
+		{ .name = "prune", .flag = &prune },
 		{ NULL },
 	};
 	int first, code;
@@ -173,23 +228,23 @@ int command_apply(struct context *context, int argc, char **argv)
 	code = options_parse_verb(context, APPLY_USAGE, options, argc, argv, &first);
 	if (code >= 0)
 		return code;
-	code = options_operands("apply", APPLY_USAGE, argc - first, 0, 0);
+	code = apply_paths("apply", APPLY_USAGE, paths, &count, first, argc, argv);
 	if (code >= 0)
 		return code;
-	if (!path)
-		return options_operands("apply: -f FILE is required;", APPLY_USAGE, 0, 1, 1);
-	return apply_run(context, path, (dry_run ? APPLY_DRY_RUN : 0) | (prune ? APPLY_PRUNE : 0),
-			 false);
+	return apply_run(context, paths, count,
+			 (dry_run ? APPLY_DRY_RUN : 0) | (prune ? APPLY_PRUNE : 0), false);
 }
 
 int command_diff(struct context *context, int argc, char **argv)
 {
 	bool prune = false, exit_code = false;
-	const char *path = NULL;
+	const char *paths[APPLY_FILES_MAX];
+	size_t count = 0;
 	const struct verb_option options[] = {
-		{ "file", 'f', NULL, &path },
-		{ "prune", 0, &prune, NULL },
-		{ "exit-code", 0, &exit_code, NULL },
+		{ .name = "file", .short_name = 'f', .list = paths, .count = &count,
+		  .capacity = APPLY_FILES_MAX },
+		{ .name = "prune", .flag = &prune },
+		{ .name = "exit-code", .flag = &exit_code },
 		{ NULL },
 	};
 	int first, code;
@@ -197,10 +252,9 @@ int command_diff(struct context *context, int argc, char **argv)
 	code = options_parse_verb(context, DIFF_USAGE, options, argc, argv, &first);
 	if (code >= 0)
 		return code;
-	code = options_operands("diff", DIFF_USAGE, argc - first, 0, 0);
+	code = apply_paths("diff", DIFF_USAGE, paths, &count, first, argc, argv);
 	if (code >= 0)
 		return code;
-	if (!path)
-		return options_operands("diff: -f FILE is required;", DIFF_USAGE, 0, 1, 1);
-	return apply_run(context, path, APPLY_DRY_RUN | (prune ? APPLY_PRUNE : 0), exit_code);
+	return apply_run(context, paths, count, APPLY_DRY_RUN | (prune ? APPLY_PRUNE : 0),
+			 exit_code);
 }

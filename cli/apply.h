@@ -9,11 +9,29 @@
 
 struct json_object;
 
-/* The whole of PATH ("-": standard input), NUL-terminated; -errno. */
+#include "fabric.h"
+
+/* At most this many fabric files at once. */
+#define APPLY_FILES_MAX		32
+/* Standard input ("-") in messages. */
+#define APPLY_STDIN_NAME	"<stdin>"
+
+/* PATH as messages name it: "<stdin>" for "-". */
+const char *apply_name(const char *path);
+/* The whole of PATH ("-": standard input), NUL-terminated; -errno
+ * (-EISDIR for a directory). */
 int apply_read(const char *path, char **text, size_t *length);
-/* fabric_parse() and fabric_check() of TEXT, called NAME: 0, or -EINVAL
- * after printing every error as "vbusctl: NAME: $.PATH: ..." and a count. */
-int apply_check(const char *text, size_t length, const char *name);
+
+/* The fabric files read, and the one fabric they make. */
+struct apply_files {
+	struct fabric_source sources[APPLY_FILES_MAX];
+	size_t count;
+	struct fabric *fabric;
+};
+void apply_files_free(struct apply_files *files);
+/* Reads PATHS, parses, merges and checks them: 0, or -EINVAL after printing
+ * every error of every file ("vbusctl: FILE: $.PATH: ...") and a count. */
+int apply_load(const char *const *paths, size_t count, struct apply_files *files);
 /* Whether an Apply RESULT has operations. */
 bool apply_changed(struct json_object *result);
 /* RESULT's plan text, or "no changes". */

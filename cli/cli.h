@@ -16,6 +16,7 @@ enum {
 	EXIT_UNREACHABLE = 4,
 	EXIT_DENIED = 5,
 	EXIT_CHANGES = 10,		/* diff --exit-code: the plan is not empty */
+	EXIT_DEGRADED = 11,		/* status: not in sync, or problems */
 };
 
 struct sd_bus;
@@ -29,6 +30,11 @@ struct context {
 	struct sd_bus *bus;		/* the connection to vbusd, once made */
 	const char *destination;	/* the bus name on the system bus, NULL on a peer */
 	int private_error;		/* why the private socket was not used (-errno), or 0 */
+	bool quiet_unreachable;		/* a read that falls back to the kernel: vbusd
+					 * unreachable is not reported */
+	int unreachable_error;		/* why vbusd was unreachable (-errno), or 0 */
+	char unreachable_text[640];	/* and the report not printed then */
+	const char *exists_hint;	/* the hint for "already exists" (--may-exist) */
 };
 
 struct command {
@@ -50,13 +56,11 @@ int command_export(struct context *context, int argc, char **argv);
 int command_status(struct context *context, int argc, char **argv);
 int command_stats(struct context *context, int argc, char **argv);
 int command_monitor(struct context *context, int argc, char **argv);
+int command_show(struct context *context, int argc, char **argv);
 
 /* Runs the verb of TABLE that ARGV[0] names (a group's sub-verbs); prints
  * GROUP's usage for --help or an unknown verb. */
 int command_dispatch(struct context *context, const char *group, const struct command *table,
 		     size_t count, int argc, char **argv);
-
-/* Reports "vbusctl: OBJECT: WHAT: WHY" (plus the kernel's message) once. */
-void report_error(const char *object, const char *what, int error, const char *detail);
 
 #endif

@@ -1,16 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What the verb table needs beyond main(): verb groups ("device create")
- * and the report of a kernel error (vbusctl version). */
+/* What the verb table needs beyond main(): verb groups ("device create"). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
-
-void report_error(const char *object, const char *what, int error, const char *detail)
-{
-	fprintf(stderr, "vbusctl: %s: %s: %s%s%s\n", object, what, strerror(-error),
-		detail && *detail ? ": " : "", detail ? detail : "");
-}
 
 int command_dispatch(struct context *context, const char *group, const struct command *table,
 		     size_t count, int argc, char **argv)
@@ -23,8 +16,7 @@ int command_dispatch(struct context *context, const char *group, const struct co
 			    !strcmp(argv[1], "--pretty"))) {
 		if (!strcmp(argv[1], "--pretty"))
 			context->pretty = true;
-		else
-			context->json = true;
+		context->json = true;
 		argv[1] = argv[0];
 		argc--;
 		argv++;

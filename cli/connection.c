@@ -50,7 +50,7 @@ int command_disconnect(struct context *context, int argc, char **argv)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
 	bool if_exists = false;
-	const struct verb_option options[] = { { "if-exists", 0, &if_exists, NULL }, { NULL } };
+	const struct verb_option options[] = { { .name = "if-exists", .flag = &if_exists }, { NULL } };
 	char object[64];
 	int first, code, r;
 

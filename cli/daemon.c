@@ -36,19 +36,47 @@ static const char *address_shown(const char *address)
 	return strncmp(address, "unix:path=", 10) ? address : address + 10;
 }
 
-static int report_connect(const char *address, int r)
+/* Reports that vbusd cannot be reached (or keeps it for a read that falls
+ * back to the kernel: context->unreachable_text); the exit code. */
+static int report_unreachable(struct context *context, const char *message, const char *hint,
+			      int r)
+{
+	int code = error_exit_code(NULL, r);
+
+	context->unreachable_error = r;
+	if (context->quiet_unreachable && code == EXIT_UNREACHABLE) {
+		snprintf(context->unreachable_text, sizeof(context->unreachable_text),
+			 "vbusctl: vbusd: %s%s%s%s\n", message, hint ? " (hint: " : "",
+			 hint ? hint : "", hint ? ")" : "");
+		return code;
+	}
+	error_print("vbusd", message, hint);
+	return code;
+}
+
+static int report_connect(struct context *context, const char *address, int r)
 {
 	char message[512];
 	const char *hint;
 
 	snprintf(message, sizeof(message), "cannot connect to %s: %s", address_shown(address),
 		 strerror(-r));
-	if (r == -EACCES || r == -EPERM)
+	if (context->address)
+		/* the user named the address: it, not vbusd, may be wrong */
+		hint = "is vbusd listening there? Without --address and $VBUS_ADDRESS, vbusctl finds it";
+	else if (r == -EACCES || r == -EPERM)
 		hint = "only root may use vbusd's private socket: run vbusctl as root";
 	else
 		hint = "systemctl start vbusd";
-	error_print("vbusd", message, hint);
-	return error_exit_code(NULL, r);
+	return report_unreachable(context, message, hint, r);
+}
+
+/* "TRANSPORT:KEY=VALUE[,KEY=VALUE...][;...]", as sd_bus_set_address() takes. */
+static bool address_valid(const char *address)
+{
+	const char *colon = strchr(address, ':');
+
+	return colon && colon > address && strchr(colon, '=');
 }
 
 int daemon_connect(struct context *context)
@@ -58,6 +86,15 @@ int daemon_connect(struct context *context)
 
 	if (context->bus)
 		return EXIT_OK;
+	if (address && !address_valid(address)) {
+		char message[512];
+
+		snprintf(message, sizeof(message), "%s: not a D-Bus address", address);
+		error_print(getenv("VBUS_ADDRESS") && !strcmp(getenv("VBUS_ADDRESS"), address) ?
+				    "$VBUS_ADDRESS" : "--address",
+			    message, "expected TRANSPORT:KEY=VALUE, e.g. unix:path=" DAEMON_PRIVATE_SOCKET);
+		return EXIT_USAGE;
+	}
 	if (!address && !context->system_bus) {
 		address = "unix:path=" DAEMON_PRIVATE_SOCKET;
 		if (access(DAEMON_PRIVATE_SOCKET, R_OK | W_OK) < 0) {
@@ -71,21 +108,20 @@ int daemon_connect(struct context *context)
 				context->private_error = saved;
 				return EXIT_OK;
 			}
-			return report_connect(address, saved);
+			return report_connect(context, address, saved);
 		}
 	}
 	if (context->system_bus && !context->address) {
 		r = sd_bus_open_system(&context->bus);
-		if (r < 0) {
-			error_print("vbusd", "cannot connect to the system bus", "systemctl start dbus");
-			return error_exit_code(NULL, r);
-		}
+		if (r < 0)
+			return report_unreachable(context, "cannot connect to the system bus",
+						  "systemctl start dbus", r);
 		context->destination = DAEMON_BUS_NAME;
 		return EXIT_OK;
 	}
 	r = connect_peer(context, address);
 	if (r < 0)
-		return report_connect(address, r);
+		return report_connect(context, address, r);
 	return EXIT_OK;
 }
 
@@ -112,8 +148,15 @@ int daemon_call(struct context *context, sd_bus_message *message, const char *ob
 	/* vbusd not on the system bus either: why the private socket failed
 	 * (absent: not running; closed to us: not root) is what to act on. */
 	if (context->private_error && error_exit_code(error.name, r) == EXIT_UNREACHABLE)
-		return report_connect("unix:path=" DAEMON_PRIVATE_SOCKET, context->private_error);
-	return error_report(object, what, error.name, error.message, r);
+		return report_connect(context, "unix:path=" DAEMON_PRIVATE_SOCKET,
+				      context->private_error);
+	if (context->quiet_unreachable && error_exit_code(error.name, r) == EXIT_UNREACHABLE)
+		return report_unreachable(context, error.message ? error.message : strerror(-r),
+					  error_hint(error.name), r);
+	/* "Exists": the hint about --may-exist only where the verb has it */
+	return error_report_hint(object, what, error.name, error.message, r,
+				 error.name && !strcmp(error.name, ERROR_EXISTS) ?
+					 context->exists_hint : error_hint(error.name));
 }
 
 int daemon_get(struct context *context, const char *method, char **names, const char *object,

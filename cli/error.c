@@ -11,7 +11,7 @@
 static const struct error_kind kinds[] = {
 	{ "org.vbus.Error.NotFound", EXIT_NOT_FOUND, NULL },
 	{ "org.vbus.Error.InvalidConfig", EXIT_FAILED, NULL },
-	{ "org.vbus.Error.Exists", EXIT_FAILED, "--may-exist accepts an existing object" },
+	{ ERROR_EXISTS, EXIT_FAILED, NULL },	/* hint: context->exists_hint */
 	{ "org.vbus.Error.Busy", EXIT_FAILED, NULL },
 	{ "org.vbus.Error.ApplyFailed", EXIT_FAILED, NULL },
 	{ "org.vbus.Error.KernelUnavailable", EXIT_FAILED, "modprobe vbus" },
@@ -70,10 +70,22 @@ void error_print(const char *object, const char *message, const char *hint)
 	fputc('\n', stderr);
 }
 
+const char *error_hint(const char *name)
+{
+	const struct error_kind *kind = error_kind_find(name);
+
+	return kind ? kind->hint : NULL;
+}
+
 int error_report(const char *object, const char *what, const char *name, const char *message,
 		 int r)
 {
-	const struct error_kind *kind = error_kind_find(name);
+	return error_report_hint(object, what, name, message, r, error_hint(name));
+}
+
+int error_report_hint(const char *object, const char *what, const char *name, const char *message,
+		      int r, const char *hint)
+{
 	const char *line = message && *message ? message : strerror(r < 0 ? -r : EIO);
 	size_t length = object ? strlen(object) : 0;
 	const char *end;
@@ -95,8 +107,8 @@ int error_report(const char *object, const char *what, const char *name, const c
 		fputc('\n', stderr);
 		line = end + 1;
 	}
-	if (kind && kind->hint)
-		fprintf(stderr, " (hint: %s)", kind->hint);
+	if (hint)
+		fprintf(stderr, " (hint: %s)", hint);
 	fputc('\n', stderr);
 	return error_exit_code(name, r);
 }

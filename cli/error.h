@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#define ERROR_EXISTS	"org.vbus.Error.Exists"
+
 struct error_kind {
 	const char *name;	/* D-Bus error name */
 	int exit_code;
@@ -25,6 +27,11 @@ int error_exit_code(const char *name, int r);
  */
 int error_report(const char *object, const char *what, const char *name, const char *message,
 		 int r);
+/* error_report() with HINT (NULL: none) instead of NAME's. */
+int error_report_hint(const char *object, const char *what, const char *name, const char *message,
+		      int r, const char *hint);
+/* The hint for the error NAME, or NULL. */
+const char *error_hint(const char *name);
 /* "vbusctl: OBJECT: MESSAGE (hint: HINT)", for errors found here. */
 void error_print(const char *object, const char *message, const char *hint);
 

@@ -7,12 +7,14 @@
 #include "error.h"
 #include "macro.h"
 #include "options.h"
+#include "output.h"
 
 #define EXPORT_USAGE \
 	"usage: vbusctl export\n\n" \
-	"Prints the fabric the kernel has as a fabric file (vbus-fabric(5)): JSON,\n" \
-	"with or without -j, every attribute present. Applying it on the same host\n" \
-	"changes nothing: vbusctl export > saved.json; vbusctl apply -f saved.json\n"
+	"Prints the fabric the kernel has as a fabric file (vbus-fabric(5)), every\n" \
+	"attribute present. Applying it on the same host changes nothing:\n" \
+	"vbusctl export > saved.json; vbusctl apply saved.json\n" \
+	"The file is indented JSON; -j prints it on one line, as every -j does.\n"
 
 int command_export(struct context *context, int argc, char **argv)
 {
@@ -29,6 +31,14 @@ int command_export(struct context *context, int argc, char **argv)
 	code = daemon_get(context, "Export", NULL, "fabric", &reply, &text);
 	if (code != EXIT_OK)
 		return code;
+	if (context->json) {
+		_cleanup_(json_object_putp) struct json_object *fabric = output_parse(text, "fabric");
+
+		if (!fabric)
+			return EXIT_FAILED;
+		output_json(context, stdout, fabric);
+		return EXIT_OK;
+	}
 	fputs(text, stdout);
 	if (!*text || text[strlen(text) - 1] != '\n')
 		fputc('\n', stdout);

@@ -19,7 +19,8 @@
 	"Prints every change vbusd sees or makes as it happens, one line each:\n" \
 	"KIND OBJECT NAME and the object's attributes after the change, e.g.\n" \
 	"  device-set device web0 type=venet bus=web mtu=9000 zcthresh=0 wmem=1MiB ...\n" \
-	"With -j, one JSON object per line: {\"kind\", \"object\", \"name\", \"details\"}.\n" \
+	"With -j, one JSON object per line: {\"kind\", \"object\", \"name\", \"details\"}\n" \
+	"(--pretty: indented, one object after the other).\n" \
 	"Runs until interrupted (SIGINT, SIGTERM); once listening it says so on\n" \
 	"standard error.\n"
 
@@ -70,7 +71,7 @@ static int on_event(sd_bus_message *message, void *userdata, sd_bus_error *error
 		json_object_object_add(line, "object", json_object_new_string(object));
 		json_object_object_add(line, "name", json_object_new_string(name));
 		json_object_object_add(line, "details", json_object_get(details));
-		output_json(&(struct context){ .pretty = false }, stdout, line);
+		output_json(monitor->context, stdout, line);
 	} else {
 		monitor_render(stdout, kind, object, name, details);
 	}

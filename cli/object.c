@@ -7,6 +7,7 @@
 #include "attribute.h"
 #include "daemon.h"
 #include "error.h"
+#include "kernel.h"
 #include "libvbus.h"
 #include "macro.h"
 #include "object.h"
@@ -32,7 +33,7 @@ int object_change(struct context *context, const char *kind, const char *method,
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
 	bool may_exist = false, set = target == ATTRIBUTE_DEVICE_SET;
-	const struct verb_option options[] = { { "may-exist", 0, &may_exist, NULL }, { NULL } };
+	const struct verb_option options[] = { { .name = "may-exist", .flag = &may_exist }, { NULL } };
 	const char *what = set ? "cannot change" : "cannot create";
 	struct attribute_list list;
 	char object[64], verb[32], error[512];
@@ -56,6 +57,8 @@ int object_change(struct context *context, const char *kind, const char *method,
 	code = daemon_connect(context);
 	if (code != EXIT_OK)
 		return code;
+	if (!set)
+		context->exists_hint = "--may-exist accepts an existing object";
 	r = daemon_method(context, method, &message);
 	if (r >= 0)
 		r = sd_bus_message_append(message, "s", argv[first]);
@@ -75,7 +78,7 @@ int object_destroy(struct context *context, const char *kind, const char *method
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
 	bool if_exists = false;
-	const struct verb_option options[] = { { "if-exists", 0, &if_exists, NULL }, { NULL } };
+	const struct verb_option options[] = { { .name = "if-exists", .flag = &if_exists }, { NULL } };
 	char object[64], verb[32];
 	int first, code, r;
 
@@ -100,13 +103,41 @@ int object_destroy(struct context *context, const char *kind, const char *method
 	return daemon_call(context, message, object, "cannot destroy", NULL);
 }
 
+int object_read(struct context *context, const char *method, char **names, const char *object,
+		struct json_object **reply)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
+	const char *text;
+	int code;
+
+	*reply = NULL;
+	context->quiet_unreachable = true;
+	code = daemon_get(context, method, names, object, &message, &text);
+	context->quiet_unreachable = false;
+	if (code == EXIT_UNREACHABLE)
+		return kernel_read(context, method, names, object, reply);
+	if (code != EXIT_OK)
+		return code;
+	*reply = output_parse(text, object);
+	return *reply ? EXIT_OK : EXIT_FAILED;
+}
+
+void object_note(const struct context *context, FILE *out, struct json_object *reply)
+{
+	struct json_object *source;
+
+	if (context->json || !json_object_object_get_ex(reply, "source", &source) ||
+	    strcmp(json_object_get_string(source), "kernel"))
+		return;
+	fprintf(out, "vbusd is not reachable (%s): read from the kernel directly; managed, bridge and link are unknown.\n",
+		strerror(context->unreachable_error < 0 ? -context->unreachable_error : EIO));
+}
+
 int object_show(struct context *context, const char *kind, const char *method, const char *usage,
 		object_renderer render, int argc, char **argv)
 {
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	_cleanup_(json_object_putp) struct json_object *o = NULL;
 	char object[64];
-	const char *text;
 	int first, code, i, r;
 
 	code = options_parse_verb(context, usage, NULL, argc, argv, &first);
@@ -121,17 +152,34 @@ int object_show(struct context *context, const char *kind, const char *method, c
 		snprintf(object, sizeof(object), "%s %s", kind, argv[first]);
 	else
 		snprintf(object, sizeof(object), "%ss", kind);
-	code = daemon_get(context, method, argv + first, object, &reply, &text);
+	code = object_read(context, method, argv + first, object, &o);
 	if (code != EXIT_OK)
 		return code;
-	o = output_parse(text, object);
-	if (!o)
-		return EXIT_FAILED;
+	object_note(context, stdout, o);
 	if (context->json)
 		output_json(context, stdout, o);
 	else if ((r = render(stdout, o, first == argc)) < 0)
 		return error_report(object, "cannot print vbusd's reply", NULL, NULL, r);
 	return EXIT_OK;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	struct json_object *x = *(struct json_object *const *)a, *y = *(struct json_object *const *)b;
+	struct json_object *name_x = NULL, *name_y = NULL;
+	const char *text_x, *text_y;
+
+	json_object_object_get_ex(x, "name", &name_x);
+	json_object_object_get_ex(y, "name", &name_y);
+	text_x = json_object_get_string(name_x);
+	text_y = json_object_get_string(name_y);
+	return strcmp(text_x ? text_x : "", text_y ? text_y : "");
+}
+
+void object_sort(struct json_object *array)
+{
+	if (json_object_is_type(array, json_type_array))
+		json_object_array_sort(array, compare_names);
 }
 
 int object_render(FILE *out, struct json_object *reply, const char *member, bool listing,
@@ -146,6 +194,8 @@ int object_render(FILE *out, struct json_object *reply, const char *member, bool
 	if (!json_object_object_get_ex(reply, member, &array) ||
 	    !json_object_is_type(array, json_type_array))
 		return -EBADMSG;
+	if (listing)
+		object_sort(array);
 	count = json_object_array_length(array);
 	if (!listing) {
 		for (i = 0; i < count; i++) {

@@ -25,9 +25,20 @@ int object_change(struct context *context, const char *kind, const char *method,
 int object_destroy(struct context *context, const char *kind, const char *method,
 		   const char *usage, int argc, char **argv);
 
+/* METHOD's JSON for NAMES (NULL-terminated) from vbusd, or, when vbusd is
+ * unreachable, from the kernel (kernel_read()). An exit code; a failure is
+ * reported. */
+int object_read(struct context *context, const char *method, char **names, const char *object,
+		struct json_object **reply);
+/* For a REPLY read from the kernel, says so in text output. */
+void object_note(const struct context *context, FILE *out, struct json_object *reply);
+/* Sorts the objects of ARRAY by their "name". */
+void object_sort(struct json_object *array);
+
 typedef int (*object_renderer)(FILE *out, struct json_object *reply, bool listing);
 
-/* The verbs "KIND show [NAME...]": METHOD's JSON with -j, else RENDER. */
+/* The verbs "KIND show [NAME...]": METHOD's JSON with -j, else RENDER;
+ * from the kernel when vbusd is unreachable. */
 int object_show(struct context *context, const char *kind, const char *method, const char *usage,
 		object_renderer render, int argc, char **argv);
 
@@ -37,8 +48,9 @@ int object_render(FILE *out, struct json_object *reply, const char *member, bool
 		  const char *const *headers, const char *const *keys, size_t columns,
 		  const char *const *fields, size_t field_count);
 
-/* The text renderings of GetDevices and GetBuses. */
+/* The text renderings of GetDevices, GetBuses and GetStats. */
 int device_render(FILE *out, struct json_object *reply, bool listing);
 int bus_render(FILE *out, struct json_object *reply, bool listing);
+int stats_render(FILE *out, struct json_object *reply, bool listing);
 
 #endif

@@ -54,7 +54,9 @@ int options_parse_global(struct context *context, void (*global_usage)(FILE *out
 			context->json = true;
 			break;
 		case OPTION_PRETTY:
+			/* indented JSON: JSON, whether -j was given or not */
 			context->pretty = true;
+			context->json = true;
 			break;
 		case OPTION_ADDRESS:
 			context->address = optarg;
@@ -102,12 +104,13 @@ int options_parse_verb(struct context *context, const char *usage,
 
 	for (i = 0; verb_options && verb_options[i].name && count < 15; i++, count++) {
 		options[count].name = verb_options[i].name;
-		options[count].has_arg = verb_options[i].argument ? required_argument : no_argument;
+		options[count].has_arg = verb_options[i].argument || verb_options[i].list ?
+						 required_argument : no_argument;
 		options[count].val = verb_options[i].short_name ? verb_options[i].short_name :
 								  OPTION_VERB_FIRST + (int)i;
 		if (verb_options[i].short_name && length + 3 < sizeof(shorts)) {
 			shorts[length++] = verb_options[i].short_name;
-			if (verb_options[i].argument)
+			if (verb_options[i].argument || verb_options[i].list)
 				shorts[length++] = ':';
 			shorts[length] = '\0';
 		}
@@ -121,6 +124,7 @@ int options_parse_verb(struct context *context, const char *usage,
 		}
 		if (c == OPTION_PRETTY) {
 			context->pretty = true;
+			context->json = true;
 			continue;
 		}
 		if (c == 'h') {
@@ -141,10 +145,18 @@ int options_parse_verb(struct context *context, const char *usage,
 			fputs(usage, stderr);
 			return EXIT_USAGE;
 		}
-		if (verb_options[i].argument)
+		if (verb_options[i].list) {
+			if (*verb_options[i].count == verb_options[i].capacity) {
+				fprintf(stderr, "vbusctl: %s: --%s: at most %zu times\n", argv[0],
+					verb_options[i].name, verb_options[i].capacity);
+				return EXIT_USAGE;
+			}
+			verb_options[i].list[(*verb_options[i].count)++] = optarg;
+		} else if (verb_options[i].argument) {
 			*verb_options[i].argument = optarg;
-		else
+		} else {
 			*verb_options[i].flag = true;
+		}
 	}
 	*first = optind;
 	return -1;

@@ -12,12 +12,17 @@
 #define OPTIONS_DEFAULT_TIMEOUT_USEC	(60ULL * 1000000ULL)
 
 /* One option of a verb: --NAME (and -SHORT when not 0), setting *FLAG, or
- * *ARGUMENT when the option takes one. */
+ * *ARGUMENT when the option takes one; or, when LIST is set, an option that
+ * may be given several times: each argument is appended to LIST (of
+ * CAPACITY entries; more is a usage error), *COUNT counting them. */
 struct verb_option {
 	const char *name;
 	int short_name;
 	bool *flag;
 	const char **argument;
+	const char **list;
+	size_t *count;
+	size_t capacity;
 };
 
 /*
@@ -31,7 +36,8 @@ int options_parse_global(struct context *context, void (*global_usage)(FILE *out
 
 /*
  * Parses a verb's ARGV (ARGV[0] the verb) with its OPTIONS (terminated by a
- * NULL name) and -j/--json, --pretty, -h/--help, leaving the operands in
+ * NULL name) and -j/--json, --pretty (which implies -j), -h/--help, leaving
+ * the operands in
  * ARGV[*FIRST..argc-1]. USAGE is the verb's help text, printed for --help
  * (and on stderr for a usage error). -1 to go on, else the exit code.
  */

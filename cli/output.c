@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "libvbus.h"
 #include "output.h"
 
 struct table {
@@ -35,21 +36,6 @@ void output_json(const struct context *context, FILE *out, struct json_object *o
 	fprintf(out, "%s\n", json_object_to_json_string_ext(o, flags));
 }
 
-void output_size(uint64_t bytes, char *text, size_t size)
-{
-	static const char *const units[] = { "KiB", "MiB", "GiB" };
-	int unit = -1;
-
-	while (bytes && bytes % 1024 == 0 && unit < 2) {
-		bytes /= 1024;
-		unit++;
-	}
-	if (unit < 0)
-		snprintf(text, size, "%" PRIu64, bytes);
-	else
-		snprintf(text, size, "%" PRIu64 "%s", bytes, units[unit]);
-}
-
 static bool is_size(const char *key)
 {
 	return key && (!strcmp(key, "region_size") || !strcmp(key, "wmem") ||
@@ -69,7 +55,7 @@ void output_value(const char *key, struct json_object *value, char *text, size_t
 		break;
 	case json_type_int:
 		if (is_size(key) && json_object_get_int64(value) > 0)
-			output_size(json_object_get_int64(value), text, size);
+			vbus_size_format(json_object_get_int64(value), text, size);
 		else
 			snprintf(text, size, "%" PRId64, json_object_get_int64(value));
 		break;

@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "json-cleanup.h"
 
 /* Parses vbusd's JSON TEXT (an object); NULL, reported, when it is not. */
 struct json_object *output_parse(const char *text, const char *object);
@@ -21,8 +22,6 @@ void output_json(const struct context *context, FILE *out, struct json_object *o
  * but for the sizes (KEY region_size, wmem, zcthresh) when a whole number of
  * KiB, MiB or GiB ("2MiB"), arrays joined with ",". */
 void output_value(const char *key, struct json_object *value, char *text, size_t size);
-/* "2MiB" for 2097152; the number when not a whole multiple of 1024. */
-void output_size(uint64_t bytes, char *text, size_t size);
 
 /* A table with a header row, printed with columns aligned ("ip -br" style). */
 struct table;
@@ -43,12 +42,6 @@ static inline void table_freep(struct table **table)
 {
 	if (*table)
 		table_free(*table);
-}
-
-static inline void json_object_putp(struct json_object **o)
-{
-	if (*o)
-		json_object_put(*o);
 }
 
 #endif

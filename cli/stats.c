@@ -5,24 +5,24 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon.h"
 #include "error.h"
 #include "macro.h"
 #include "object.h"
 #include "options.h"
 #include "output.h"
-#include "status.h"
 
 #define STATS_USAGE \
 	"usage: vbusctl stats [DEVICE...]\n\n" \
 	"Shows the counters of every device, or of DEVICE...: packets and bytes each\n" \
 	"way (tx: guest to host), drops, doorbells taken, interrupts raised,\n" \
 	"notifications suppressed, zero-copy and copied transmits.\n" \
-	"-j prints vbusd's JSON: {\"devices\": [{\"name\", \"stats\": {...}}]}.\n"
+	"-j prints vbusd's JSON: {\"devices\": [{\"name\", \"stats\": {...}}]}.\n" \
+	"When vbusd is unreachable, the counters are read from the kernel (and\n" \
+	"the output says so).\n"
 
 #define STATS_COLUMNS_MAX 16
 
-int stats_render(FILE *out, struct json_object *reply)
+int stats_render(FILE *out, struct json_object *reply, bool listing)
 {
 	_cleanup_(table_freep) struct table *table = NULL;
 	char headers[STATS_COLUMNS_MAX][32], values[STATS_COLUMNS_MAX][32];
@@ -34,6 +34,8 @@ int stats_render(FILE *out, struct json_object *reply)
 	if (!json_object_object_get_ex(reply, "devices", &devices) ||
 	    !json_object_is_type(devices, json_type_array))
 		return -EBADMSG;
+	(void)listing;	/* one table either way */
+	object_sort(devices);
 	count = json_object_array_length(devices);
 	/* The counters are the first device's, in vbusd's order. */
 	snprintf(headers[0], sizeof(headers[0]), "DEVICE");
@@ -83,31 +85,5 @@ int stats_render(FILE *out, struct json_object *reply)
 
 int command_stats(struct context *context, int argc, char **argv)
 {
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-	_cleanup_(json_object_putp) struct json_object *stats = NULL;
-	char object[64];
-	const char *text;
-	int first, code, i, r;
-
-	code = options_parse_verb(context, STATS_USAGE, NULL, argc, argv, &first);
-	if (code >= 0)
-		return code;
-	for (i = first; i < argc; i++) {
-		code = object_name("device", argv[i], object, sizeof(object));
-		if (code >= 0)
-			return code;
-	}
-	if (argc - first != 1)
-		snprintf(object, sizeof(object), "stats");
-	code = daemon_get(context, "GetStats", argv + first, object, &reply, &text);
-	if (code != EXIT_OK)
-		return code;
-	stats = output_parse(text, object);
-	if (!stats)
-		return EXIT_FAILED;
-	if (context->json)
-		output_json(context, stdout, stats);
-	else if ((r = stats_render(stdout, stats)) < 0)
-		return error_report(object, "cannot print vbusd's reply", NULL, NULL, r);
-	return EXIT_OK;
+	return object_show(context, "device", "GetStats", STATS_USAGE, stats_render, argc, argv);
 }

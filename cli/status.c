@@ -13,7 +13,10 @@
 	"usage: vbusctl status\n\n" \
 	"Summarises vbusd's view: whether the kernel is in sync with the desired\n" \
 	"state, how many buses and devices, unmanaged objects, drift, problems and\n" \
-	"the last apply. -j prints vbusd's JSON.\n"
+	"the last apply. -j prints vbusd's JSON.\n" \
+	"Exit status: 0 in sync without problems, 11 when the kernel is not in sync\n" \
+	"with the desired state or there are problems (for scripts), else as every\n" \
+	"verb (4: vbusd unreachable).\n"
 
 static const char *string_of(struct json_object *o, const char *key, const char *otherwise)
 {
@@ -78,17 +81,30 @@ static void print_unmanaged(FILE *out, struct json_object *unmanaged)
 static void print_last_apply(FILE *out, struct json_object *last)
 {
 	const char *error;
+	int64_t operations;
 
 	if (!last || !json_object_is_type(last, json_type_object)) {
 		fprintf(out, "%-12s%s\n", "Last apply:", "never");
 		return;
 	}
-	fprintf(out, "%-12s%s, %s: %s, %lld operations\n", "Last apply:",
+	operations = number_of(last, "operations");
+	fprintf(out, "%-12s%s, %s: %s, %lld operation%s\n", "Last apply:",
 		string_of(last, "time", "?"), string_of(last, "source", "?"),
-		string_of(last, "result", "?"), (long long)number_of(last, "operations"));
+		string_of(last, "result", "?"), (long long)operations, operations == 1 ? "" : "s");
 	error = string_of(last, "error", NULL);
 	if (error)
 		fprintf(out, "%-12s%s\n", "", error);
+}
+
+bool status_healthy(struct json_object *status)
+{
+	struct json_object *value = NULL, *problems = NULL;
+
+	json_object_object_get_ex(status, "in_sync", &value);
+	json_object_object_get_ex(status, "problems", &problems);
+	return json_object_get_boolean(value) &&
+	       (!json_object_is_type(problems, json_type_array) ||
+		json_object_array_length(problems) == 0);
 }
 
 void status_render(FILE *out, struct json_object *status)
@@ -105,8 +121,9 @@ void status_render(FILE *out, struct json_object *status)
 		fprintf(out, "%-12s%s\n", "vbus.ko:", "not loaded (hint: modprobe vbus)");
 	json_object_object_get_ex(status, "in_sync", &value);
 	fprintf(out, "%-12s%s\n", "State:", json_object_get_boolean(value) ? "in sync" : "NOT in sync");
-	fprintf(out, "%-12s%lld buses, %lld devices\n", "Objects:",
-		(long long)number_of(status, "buses"), (long long)number_of(status, "devices"));
+	fprintf(out, "%-12s%lld bus%s, %lld device%s\n", "Objects:",
+		(long long)number_of(status, "buses"), number_of(status, "buses") == 1 ? "" : "es",
+		(long long)number_of(status, "devices"), number_of(status, "devices") == 1 ? "" : "s");
 	value = NULL;
 	json_object_object_get_ex(status, "unmanaged", &value);
 	print_unmanaged(out, value);
@@ -146,5 +163,5 @@ int command_status(struct context *context, int argc, char **argv)
 		output_json(context, stdout, status);
 	else
 		status_render(stdout, status);
-	return EXIT_OK;
+	return status_healthy(status) ? EXIT_OK : EXIT_DEGRADED;
 }

@@ -7,10 +7,12 @@
 
 struct json_object;
 
+#include <stdbool.h>
+
+/* Whether a GetStatus document says in sync and lists no problem. */
+bool status_healthy(struct json_object *status);
 /* The short summary of a GetStatus document. */
 void status_render(FILE *out, struct json_object *status);
-/* A table of GetStats' devices, one column per counter. -errno. */
-int stats_render(FILE *out, struct json_object *stats);
 /* One line: "KIND OBJECT NAME key=value ..." of an Event's arguments. */
 void monitor_render(FILE *out, const char *kind, const char *object, const char *name,
 		    struct json_object *details);

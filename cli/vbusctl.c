@@ -2,7 +2,8 @@
 /*
  * vbusctl: the command-line client of the vbus fabric. A table of verbs,
  * each with a one-line help; global options before (and output options
- * after) the verb. Every verb but version talks to vbusd over D-Bus.
+ * after) the verb. Every verb but version talks to vbusd over D-Bus; the
+ * reads fall back to the kernel when vbusd is unreachable.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "options.h"
 
 static const struct command commands[] = {
+	{ "show", command_show, "the whole fabric as a tree: buses, devices, host interfaces" },
 	{ "device", command_device, "create, destroy, change or show devices (device --help)" },
 	{ "bus", command_bus, "create, destroy or show buses (bus --help)" },
 	{ "connect", command_connect, "connect a device to a bus" },
@@ -38,8 +40,9 @@ static void usage(FILE *out)
 		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].help);
 	fprintf(out,
 		"\nOptions:\n"
-		"  -j, --json       print JSON instead of text (also after the command)\n"
-		"      --pretty     indent JSON output\n"
+		"  -j, --json       print JSON instead of text, on one line (before or after\n"
+		"                   the command)\n"
+		"      --pretty     print JSON, indented (implies -j)\n"
 		"      --address A  reach vbusd at the D-Bus peer address A (default: $VBUS_ADDRESS,\n"
 		"                   else unix:path=" DAEMON_PRIVATE_SOCKET " when usable, else\n"
 		"                   " DAEMON_BUS_NAME " on the system bus)\n"
@@ -48,7 +51,8 @@ static void usage(FILE *out)
 		"  -h, --help       print this help; COMMAND --help prints the command's\n"
 		"  -V, --version    print the version of vbusctl\n\n"
 		"Exit status: 0 success, 1 failure, 2 usage error, 3 object not found,\n"
-		"4 vbusd unreachable, 5 permission denied (diff --exit-code: 10 changes).\n"
+		"4 vbusd unreachable, 5 permission denied (diff --exit-code: 10 changes;\n"
+		"status: 11 not in sync or problems).\n"
 		"See vbusctl(8).\n");
 }
 

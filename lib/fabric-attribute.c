@@ -79,7 +79,11 @@ void fabric_attribute_format(const struct fabric_attribute *attribute,
 
 	switch (attribute->kind) {
 	case FABRIC_ATTRIBUTE_U32:
-		snprintf(text, size, "%u", *(const uint32_t *)value);
+		/* sizes as vbusctl show prints them: "2MiB" */
+		if (attribute->flag & (VBUS_VENET_F_WMEM | VBUS_VENET_F_ZCTHRESH))
+			vbus_size_format(*(const uint32_t *)value, text, size);
+		else
+			snprintf(text, size, "%u", *(const uint32_t *)value);
 		break;
 	case FABRIC_ATTRIBUTE_MAC:
 		vbus_mac_format(value, mac);
@@ -152,7 +156,7 @@ void fabric_bus_attribute_format(uint32_t flag, const struct fabric_bus *bus, ch
 			snprintf(text, size, "connector %u", bus->info.connector);
 		break;
 	case FABRIC_BUS_F_REGION_SIZE:
-		snprintf(text, size, "%u", bus->info.region_size);
+		vbus_size_format(bus->info.region_size, text, size);
 		break;
 	case FABRIC_BUS_F_DOMAIN:
 		snprintf(text, size, "%s", bus->info.domain);

@@ -37,8 +37,8 @@ bool fabric_attribute_equal(const struct fabric_attribute *attribute,
 /* Copies ATTRIBUTE's value (and its present bit) from FROM to TO. */
 void fabric_attribute_copy(const struct fabric_attribute *attribute, struct fabric_device *to,
 			   const struct fabric_device *from);
-/* The value as text: "9000", "02:00:00:00:00:01", "br0"; "(none)" for no
- * bridge. */
+/* The value as text: "9000", "2MiB" (wmem, zcthresh: vbus_size_format()),
+ * "02:00:00:00:00:01", "br0"; "(none)" for no bridge. */
 void fabric_attribute_format(const struct fabric_attribute *attribute,
 			     const struct fabric_device *device, char *text, size_t size);
 /* The value as JSON; NULL (JSON null) for no bridge. */
@@ -57,7 +57,7 @@ extern const size_t fabric_bus_attribute_count;
 
 bool fabric_bus_attribute_equal(uint32_t flag, const struct fabric_bus *a,
 				const struct fabric_bus *b);
-/* "ivshmem", "1048576", "web", "6f1c...": the value of FLAG in BUS. */
+/* "ivshmem", "1MiB", "web", "6f1c...": the value of FLAG in BUS. */
 void fabric_bus_attribute_format(uint32_t flag, const struct fabric_bus *bus, char *text,
 				 size_t size);
 

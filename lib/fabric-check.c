@@ -289,37 +289,71 @@ int fabric_check(const struct fabric *fabric, struct fabric_errors *errors)
 	return checker.result;
 }
 
-int fabric_load(const char *const *paths, size_t count, struct fabric **result,
-		struct fabric_errors *errors)
+/* Parses SOURCES into one fabric and checks it, unless INCOMPLETE (a file
+ * could not be read) or a file is not JSON: its objects would seem missing. */
+static int load(const struct fabric_source *sources, size_t count, bool incomplete,
+		struct fabric **result, struct fabric_errors *errors)
 {
 	_cleanup_(fabric_freep) struct fabric *fabric = fabric_new();
-	int r, failed = 0;
+	int r, failed = incomplete ? -EINVAL : 0;
 	size_t i;
 
 	*result = NULL;
 	if (!fabric)
 		return -ENOMEM;
-	/* every file is read, so that all their errors are reported at once */
+	/* every file is parsed, so that all their errors are reported at once */
 	for (i = 0; i < count; i++) {
 		_cleanup_(fabric_freep) struct fabric *file = NULL;
 
-		r = fabric_parse_file(paths[i], &file, errors);
+		r = fabric_parse_partial(sources[i].text, sources[i].length, sources[i].name, &file,
+					 errors);
 		if (r == -ENOMEM)
 			return r;
-		if (r < 0) {
-			failed = failed ?: r;
-			continue;
-		}
-		r = fabric_merge(fabric, file);
-		if (r < 0)
+		failed = failed ?: r;
+		if (!file)
+			incomplete = true;
+		else if ((r = fabric_merge(fabric, file)) < 0)
 			return r;
 	}
-	if (failed)
-		return failed;
-	r = fabric_check(fabric, errors);
-	if (r < 0)
-		return r;
+	r = incomplete ? 0 : fabric_check(fabric, errors);
+	if (r == -ENOMEM || failed || r < 0)
+		return r == -ENOMEM ? r : failed ?: r;
 	*result = fabric;
 	fabric = NULL;
 	return 0;
+}
+
+int fabric_load_sources(const struct fabric_source *sources, size_t count,
+			struct fabric **result, struct fabric_errors *errors)
+{
+	return load(sources, count, false, result, errors);
+}
+
+int fabric_load(const char *const *paths, size_t count, struct fabric **result,
+		struct fabric_errors *errors)
+{
+	_cleanup_free_ struct fabric_source *sources = calloc(count + 1, sizeof(*sources));
+	bool incomplete = false;
+	size_t i, read = 0;
+	int r = 0;
+
+	*result = NULL;
+	if (!sources)
+		return -ENOMEM;
+	for (i = 0; i < count && r != -ENOMEM; i++) {
+		char *text;
+
+		r = fabric_read_file(paths[i], &text, &sources[read].length, errors);
+		if (r < 0) {
+			incomplete = true;
+			continue;
+		}
+		sources[read].name = paths[i];
+		sources[read++].text = text;
+	}
+	if (r != -ENOMEM)
+		r = load(sources, read, incomplete, result, errors);
+	for (i = 0; i < read; i++)
+		free((char *)sources[i].text);
+	return r;
 }

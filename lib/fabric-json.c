@@ -10,8 +10,8 @@
 
 #include "fabric-attribute.h"
 #include "fabric.h"
+#include "json-cleanup.h"
 
-DEFINE_CLEANUP_FUNC(struct json_object, json_object_put)
 
 /* Adds KEY: VALUE to OBJECT; false when out of memory (VALUE is dropped). */
 static bool add(struct json_object *object, const char *key, struct json_object *value)
@@ -145,4 +145,28 @@ int fabric_to_json(const struct fabric *fabric, char **text)
 	if (!json || asprintf(text, "%s\n", json) < 0)
 		return -ENOMEM;
 	return 0;
+}
+
+struct json_object *fabric_stats_to_json(const struct vbus_stats *stats)
+{
+	_cleanup_(json_object_putp) struct json_object *object = json_object_new_object();
+	const struct {
+		const char *name;
+		uint64_t value;
+	} counters[] = {
+		{ "tx_packets", stats->tx_packets }, { "tx_bytes", stats->tx_bytes },
+		{ "rx_packets", stats->rx_packets }, { "rx_bytes", stats->rx_bytes },
+		{ "drops", stats->drops }, { "doorbells", stats->doorbells },
+		{ "interrupts", stats->interrupts }, { "suppressed", stats->suppressed },
+		{ "tx_zerocopy", stats->tx_zerocopy }, { "tx_copied", stats->tx_copied },
+	};
+	struct json_object *result;
+	size_t i;
+
+	for (i = 0; object && i < sizeof(counters) / sizeof(counters[0]); i++)
+		if (!add(object, counters[i].name, json_object_new_int64((int64_t)counters[i].value)))
+			return NULL;
+	result = object;
+	object = NULL;
+	return result;
 }

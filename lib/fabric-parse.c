@@ -15,6 +15,7 @@
 #include "fabric-attribute.h"
 #include "fabric.h"
 #include "json-syntax.h"
+#include "json-cleanup.h"
 
 /* Larger files are refused: 65536 devices fit in a tenth of it. */
 #define FABRIC_FILE_MAX		(64U << 20)
@@ -30,7 +31,6 @@
 #define FORM_MAC	"six two-digit hex numbers separated by ':'"
 #define FORM_IFNAME	"1..15 printable ASCII characters, no '/' or ':', not \".\" or \"..\""
 
-DEFINE_CLEANUP_FUNC(struct json_object, json_object_put)
 DEFINE_CLEANUP_FUNC(struct json_tokener, json_tokener_free)
 
 struct parser {
@@ -198,14 +198,18 @@ static void unknown_key(struct parser *parser, const char *path, const char *key
 			const char *expected)
 {
 	_cleanup_(json_object_putp) struct json_object *quoted = json_object_new_string(key);
-	char text[64];
+	char text[64], closest[64];
 
 	if (!quoted) {
 		parser->result = -ENOMEM;
 		return;
 	}
-	report(parser, path, "unknown key %s (expected one of %s)", show(quoted, text, sizeof(text)),
-	       expected);
+	if (vbus_closest_word(key, expected, closest, sizeof(closest)))
+		report(parser, path, "unknown key %s, did you mean \"%s\"? (expected one of %s)",
+		       show(quoted, text, sizeof(text)), closest, expected);
+	else
+		report(parser, path, "unknown key %s (expected one of %s)",
+		       show(quoted, text, sizeof(text)), expected);
 }
 
 static void missing_key(struct parser *parser, const char *path, const char *key,
@@ -393,7 +397,7 @@ static void parse_bus(struct parser *parser, const char *path, size_t index,
 {
 	struct fabric_bus bus = { .origin = { parser->file, index } };
 	char member[PATH_MAX_LENGTH];
-	bool named = false, valid = true;
+	bool named = false;
 	int r;
 
 	if (!json_object_is_type(object, json_type_object)) {
@@ -403,19 +407,19 @@ static void parse_bus(struct parser *parser, const char *path, size_t index,
 	json_object_object_foreach(object, key, value) {
 		key_path(member, path, key);
 		if (!strcmp(key, "name")) {
-			named = true;
-			valid &= name_of(parser, member, value, bus.info.name);
+			named = name_of(parser, member, value, bus.info.name);
 		} else if (!strcmp(key, "connector") || !strcmp(key, "region_size") ||
 			   !strcmp(key, "domain") || !strcmp(key, "uuid")) {
-			valid &= bus_member(parser, member, key, value, &bus);
+			bus_member(parser, member, key, value, &bus);
 		} else {
 			unknown_key(parser, path, key, "name, connector, region_size, domain, uuid");
-			valid = false;
 		}
 	}
-	if (!named)
+	if (!json_object_object_get_ex(object, "name", NULL))
 		missing_key(parser, path, "name", "a name: " FORM_NAME);
-	if (!named || !valid || parser->result < 0)
+	/* an object with errors is kept by its name (without what was wrong)
+	 * for the checks of a partial parse: references to it resolve */
+	if (!named || parser->result == -ENOMEM)
 		return;
 	r = fabric_add_bus(parser->fabric, &bus);
 	if (r < 0)
@@ -481,7 +485,7 @@ static void parse_device(struct parser *parser, const char *path, size_t index,
 	struct fabric_device device = { .origin = { parser->file, index } };
 	const struct fabric_attribute *attribute;
 	char member[PATH_MAX_LENGTH], list[128];
-	bool named = false, typed = false, valid = true;
+	bool named = false, typed = false;
 	int r;
 
 	if (!json_object_is_type(object, json_type_object)) {
@@ -492,27 +496,27 @@ static void parse_device(struct parser *parser, const char *path, size_t index,
 		key_path(member, path, key);
 		attribute = fabric_attribute_find(key);
 		if (!strcmp(key, "name")) {
-			named = true;
-			valid &= name_of(parser, member, value, device.info.name);
+			named = name_of(parser, member, value, device.info.name);
 		} else if (!strcmp(key, "type")) {
 			typed = true;
-			valid &= type_of(parser, member, value, &device.info.type);
+			type_of(parser, member, value, &device.info.type);
 		} else if (!strcmp(key, "bus")) {
-			valid &= name_of(parser, member, value, device.info.bus);
+			if (!name_of(parser, member, value, device.info.bus))
+				device.info.bus[0] = '\0';
 		} else if (attribute) {
-			valid &= attribute_of(parser, member, attribute, value, &device);
+			attribute_of(parser, member, attribute, value, &device);
 		} else {
 			unknown_key(parser, path, key, device_keys(list, sizeof(list)));
-			valid = false;
 		}
 	}
-	if (!named)
+	if (!json_object_object_get_ex(object, "name", NULL))
 		missing_key(parser, path, "name", "a name: " FORM_NAME);
 	if (!typed)
 		missing_key(parser, path, "type",
 			    name_list(vbus_device_type_to_string, VBUS_DEVICE_TYPE_MAX, list,
 				      sizeof(list)));
-	if (!named || !typed || !valid || parser->result < 0)
+	/* kept by its name even with errors, as a bus is (parse_bus()) */
+	if (!named || parser->result == -ENOMEM)
 		return;
 	r = fabric_add_device(parser->fabric, &device);
 	if (r < 0)
@@ -580,8 +584,8 @@ static void parse_root(struct parser *parser, struct json_object *root)
 		missing_key(parser, "$", "version", "\"version\": 1");
 }
 
-int fabric_parse(const char *text, size_t length, const char *name, struct fabric **result,
-		 struct fabric_errors *errors)
+int fabric_parse_partial(const char *text, size_t length, const char *name,
+			 struct fabric **result, struct fabric_errors *errors)
 {
 	_cleanup_(json_tokener_freep) struct json_tokener *tokener = NULL;
 	_cleanup_(json_object_putp) struct json_object *root = NULL;
@@ -615,15 +619,24 @@ int fabric_parse(const char *text, size_t length, const char *name, struct fabri
 	if (!parser.file)
 		return -ENOMEM;
 	parse_root(&parser, root);
-	if (parser.result < 0)
+	if (parser.result == -ENOMEM)
 		return parser.result;
 	*result = fabric;
 	fabric = NULL;
-	return 0;
+	return parser.result;
 }
 
-/* The whole of FD into *TEXT, up to FABRIC_FILE_MAX bytes. */
-static int read_all(int fd, char **text, size_t *length)
+int fabric_parse(const char *text, size_t length, const char *name, struct fabric **result,
+		 struct fabric_errors *errors)
+{
+	int r = fabric_parse_partial(text, length, name, result, errors);
+
+	if (r < 0)
+		*result = fabric_free_null(*result);
+	return r;
+}
+
+int fabric_read_fd(int fd, char **text, size_t *length)
 {
 	_cleanup_free_ char *buffer = NULL;
 	size_t size = 0, capacity = 0;
@@ -650,24 +663,31 @@ static int read_all(int fd, char **text, size_t *length)
 			break;
 		size += n;
 	}
+	/* NUL-terminated for those who want a string */
+	if (size == capacity) {
+		char *bigger = realloc(buffer, capacity + 1);
+
+		if (!bigger)
+			return -ENOMEM;
+		buffer = bigger;
+	}
+	buffer[size] = '\0';
 	*text = buffer;
 	buffer = NULL;
 	*length = size;
 	return 0;
 }
 
-int fabric_parse_file(const char *path, struct fabric **fabric, struct fabric_errors *errors)
+int fabric_read_file(const char *path, char **text, size_t *length,
+		     struct fabric_errors *errors)
 {
-	_cleanup_free_ char *text = NULL;
-	size_t length = 0;
 	int fd, r;
 
-	*fabric = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		r = -errno;
 	} else {
-		r = read_all(fd, &text, &length);
+		r = fabric_read_fd(fd, text, length);
 		close(fd);
 	}
 	if (r == -EFBIG)
@@ -675,5 +695,18 @@ int fabric_parse_file(const char *path, struct fabric **fabric, struct fabric_er
 					 FABRIC_FILE_MAX >> 20) ?: r;
 	if (r < 0)
 		return fabric_errors_add(errors, "%s: cannot read: %s", path, strerror(-r)) ?: r;
+	return 0;
+}
+
+int fabric_parse_file(const char *path, struct fabric **fabric, struct fabric_errors *errors)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t length = 0;
+	int r;
+
+	*fabric = NULL;
+	r = fabric_read_file(path, &text, &length, errors);
+	if (r < 0)
+		return r;
 	return fabric_parse(text, length, path, fabric, errors);
 }

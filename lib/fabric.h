@@ -91,6 +91,13 @@ void fabric_errors_clear(struct fabric_errors *errors);
 
 struct fabric *fabric_new(void);
 void fabric_free(struct fabric *fabric);
+/* fabric_free(), returning NULL: "fabric = fabric_free_null(fabric);". */
+static inline struct fabric *fabric_free_null(struct fabric *fabric)
+{
+	if (fabric)
+		fabric_free(fabric);
+	return NULL;
+}
 DEFINE_CLEANUP_FUNC(struct fabric, fabric_free)
 
 /* Copy BUS or DEVICE into FABRIC (their origin's file is copied too). */
@@ -118,6 +125,15 @@ void fabric_bus_from_info(struct fabric_bus *bus, const struct vbus_bus_info *in
 void fabric_device_from_info(struct fabric_device *device, const struct vbus_device_info *info,
 			     const char *bridge);
 
+/* The bridge of the host interface of the device INFO describes, written to
+ * BRIDGE and returned (NULL: none known). */
+typedef const char *(*fabric_bridge_of)(const struct vbus_device_info *info,
+					char bridge[VBUS_IFNAME_MAX], void *userdata);
+/* The kernel's buses and devices, dumped again when they changed during the
+ * dump; BRIDGE (may be NULL) names each device's bridge. -errno. */
+int fabric_dump(struct vbus_client *client, fabric_bridge_of bridge, void *userdata,
+		struct fabric **actual);
+
 /* "FILE: $.devices[3]" for messages; "device web0" for an object with no
  * file. */
 void fabric_bus_path(const struct fabric_bus *bus, char *path, size_t size);
@@ -136,6 +152,21 @@ int fabric_parse(const char *text, size_t length, const char *name, struct fabri
 /* The same for a file; a file that cannot be read is one error, and its
  * errno. */
 int fabric_parse_file(const char *path, struct fabric **fabric, struct fabric_errors *errors);
+/*
+ * fabric_parse() that keeps, even on -EINVAL, the
+ * objects whose name could be read (without their wrong attributes) in
+ * *FABRIC, so that fabric_check() can still be run over several files and
+ * every error be reported at once. *FABRIC is NULL when TEXT is not JSON.
+ */
+int fabric_parse_partial(const char *text, size_t length, const char *name,
+			 struct fabric **fabric, struct fabric_errors *errors);
+/* The whole of PATH; a file that cannot be read is one error in ERRORS
+ * ("PATH: cannot read: ..."), and its -errno. */
+int fabric_read_file(const char *path, char **text, size_t *length,
+		     struct fabric_errors *errors);
+/* The whole of FD (up to the file size limit, -EFBIG), NUL-terminated;
+ * *TEXT is the caller's to free. -errno ("-EISDIR" for a directory). */
+int fabric_read_fd(int fd, char **text, size_t *length);
 
 /*
  * What the schema cannot say: names used twice (across files too, naming
@@ -146,9 +177,22 @@ int fabric_parse_file(const char *path, struct fabric **fabric, struct fabric_er
 int fabric_check(const struct fabric *fabric, struct fabric_errors *errors);
 
 /* Parses PATHS (in that order), merges them and checks the result: what
- * vbusctl apply -f and vbusd's /etc/vbus/fabric.d/ use. */
+ * vbusd's /etc/vbus/fabric.d/ uses. Every file's errors and the check's are
+ * reported at once (the check is left out only when a file is not JSON or
+ * cannot be read, as its objects would then seem missing). */
 int fabric_load(const char *const *paths, size_t count, struct fabric **fabric,
 		struct fabric_errors *errors);
+
+/* A fabric file already read: its NAME in messages and its text. */
+struct fabric_source {
+	const char *name;
+	const char *text;
+	size_t length;
+};
+
+/* fabric_load() of texts already read: what vbusctl apply -f A -f B uses. */
+int fabric_load_sources(const struct fabric_source *sources, size_t count,
+			struct fabric **fabric, struct fabric_errors *errors);
 
 /* --- JSON ----------------------------------------------------------------- */
 
@@ -163,5 +207,8 @@ int fabric_to_json(const struct fabric *fabric, char **text);
  * memory. */
 struct json_object *fabric_bus_to_json(const struct fabric_bus *bus, bool with_name);
 struct json_object *fabric_device_to_json(const struct fabric_device *device, bool with_name);
+/* A device's counters as GetStats shows them: {"tx_packets": N, ...}, in
+ * the order of struct vbus_stats. NULL when out of memory. */
+struct json_object *fabric_stats_to_json(const struct vbus_stats *stats);
 
 #endif

@@ -1,19 +1,39 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A strict RFC 8259 syntax check with the line and column of the first error:
- * a recursive descent over the text that builds nothing. */
+ * a recursive descent over the text that builds nothing but each object's
+ * list of keys, to refuse a key written twice (json-c keeps the last). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json-syntax.h"
+#include "macro.h"
+
+/* Where the cursor is in the document, for "$.devices[0].mtu". */
+struct frame {
+	const unsigned char *key;	/* the raw key of the member being read, or NULL */
+	size_t key_length;
+	size_t index;			/* in an array: the element being read */
+	bool object;
+};
 
 struct cursor {
 	const unsigned char *text;
 	size_t length, offset;
 	unsigned int line, column, depth;
+	struct frame frames[JSON_SYNTAX_MAX_DEPTH + 1];
 	struct json_syntax_error *error;
+};
+
+/* A key of an object: its decoded text, and where it was written. */
+struct key {
+	char *text;
+	size_t length;
+	unsigned int line, column;
+	size_t order;
 };
 
 static int peek(const struct cursor *c)
@@ -239,14 +259,191 @@ static int literal(struct cursor *c, const char *word)
 
 static int value(struct cursor *c);
 
+/* Appends CODE as UTF-8 to TEXT. */
+static size_t utf8_put(char *text, unsigned long code)
+{
+	if (code < 0x80) {
+		text[0] = (char)code;
+		return 1;
+	}
+	if (code < 0x800) {
+		text[0] = (char)(0xc0 | code >> 6);
+		text[1] = (char)(0x80 | (code & 0x3f));
+		return 2;
+	}
+	if (code < 0x10000) {
+		text[0] = (char)(0xe0 | code >> 12);
+		text[1] = (char)(0x80 | ((code >> 6) & 0x3f));
+		text[2] = (char)(0x80 | (code & 0x3f));
+		return 3;
+	}
+	text[0] = (char)(0xf0 | code >> 18);
+	text[1] = (char)(0x80 | ((code >> 12) & 0x3f));
+	text[2] = (char)(0x80 | ((code >> 6) & 0x3f));
+	text[3] = (char)(0x80 | (code & 0x3f));
+	return 4;
+}
+
+/* The LENGTH bytes of a checked key's RAW text (between the quotes) with
+ * its escapes decoded, so that "m\u0074u" and "mtu" are the same key. */
+static int key_decode(const unsigned char *raw, size_t length, struct key *key)
+{
+	static const char escapes[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+	char *text = malloc(length + 1);
+	size_t i = 0, used = 0;
+	unsigned long code, low;
+
+	if (!text)
+		return -ENOMEM;
+	while (i < length) {
+		if (raw[i] != '\\') {
+			text[used++] = (char)raw[i++];
+			continue;
+		}
+		if (raw[i + 1] != 'u') {
+			text[used++] = strchr(escapes, raw[i + 1])[1];
+			i += 2;
+			continue;
+		}
+		code = strtoul((const char []){ raw[i + 2], raw[i + 3], raw[i + 4], raw[i + 5], 0 },
+			       NULL, 16);
+		i += 6;
+		if (code >= 0xd800 && code < 0xdc00 && i + 6 <= length && raw[i] == '\\' &&
+		    raw[i + 1] == 'u') {
+			low = strtoul((const char []){ raw[i + 2], raw[i + 3], raw[i + 4], raw[i + 5],
+						       0 }, NULL, 16);
+			if (low >= 0xdc00 && low < 0xe000) {
+				code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+				i += 6;
+			}
+		}
+		used += utf8_put(text + used, code);
+	}
+	text[used] = '\0';
+	key->text = text;
+	key->length = used;
+	return 0;
+}
+
+static int compare_keys(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+	int r;
+
+	if (x->length != y->length)
+		return x->length < y->length ? -1 : 1;
+	r = memcmp(x->text, y->text, x->length);
+	if (r)
+		return r;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static bool same_key(const struct key *x, const struct key *y)
+{
+	return x->length == y->length && !memcmp(x->text, y->text, x->length);
+}
+
+/* "$.devices[0].mtu": where the cursor is, down to DEPTH's member. */
+static void path_of(const struct cursor *c, unsigned int depth, char *path, size_t size)
+{
+	size_t used = snprintf(path, size, "$");
+	unsigned int level;
+	const struct frame *frame;
+
+	for (level = 1; level <= depth && used < size; level++) {
+		frame = &c->frames[level];
+		if (!frame->object)
+			used += snprintf(path + used, size - used, "[%zu]", frame->index);
+		else
+			used += snprintf(path + used, size - used, ".%.*s", (int)frame->key_length,
+					 (const char *)frame->key);
+	}
+}
+
+/* The first key written twice among the COUNT KEYS of the object at DEPTH,
+ * by where its second occurrence is. */
+static int duplicate_keys(struct cursor *c, struct key *keys, size_t count, unsigned int depth)
+{
+	const struct key *first = NULL, *second = NULL;
+	char path[256];
+	size_t i;
+
+	qsort(keys, count, sizeof(*keys), compare_keys);
+	/* sorted: equal keys are together, in the order they were written */
+	for (i = 1; i < count; i++)
+		if (same_key(&keys[i - 1], &keys[i]) && (i < 2 || !same_key(&keys[i - 2], &keys[i])) &&
+		    (!second || keys[i].order < second->order)) {
+			first = &keys[i - 1];
+			second = &keys[i];
+		}
+	if (!second)
+		return 0;
+	path_of(c, depth - 1, path, sizeof(path));
+	c->error->line = second->line;
+	c->error->column = second->column;
+	snprintf(c->error->message, sizeof(c->error->message),
+		 "%s: key \"%s\" written twice, first at line %u, column %u (expected each key once)",
+		 path, second->text, first->line, first->column);
+	return -EINVAL;
+}
+
+static void keys_free(struct key *keys, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		free(keys[i].text);
+	free(keys);
+}
+
+/* One "key": value member of an object, recorded in *KEYS. */
+static int member(struct cursor *c, struct key **keys, size_t *count, size_t *capacity)
+{
+	struct frame *frame = &c->frames[c->depth];
+	struct key key = { .line = c->line, .column = c->column, .order = *count };
+	size_t start = c->offset + 1;
+	int r;
+
+	if (peek(c) != '"')
+		return unexpected(c, "a key in double quotes");
+	r = string(c, true);
+	if (r < 0)
+		return r;
+	if (*count == *capacity) {
+		size_t grown = *capacity ? *capacity * 2 : 8;
+		struct key *more = realloc(*keys, grown * sizeof(*more));
+
+		if (!more)
+			return -ENOMEM;
+		*keys = more;
+		*capacity = grown;
+	}
+	frame->key = c->text + start;
+	frame->key_length = c->offset - 1 - start;
+	r = key_decode(frame->key, frame->key_length, &key);
+	if (r < 0)
+		return r;
+	(*keys)[(*count)++] = key;
+	skip_whitespace(c);
+	if (peek(c) != ':')
+		return unexpected(c, "':' after the key");
+	advance(c);
+	return value(c);
+}
+
 /* The members of an object or the elements of an array, after its opening
  * bracket, up to and with CLOSE. */
 static int members(struct cursor *c, bool object, int close)
 {
+	struct key *keys = NULL;
+	size_t count = 0, capacity = 0;
+	struct frame *frame;
 	int r;
 
 	if (++c->depth > JSON_SYNTAX_MAX_DEPTH)
 		return fail(c, "nested deeper than %d levels", JSON_SYNTAX_MAX_DEPTH);
+	frame = &c->frames[c->depth];
+	*frame = (struct frame){ .object = object };
 	advance(c);
 	skip_whitespace(c);
 	if (peek(c) == close) {
@@ -255,31 +452,26 @@ static int members(struct cursor *c, bool object, int close)
 		return 0;
 	}
 	for (;;) {
-		if (object) {
-			if (peek(c) != '"')
-				return unexpected(c, "a key in double quotes");
-			r = string(c, true);
-			if (r < 0)
-				return r;
-			skip_whitespace(c);
-			if (peek(c) != ':')
-				return unexpected(c, "':' after the key");
-			advance(c);
-		}
-		r = value(c);
+		r = object ? member(c, &keys, &count, &capacity) : value(c);
 		if (r < 0)
-			return r;
+			break;
 		skip_whitespace(c);
 		if (peek(c) == close) {
 			advance(c);
+			r = duplicate_keys(c, keys, count, c->depth);
 			c->depth--;
-			return 0;
+			break;
 		}
-		if (peek(c) != ',')
-			return unexpected(c, object ? "',' or '}'" : "',' or ']'");
+		if (peek(c) != ',') {
+			r = unexpected(c, object ? "',' or '}'" : "',' or ']'");
+			break;
+		}
 		advance(c);
+		frame->index++;
 		skip_whitespace(c);
 	}
+	keys_free(keys, count);
+	return r;
 }
 
 static int value(struct cursor *c)

@@ -88,6 +88,15 @@ int vbus_device_type_from_string(const char *text, uint32_t *type);
 /* "ok", "broken"; NULL for a value this library does not know. */
 const char *vbus_bus_state_to_string(uint32_t state);
 
+/* A size in bytes as people read it: "2MiB" for 2097152, "64KiB"; the plain
+ * number when it is not a whole number of KiB (or is 0). */
+void vbus_size_format(uint64_t bytes, char *text, size_t size);
+
+/* Of the words in LIST (separated by ", "), the one closest to WORD by edit
+ * distance, for "did you mean ...?": copied to CLOSEST (of SIZE bytes); false
+ * when none is close (more than a third of the word, at least one, differs). */
+bool vbus_closest_word(const char *word, const char *list, char *closest, size_t size);
+
 /* Six two-digit hex octets separated by ':' (either case); -EINVAL else. */
 int vbus_mac_parse(const char *text, uint8_t mac[VBUS_MAC_LEN]);
 void vbus_mac_format(const uint8_t mac[VBUS_MAC_LEN], char text[VBUS_MAC_STRLEN]);

@@ -10,8 +10,8 @@
 
 #include "fabric-attribute.h"
 #include "plan.h"
+#include "json-cleanup.h"
 
-DEFINE_CLEANUP_FUNC(struct json_object, json_object_put)
 
 /* " (reason)" when there is one. */
 static void print_reason(FILE *out, const struct plan_operation *operation)

@@ -2,6 +2,8 @@
 /* Text forms shared by every tool: connectors, device types, bus states,
  * MAC addresses and UUIDs, to and from their strings. */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -153,4 +155,68 @@ void vbus_uuid_format(const uint8_t uuid[VBUS_UUID_LEN], char text[VBUS_UUID_STR
 		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 		 uuid[0], uuid[1], uuid[2], uuid[3], uuid[4], uuid[5], uuid[6], uuid[7],
 		 uuid[8], uuid[9], uuid[10], uuid[11], uuid[12], uuid[13], uuid[14], uuid[15]);
+}
+
+/* Edit distance of A and the LENGTH bytes of B, a swap of two neighbours
+ * counting one ("wmme" for "wmem"), or SIZE_MAX for words too long to be a
+ * key. */
+static size_t edit_distance(const char *a, const char *b, size_t length)
+{
+	size_t d[32][32], i, j, a_length = strlen(a), cost;
+
+	if (a_length >= 32 || length >= 32)
+		return SIZE_MAX;
+	for (i = 0; i <= a_length; i++)
+		d[i][0] = i;
+	for (j = 0; j <= length; j++)
+		d[0][j] = j;
+	for (i = 1; i <= a_length; i++)
+		for (j = 1; j <= length; j++) {
+			cost = a[i - 1] != b[j - 1];
+			d[i][j] = d[i - 1][j - 1] + cost;
+			if (d[i - 1][j] + 1 < d[i][j])
+				d[i][j] = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < d[i][j])
+				d[i][j] = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < d[i][j])
+				d[i][j] = d[i - 2][j - 2] + 1;
+		}
+	return d[a_length][length];
+}
+
+bool vbus_closest_word(const char *word, const char *list, char *closest, size_t size)
+{
+	size_t best = SIZE_MAX, distance, length, limit = strlen(word) / 3;
+	const char *end;
+
+	if (limit < 1)
+		limit = 1;
+	for (; *list; list = *end ? end + 2 : end) {
+		end = strstr(list, ", ");
+		if (!end)
+			end = list + strlen(list);
+		length = end - list;
+		distance = edit_distance(word, list, length);
+		if (distance <= limit && distance < best && distance > 0) {
+			best = distance;
+			snprintf(closest, size, "%.*s", (int)length, list);
+		}
+	}
+	return best != SIZE_MAX;
+}
+
+void vbus_size_format(uint64_t bytes, char *text, size_t size)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	int unit = -1;
+
+	while (bytes && bytes % 1024 == 0 && unit < 3) {
+		bytes /= 1024;
+		unit++;
+	}
+	if (unit < 0)
+		snprintf(text, size, "%" PRIu64, bytes);
+	else
+		snprintf(text, size, "%" PRIu64 "%s", bytes, units[unit]);
 }

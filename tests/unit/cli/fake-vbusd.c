@@ -144,6 +144,9 @@ static int method_named(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	}
 	if (!strcmp(name, "nosuch"))
 		return sd_bus_error_set(error, "org.vbus.Error.NotFound", "no such device");
+	if (!strcmp(name, "exists"))
+		return sd_bus_error_set(error, "org.vbus.Error.Exists",
+					"interface lo exists");
 	if (!strcmp(name, "busy"))
 		return sd_bus_error_set(error, "org.vbus.Error.Busy",
 					"bus busy has 2 devices\nthe second line");

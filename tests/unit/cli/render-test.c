@@ -7,6 +7,7 @@
 
 #include "apply.h"
 #include "object.h"
+#include "libvbus.h"
 #include "output.h"
 #include "status.h"
 #include "unit.h"
@@ -64,9 +65,9 @@ static void test_values(void)
 	CU_ASSERT_STRING_EQUAL(value, "9216");
 	output_value("x", NULL, value, sizeof(value));
 	CU_ASSERT_STRING_EQUAL(value, "-");
-	output_size(1536, value, sizeof(value));
+	vbus_size_format(1536, value, sizeof(value));
 	CU_ASSERT_STRING_EQUAL(value, "1536");
-	output_size(1073741824ULL * 4, value, sizeof(value));
+	vbus_size_format(1073741824ULL * 4, value, sizeof(value));
 	CU_ASSERT_STRING_EQUAL(value, "4GiB");
 	json_object_put(o);
 }
@@ -78,10 +79,11 @@ static void test_device_table(void)
 
 	CU_ASSERT_EQUAL(device_render(out, o, true), 0);
 	fclose(out);
+	/* sorted by name */
 	CU_ASSERT_STRING_EQUAL(text,
 		"NAME  TYPE   BUS  MAC                MTU   ZCTHRESH  WMEM  TXQLEN  IFNAME    BRIDGE  LINK\n"
-		"web0  venet  web  02:00:00:00:01:00  9000  256       2MiB  1000    vbt-web0  br0     up\n"
-		"db0   venet  -    02:00:00:00:02:00  1500  0         1MiB  500     vbt-db0   -       down\n");
+		"db0   venet  -    02:00:00:00:02:00  1500  0         1MiB  500     vbt-db0   -       down\n"
+		"web0  venet  web  02:00:00:00:01:00  9000  256       2MiB  1000    vbt-web0  br0     up\n");
 	json_object_put(o);
 }
 
@@ -172,11 +174,12 @@ static void test_stats_table(void)
 				      "{\"tx_packets\": 3, \"rx_packets\": 4}}]}");
 	FILE *out = open_text();
 
-	CU_ASSERT_EQUAL(stats_render(out, o), 0);
+	CU_ASSERT_EQUAL(stats_render(out, o, true), 0);
 	fclose(out);
+	/* sorted by name, as every table */
 	CU_ASSERT_STRING_EQUAL(text, "DEVICE  TX_PACKETS  RX_PACKETS\n"
-				     "web0    10          20\n"
-				     "db0     3           4\n");
+				     "db0     3           4\n"
+				     "web0    10          20\n");
 	json_object_put(o);
 }
 

@@ -61,6 +61,10 @@ static void test_device_create_sends_a_sv(void)
 	CU_ASSERT_EQUAL(run("device create exists"), 1);
 	CU_ASSERT_STRING_EQUAL(err, "vbusctl: device exists: cannot create: a device of that "
 				    "name exists (hint: --may-exist accepts an existing object)\n");
+	/* connect has no --may-exist: no hint about it */
+	CU_ASSERT_EQUAL(run("connect exists vm1"), 1);
+	CU_ASSERT_STRING_EQUAL(err, "vbusctl: device exists: cannot connect to bus vm1: interface lo "
+				    "exists\n");
 }
 
 static void test_device_set(void)
@@ -123,7 +127,8 @@ static void test_show_text_and_json(void)
 	CU_ASSERT_EQUAL(run("stats web0"), 0);
 	CU_ASSERT_STRING_EQUAL(out, "DEVICE  TX_PACKETS  TX_BYTES  RX_PACKETS  RX_BYTES\n"
 				    "web0    10          1000      20          2000\n");
-	CU_ASSERT_EQUAL(run("status"), 0);
+	/* not in sync: 11, for scripts */
+	CU_ASSERT_EQUAL(run("status"), 11);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "State:      NOT in sync\n"));
 	CU_ASSERT_EQUAL(run("export"), 0);
 	CU_ASSERT_STRING_EQUAL(out, "{\n  \"version\": 1\n}\n");
@@ -154,7 +159,7 @@ static void test_apply_and_diff(void)
 	CU_ASSERT_STRING_EQUAL(calls, expected);
 	snprintf(args, sizeof(args), "apply --prune --dry-run -f - < %s", path);
 	CU_ASSERT_EQUAL(run(args), 0);
-	snprintf(expected, sizeof(expected), "Apply - flags=3 length=%zu\n", strlen(good));
+	snprintf(expected, sizeof(expected), "Apply <stdin> flags=3 length=%zu\n", strlen(good));
 	CU_ASSERT_STRING_EQUAL(calls, expected);
 	snprintf(args, sizeof(args), "diff --exit-code -f %s", path);
 	CU_ASSERT_EQUAL(run(args), 10);
@@ -167,6 +172,33 @@ static void test_apply_and_diff(void)
 	CU_ASSERT_EQUAL(run(args), 0);
 	CU_ASSERT_STRING_EQUAL(out, "{\"dry_run\":true,\"changed\":false,\"operations\":[],"
 				    "\"text\":\"\"}\n");
+}
+
+static void test_apply_merges_several_files(void)
+{
+	char a[128], c[128], args[512], expected[512];
+
+	write_file("a.json", "{\"version\": 1, \"buses\": [{\"name\": \"vm1\"}]}", a, sizeof(a));
+	write_file("c.json", "{\"version\": 1, \"devices\": [{\"name\": \"db0\", \"type\": \"venet\","
+			     " \"bus\": \"vm1\"}]}", c, sizeof(c));
+	/* one Apply of the merged fabric, named by both files */
+	snprintf(args, sizeof(args), "apply -f %s -f %s", a, c);
+	CU_ASSERT_EQUAL(run(args), 0);
+	snprintf(expected, sizeof(expected), "Apply %s,%s flags=0 length=", a, c);
+	CU_ASSERT_EQUAL(strncmp(calls, expected, strlen(expected)), 0);
+	/* the files as operands: the same call */
+	snprintf(args, sizeof(args), "apply %s %s", a, c);
+	CU_ASSERT_EQUAL(run(args), 0);
+	CU_ASSERT_EQUAL(strncmp(calls, expected, strlen(expected)), 0);
+	/* one file as an operand is sent as written */
+	snprintf(args, sizeof(args), "diff %s", a);
+	CU_ASSERT_EQUAL(run(args), 0);
+	snprintf(expected, sizeof(expected), "Apply %s flags=1 length=%d\n", a, 42);
+	CU_ASSERT_STRING_EQUAL(calls, expected);
+	/* c.json alone names a bus it does not define: refused, nothing sent */
+	snprintf(args, sizeof(args), "apply %s", c);
+	CU_ASSERT_EQUAL(run(args), 1);
+	CU_ASSERT_STRING_EQUAL(calls, "");
 }
 
 static void test_apply_checks_first(void)
@@ -229,7 +261,12 @@ static void test_usage_and_unreachable(void)
 	CU_ASSERT_EQUAL(run("--timeout 0 status"), 2);
 	CU_ASSERT_EQUAL(run("--address unix:path=/nonexistent/private status"), 4);
 	CU_ASSERT_STRING_EQUAL(err, "vbusctl: vbusd: cannot connect to /nonexistent/private: No "
-				    "such file or directory (hint: systemctl start vbusd)\n");
+				    "such file or directory (hint: is vbusd listening there? Without "
+				    "--address and $VBUS_ADDRESS, vbusctl finds it)\n");
+	/* not an address at all: a usage error, not "start vbusd" */
+	CU_ASSERT_EQUAL(run("--address bogus status"), 2);
+	CU_ASSERT_STRING_EQUAL(err, "vbusctl: --address: bogus: not a D-Bus address (hint: expected "
+				    "TRANSPORT:KEY=VALUE, e.g. unix:path=/run/vbus/private)\n");
 }
 
 int main(void)
@@ -242,6 +279,7 @@ int main(void)
 		{ "show, stats, status, export: text and JSON", test_show_text_and_json },
 		{ "apply and diff", test_apply_and_diff },
 		{ "apply checks the file first", test_apply_checks_first },
+		{ "apply merges several files into one Apply", test_apply_merges_several_files },
 		{ "monitor prints events", test_monitor_prints_events },
 		{ "usage errors, --help, unreachable", test_usage_and_unreachable },
 	};

@@ -265,6 +265,79 @@ static void test_load_merges_and_checks(void)
 	rmdir(SCRATCH);
 }
 
+/* fabric_load_sources() of FILES (name, text, ..., NULL) gives exactly LINES
+ * (none: the merged fabric, with COUNT devices). */
+static void check_sources(const char *const *files, const char *const *lines, size_t count)
+{
+	struct fabric_source sources[8];
+	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
+	struct fabric_errors errors = { 0 };
+	size_t i, n = 0, wanted = 0;
+
+	for (i = 0; files[i] && n < 8; i += 2, n++)
+		sources[n] = (struct fabric_source){ files[i], files[i + 1], strlen(files[i + 1]) };
+	while (lines[wanted])
+		wanted++;
+	CU_ASSERT_EQUAL(fabric_load_sources(sources, n, &fabric, &errors), wanted ? -EINVAL : 0);
+	CU_ASSERT_EQUAL(errors.count, wanted);
+	for (i = 0; i < wanted && i < errors.count; i++) {
+		CU_ASSERT_STRING_EQUAL(errors.lines[i], lines[i]);
+		if (strcmp(errors.lines[i], lines[i]))
+			fprintf(stderr, "\n      got:      %s\n      expected: %s\n", errors.lines[i],
+				lines[i]);
+	}
+	if (wanted) {
+		CU_ASSERT_PTR_NULL(fabric);
+	} else {
+		CU_ASSERT_EQUAL(fabric ? fabric->device_count : 0, count);
+	}
+	fabric_errors_clear(&errors);
+}
+
+static void test_sources_give_every_error_at_once(void)
+{
+	/* a parse error (mtu) and a check error (undefined bus) in one file,
+	 * and the errors of a second file */
+	static const char *const files[] = {
+		"typo.json", "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\","
+			     " \"mtu\": 70000, \"bus\": \"vm9\"}, {\"name\": \"db0\", \"type\": \"venet\","
+			     " \"bus\": \"vm1\", \"wmme\": 1}]}",
+		"a.json", "{\"version\": 1, \"buses\": [{\"name\": \"vm1\", \"region_size\": 5}]}",
+		NULL,
+	};
+	static const char *const lines[] = {
+		"typo.json: $.devices[0].mtu: 70000 is out of range (expected 68..65535)",
+		"typo.json: $.devices[1]: unknown key \"wmme\", did you mean \"wmem\"? (expected one of name, type, bus, mac, mtu, zcthresh, wmem, txqlen, ifname, bridge)",
+		"a.json: $.buses[0].region_size: 5 is out of range (expected a multiple of 4096 in 65536..1073741824)",
+		"typo.json: $.devices[0].bus: \"vm9\" is not a bus of the fabric (expected one of its buses: vm1)",
+		NULL,
+	};
+
+	check_sources(files, lines, 0);
+}
+
+static void test_sources_merge_with_references_across_files(void)
+{
+	static const char *const good[] = {
+		"a.json", "{\"version\": 1, \"buses\": [{\"name\": \"vm1\"}]}",
+		"c.json", "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"bus\": \"vm1\"}]}",
+		NULL,
+	};
+	static const char *const twice[] = {
+		"a.json", "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\"}]}",
+		"b.json", "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"mtu\": 1500}]}",
+		NULL,
+	};
+	static const char *const twice_lines[] = {
+		"b.json: $.devices[0].name: \"web0\" is also the name of a.json: $.devices[0] (expected each device name once)",
+		NULL,
+	};
+	static const char *const none[] = { NULL };
+
+	check_sources(good, none, 1);
+	check_sources(twice, twice_lines, 0);
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -277,6 +350,8 @@ int main(void)
 		{ "a bus holds 256 devices, not 257", test_a_bus_holds_256_devices },
 		{ "load reports the errors of every file at once", test_load_reports_every_file_at_once },
 		{ "load merges the files, then checks the whole", test_load_merges_and_checks },
+		{ "sources: parse and check errors of every file at once", test_sources_give_every_error_at_once },
+		{ "sources: one fabric, references across files, a name twice", test_sources_merge_with_references_across_files },
 	};
 
 	return unit_run("lib/fabric-merge", UNIT_TESTS(tests));

@@ -154,7 +154,7 @@ static void test_errors_come_in_document_order(void)
 {
 	static const char *const lines[] = {
 		"fabric.json: $: unknown key \"vms\" (expected one of version, buses, devices, $schema)",
-		"fabric.json: $.buses[0]: unknown key \"conector\" (expected one of name, connector, region_size, domain, uuid)",
+		"fabric.json: $.buses[0]: unknown key \"conector\", did you mean \"connector\"? (expected one of name, connector, region_size, domain, uuid)",
 		"fabric.json: $.buses[0]: \"name\" is missing (expected a name: [a-z0-9][a-z0-9_.-]*, at most 31 characters)",
 		"fabric.json: $.buses[1]: \"vm2\" is a string (expected a bus object: {\"name\": ...})",
 		"fabric.json: $.devices[0]: \"name\" is missing (expected a name: [a-z0-9][a-z0-9_.-]*, at most 31 characters)",
@@ -225,7 +225,7 @@ static void test_device_values(void)
 	check_device_error("\"bus\": \"VM1\"",
 			   "fabric.json: $.devices[0].bus: \"VM1\" is not a valid name (expected [a-z0-9][a-z0-9_.-]*, at most 31 characters)");
 	check_device_error("\"zc_thresh\": 0",
-			   "fabric.json: $.devices[0]: unknown key \"zc_thresh\" (expected one of name, type, bus, mac, mtu, zcthresh, wmem, txqlen, ifname, bridge)");
+			   "fabric.json: $.devices[0]: unknown key \"zc_thresh\", did you mean \"zcthresh\"? (expected one of name, type, bus, mac, mtu, zcthresh, wmem, txqlen, ifname, bridge)");
 }
 
 static void test_names_with_nul_or_newline_are_refused(void)
@@ -279,9 +279,21 @@ static void test_files(void)
 	CU_ASSERT_PTR_NULL(errors.lines);
 }
 
+static void test_a_key_written_twice_is_an_error(void)
+{
+	static const char *const lines[] = {
+		"fabric.json:3:33: $.devices[0]: key \"mtu\" written twice, first at line 3, column 20 (expected each key once)",
+		NULL,
+	};
+
+	check_errors("{\"version\": 1,\n \"devices\": [\n  {\"name\": \"web0\", \"mtu\": 1500, \"mtu\": 9000,"
+		     " \"type\": \"venet\"}]}\n", lines);
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
+		{ "a key written twice is an error, with both places", test_a_key_written_twice_is_an_error },
 		{ "a good file gives the model it describes", test_good_file_gives_its_model },
 		{ "integers may be written as floats, as JSON Schema allows", test_integers_may_be_written_as_floats },
 		{ "{\"version\": 1} is a fabric", test_minimal_file },

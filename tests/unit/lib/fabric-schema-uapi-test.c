@@ -9,8 +9,8 @@
 #include "fabric-attribute.h"
 #include "fabric.h"
 #include "unit.h"
+#include "json-cleanup.h"
 
-DEFINE_CLEANUP_FUNC(struct json_object, json_object_put)
 
 static struct json_object *schema;
 

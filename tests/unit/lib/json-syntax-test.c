@@ -29,7 +29,7 @@ static void test_valid_json_passes(void)
 	static const char *const valid[] = {
 		"{}", "[]", "0", "-0", "1.5e-3", "-1E+10", "0.0", "\"\"", "true", "false", "null",
 		" \t\r\n{ \"a\" : [ 1 , 2 , { } ] , \"b\" : \"x\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\" } \n",
-		"\"\\ud800\"", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"", "{\"a\":1,\"a\":2}",
+		"\"\\ud800\"", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"", "{\"a\":{\"a\":1},\"b\":[{\"a\":1},{\"a\":2}]}",
 	};
 	struct json_syntax_error error;
 	size_t i;
@@ -105,6 +105,22 @@ static void test_nul_in_keys_and_values(void)
 			       "unexpected byte 0x00 (expected the end of the file after the JSON value)");
 }
 
+static void test_duplicate_keys_are_refused_with_both_places(void)
+{
+	check_error("{\"a\":1,\"a\":2}", 1, 8,
+		    "$: key \"a\" written twice, first at line 1, column 2 (expected each key once)");
+	check_error("{\n  \"devices\": [\n    {\"name\": \"web0\"},\n"
+		    "    {\"name\": \"web1\", \"mtu\": 1500,\n     \"mtu\": 9000}\n  ]\n}\n",
+		    5, 6,
+		    "$.devices[1]: key \"mtu\" written twice, first at line 4, column 22 (expected each key once)");
+	/* escapes are decoded before keys are compared */
+	check_error("{\"mtu\":1,\"m\\u0074u\":2}", 1, 10,
+		    "$: key \"mtu\" written twice, first at line 1, column 2 (expected each key once)");
+	/* three times: the second is reported, with the first */
+	check_error("[{\"b\":0,\"a\":1,\"b\":2,\"a\":3,\"b\":4}]", 1, 15,
+		    "$[0]: key \"b\" written twice, first at line 1, column 3 (expected each key once)");
+}
+
 static void test_depth_is_limited(void)
 {
 	char deep[2 * (JSON_SYNTAX_MAX_DEPTH + 1) + 1];
@@ -130,6 +146,8 @@ int main(void)
 		{ "positions count lines and characters, not bytes", test_positions_count_lines_and_characters },
 		{ "\\u0000 is refused in keys only", test_nul_in_keys_and_values },
 		{ "nesting deeper than 32 levels is refused", test_depth_is_limited },
+		{ "a key written twice is refused, with its JSON path and both places",
+		  test_duplicate_keys_are_refused_with_both_places },
 	};
 
 	return unit_run("lib/json-syntax", UNIT_TESTS(tests));

@@ -185,7 +185,7 @@ static void test_create_everything_in_order(void)
 	check_plan(two_buses, EMPTY, false,
 		   "+ bus vm1 (ivshmem)\n"
 		   "+ bus vm2\n"
-		   "+ device db0 (venet, zcthresh 0, wmem 2097152, bridge br0)\n"
+		   "+ device db0 (venet, zcthresh 0, wmem 2MiB, bridge br0)\n"
 		   "+ device spare0 (venet)\n"
 		   "+ device web0 (venet, mtu 9000)\n"
 		   "+ connection db0 -> vm2\n"
@@ -204,7 +204,7 @@ static void test_only_differing_attributes_are_set(void)
 	check_plan("{\"version\": 1, \"buses\": [{\"name\": \"vm1\"}],"
 		   " \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"bus\": \"vm1\","
 		   "  \"mtu\": 1500, \"zcthresh\": 0, \"wmem\": 2097152}]}",
-		   kernel, false, "~ device web0: zcthresh 256 -> 0, wmem 1048576 -> 2097152\n");
+		   kernel, false, "~ device web0: zcthresh 256 -> 0, wmem 1MiB -> 2MiB\n");
 }
 
 static void test_attributes_left_out_are_left_alone(void)
@@ -269,16 +269,16 @@ static void test_changed_bus_is_recreated_with_its_devices(void)
 	check_plan(vm1_ivshmem, vm1_none_with_extra, false,
 		   "- connection extra0 -> vm1 (bus vm1 is recreated)\n"
 		   "- connection web0 -> vm1 (bus vm1 is recreated)\n"
-		   "- bus vm1 (recreated: connector none -> ivshmem, region_size 1048576 -> 2097152)\n"
-		   "+ bus vm1 (ivshmem, region_size 2097152)\n"
+		   "- bus vm1 (recreated: connector none -> ivshmem, region_size 1MiB -> 2MiB)\n"
+		   "+ bus vm1 (ivshmem, region_size 2MiB)\n"
 		   "+ connection extra0 -> vm1\n"
 		   "+ connection web0 -> vm1\n");
 	check_plan(vm1_ivshmem, vm1_none_with_extra, true,
 		   "- connection extra0 -> vm1\n"
 		   "- connection web0 -> vm1 (bus vm1 is recreated)\n"
 		   "- device extra0\n"
-		   "- bus vm1 (recreated: connector none -> ivshmem, region_size 1048576 -> 2097152)\n"
-		   "+ bus vm1 (ivshmem, region_size 2097152)\n"
+		   "- bus vm1 (recreated: connector none -> ivshmem, region_size 1MiB -> 2MiB)\n"
+		   "+ bus vm1 (ivshmem, region_size 2MiB)\n"
 		   "+ connection web0 -> vm1\n");
 }
 

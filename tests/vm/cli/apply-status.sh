@@ -13,7 +13,7 @@ vbusctl diff --exit-code -f "$VBUS_SRCDIR/examples/two-vms.json" >plan && rc=0 |
 
 vbusctl apply -f "$VBUS_SRCDIR/examples/two-vms.json" | tee applied
 cmp plan applied || fail "apply did other than diff showed"
-grep -qx '+ bus web (ivshmem, region_size 2097152, domain web)' applied || fail "no '+ bus web' line"
+grep -qx '+ bus web (ivshmem, region_size 2MiB, domain web)' applied || fail "no '+ bus web' line"
 grep -q '^+ device web0 (venet, mtu 9000' applied || fail "no '+ device web0' line"
 grep -qx '+ connection db0 -> db' applied || fail "no '+ connection db0 -> db' line"
 [ "$(sys_buses)" = "db web " ] || fail "buses: $(sys_buses)"

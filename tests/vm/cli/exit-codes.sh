@@ -35,15 +35,23 @@ expect_exit 3 vbusctl bus show nosuch
 expect_exit 3 vbusctl disconnect nosuch
 expect_exit 3 vbusctl stats nosuch
 
-# Gone: exit 4 again, with the daemon's socket removed.
+# Gone: exit 4 again, with the daemon's socket removed (the reads, which
+# fall back to the kernel, exit 0: show-status-kernel-reads.sh).
 vbusd_stop
-expect_exit 4 vbusctl device show
+expect_exit 4 vbusctl status
+# An --address that is no D-Bus address is a usage error, not "start vbusd".
+expect_exit 2 vbusctl --address bogus status
+[ "$(cat err)" = "vbusctl: --address: bogus: not a D-Bus address (hint: expected TRANSPORT:KEY=VALUE, e.g. unix:path=/run/vbus/private)" ] ||
+	fail "--address bogus: $(cat err)"
+expect_exit 4 vbusctl --address unix:path=/nonexistent status
+grep -q 'hint: is vbusd listening there?' err || fail "--address to nowhere: $(cat err)"
 
 # Back: the verbs that change objects, one by one.
 vbusd_start
 expect_exit 0 vbusctl bus create vm1 connector=loop
 expect_exit 3 vbusctl connect nosuch vm1
 expect_exit 1 vbusctl bus create vm1 connector=loop
+grep -q '(hint: --may-exist accepts an existing object)$' err || fail "create twice: no hint: $(cat err)"
 expect_exit 0 vbusctl bus create vm1 connector=loop --may-exist
 expect_exit 0 vbusctl device create web0 mtu=9000 wmem=1M
 expect_exit 0 vbusctl connect web0 vm1
@@ -57,3 +65,4 @@ expect_exit 0 vbusctl bus destroy vm1
 [ ! -e /sys/vbus/buses/vm1 ] || fail "bus destroy vm1 exited 0, but vm1 is still there"
 [ -z "$(sys_devices)$(sys_buses)" ] || fail "left: $(sys_devices) $(sys_buses)"
 vbusd_stop
+

@@ -31,7 +31,7 @@ grep -q '(hint: systemctl start vbusd)$' err || fail "--system, not running: $(c
 vbus_insmod vbus
 "$vbusd" --state-dir "$state" --config-dir "$config" --private-socket $socket >>vbusd.log 2>&1 &
 vbusd_pid=$!
-on_system_bus() { vbusctl --system status >/dev/null 2>&1; }
+on_system_bus() { status_answers --system; }
 wait_for "vbusd on the system bus" on_system_bus
 vbusctl --system apply -f "$VBUS_SRCDIR/examples/two-vms.json" >/dev/null
 [ "$(sys_devices)" = "db0 web0 web1 " ] || fail "apply over the system bus: $(sys_devices)"
