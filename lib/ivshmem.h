@@ -34,6 +34,11 @@
 #define VBUS_IVSHMEM_HOST_PEER		0
 #define VBUS_IVSHMEM_VECTORS		2
 #define VBUS_IVSHMEM_SOCKET_DIR		"/run/vbus/bus"
+/* What a refused client gets instead of the version before the server
+ * closes: QEMU (7.2) loops forever in device realize on a server that closes
+ * without a word, and fails it with "server sent version -1, expecting 0"
+ * on this. */
+#define VBUS_IVSHMEM_REFUSAL		(-1)
 
 /* VBUS_IVSHMEM_SOCKET_DIR/BUS.sock into PATH; -ENAMETOOLONG when it does not
  * fit (a sockaddr_un holds 107 characters). */

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A bus's data-path attachment through /dev/vbus (include/uapi/linux/
+ * vbus_dev.h): the region's sealed memfd, the doorbell (kick) eventfds and
+ * the interrupt (call) eventfd handed to vbus.ko. Closing detaches. */
+#ifndef VBUSD_ATTACHMENT_H
+#define VBUSD_ATTACHMENT_H
+
+#include <stdint.h>
+
+struct attachment;
+
+/* Creates BUS's region (a sealed memfd of REGION_SIZE bytes) and attaches
+ * it through DEVICE ("/dev/vbus"). The errors of VBUS_DEV_ATTACH: -ENOENT
+ * no such bus, -EBUSY attached already, -EINVAL a size the bus does not
+ * have; -ENOENT too when DEVICE is missing (vbus.ko not loaded). */
+int attachment_new(const char *device, const char *bus, uint32_t region_size,
+		   struct attachment **attachment);
+void attachment_free(struct attachment *attachment);
+/* The region; the attachment keeps it. */
+int attachment_memfd(const struct attachment *attachment);
+/* Doorbell VECTOR is rung through FD (-1: none). */
+int attachment_set_kick(struct attachment *attachment, unsigned int vector, int fd);
+/* The bus interrupts its guest through FD (-1: none). */
+int attachment_set_call(struct attachment *attachment, int fd);
+
+#endif
