@@ -17,10 +17,9 @@
 
 struct attachment {
 	int device;		/* the open /dev/vbus: closing it detaches */
-	int memfd;
 };
 
-static int region_new(uint32_t size)
+int region_memfd_new(uint32_t size)
 {
 	_cleanup_close_ int fd = -1;
 
@@ -34,19 +33,15 @@ static int region_new(uint32_t size)
 	return take_fd(&fd);
 }
 
-int attachment_new(const char *device, const char *bus, uint32_t region_size,
-		   struct attachment **result)
+int attachment_new(const char *device, const char *bus, int memfd, struct attachment **result)
 {
-	_cleanup_close_ int dev = -1, memfd = -1;
+	_cleanup_close_ int dev = -1;
 	struct vbus_dev_attach request = { .flags = 0 };
 	struct attachment *attachment;
 
 	*result = NULL;
 	if (snprintf(request.bus, sizeof(request.bus), "%s", bus) >= (int)sizeof(request.bus))
 		return -ENAMETOOLONG;
-	memfd = region_new(region_size);
-	if (memfd < 0)
-		return memfd;
 	dev = open(device, O_RDWR | O_CLOEXEC);
 	if (dev < 0)
 		return -errno;
@@ -57,7 +52,6 @@ int attachment_new(const char *device, const char *bus, uint32_t region_size,
 	if (!attachment)
 		return -ENOMEM;
 	attachment->device = take_fd(&dev);
-	attachment->memfd = take_fd(&memfd);
 	*result = attachment;
 	return 0;
 }
@@ -67,13 +61,7 @@ void attachment_free(struct attachment *attachment)
 	if (!attachment)
 		return;
 	close(attachment->device);
-	close(attachment->memfd);
 	free(attachment);
-}
-
-int attachment_memfd(const struct attachment *attachment)
-{
-	return attachment->memfd;
 }
 
 static int set_eventfd(struct attachment *attachment, unsigned long command,

@@ -9,15 +9,16 @@
 
 struct attachment;
 
-/* Creates BUS's region (a sealed memfd of REGION_SIZE bytes) and attaches
- * it through DEVICE ("/dev/vbus"). The errors of VBUS_DEV_ATTACH: -ENOENT
- * no such bus, -EBUSY attached already, -EINVAL a size the bus does not
- * have; -ENOENT too when DEVICE is missing (vbus.ko not loaded). */
-int attachment_new(const char *device, const char *bus, uint32_t region_size,
+/* A new region: a memfd of SIZE bytes sealed as vbus.ko wants it. */
+int region_memfd_new(uint32_t size);
+/* Attaches BUS with its region MEMFD (vbus.ko takes its own reference) through DEVICE
+ * ("/dev/vbus"). The errors of VBUS_DEV_ATTACH: -ENOENT no such bus, -EBUSY
+ * attached already, -EINVAL a size the bus does not have; -ENOENT too when
+ * DEVICE is missing (vbus.ko not loaded). */
+int attachment_new(const char *device, const char *bus, int memfd,
 		   struct attachment **attachment);
+/* Detaches. */
 void attachment_free(struct attachment *attachment);
-/* The region; the attachment keeps it. */
-int attachment_memfd(const struct attachment *attachment);
 /* Doorbell VECTOR is rung through FD (-1: none). */
 int attachment_set_kick(struct attachment *attachment, unsigned int vector, int fd);
 /* The bus interrupts its guest through FD (-1: none). */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The ivshmem server of one bus: a listening unix socket in vbusd's loop,
- * one client at a time, each with a fresh id, served without blocking. */
+ * one client at a time, each with a fresh id and a new region attached in
+ * vbus.ko while it is connected, served without blocking. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -22,12 +23,14 @@
 #include "macro.h"
 
 struct ivshmem_server {
-	char *bus, *path;
+	char *bus, *path, *device;
 	char fields[128];		/* the journal fields of its log lines */
-	int listener, memfd;
+	int listener;
+	uint32_t region_size;
 	unsigned int vectors;
 	int host_eventfds[IVSHMEM_VECTORS_MAX];	/* peer 0's: the bus's kicks */
-	struct attachment *attachment;
+	int memfd;			/* the client's region, -1: none */
+	struct attachment *attachment;	/* the client's, NULL: none */
 	sd_event_source *listen_source, *client_source;
 	int client;			/* -1: none */
 	int64_t next_id;
@@ -68,8 +71,31 @@ static void client_close(struct ivshmem_server *server)
 		close(server->client);
 	server->client = -1;
 	server->status.connected = false;
-	if (server->attachment)
-		attachment_set_call(server->attachment, -1);
+	server->status.attached = false;
+	attachment_free(server->attachment);
+	server->attachment = NULL;
+	if (server->memfd >= 0)
+		close(server->memfd);
+	server->memfd = -1;
+}
+
+/* A new region for the client, attached in vbus.ko with the host's
+ * eventfds as the bus's doorbells. */
+static int attach(struct ivshmem_server *server)
+{
+	unsigned int v;
+	int r;
+
+	server->memfd = region_memfd_new(server->region_size);
+	if (server->memfd < 0)
+		return server->memfd;
+	if (!server->device)
+		return 0;
+	r = attachment_new(server->device, server->bus, server->memfd, &server->attachment);
+	for (v = 0; r >= 0 && v < server->vectors; v++)
+		r = attachment_set_kick(server->attachment, v, server->host_eventfds[v]);
+	server->status.attached = r >= 0;
+	return r;
 }
 
 /* The client sends nothing in this protocol: data is a misbehaving client,
@@ -136,6 +162,18 @@ static void serve(struct ivshmem_server *server, int client)
 	pid_t pid = peer_pid(client);
 	int r;
 
+	r = attach(server);
+	if (r < 0) {
+		log_fields(LOG_ERR, r, server->fields,
+			   "bus %s: refused ivshmem client (pid %d): cannot attach the bus in vbus.ko: %s",
+			   server->bus, (int)pid, strerror(-r));
+		ivshmem_send(client, VBUS_IVSHMEM_REFUSAL, -1);
+		close(client);
+		client_close(server);
+		server->status.refused++;
+		notify(server, IVSHMEM_SERVER_REFUSED);
+		return;
+	}
 	r = send_setup(server, client, id);
 	if (r >= 0)
 		r = sd_event_add_io(sd_event_source_get_event(server->listen_source),
@@ -147,9 +185,9 @@ static void serve(struct ivshmem_server *server, int client)
 			   "bus %s: ivshmem client (pid %d): cannot send its setup: %s; dropped",
 			   server->bus, (int)pid, strerror(-r));
 		close(client);
-		if (server->attachment)
-			attachment_set_call(server->attachment, -1);
+		client_close(server);
 		server->status.dropped++;
+		notify(server, IVSHMEM_SERVER_DROPPED);
 		return;
 	}
 	server->client = client;
@@ -255,7 +293,7 @@ static int listen_on(struct ivshmem_server *server, const char *user)
 	return 0;
 }
 
-static bool power_of_two(off_t size)
+static bool power_of_two(uint32_t size)
 {
 	return size > 0 && (size & (size - 1)) == 0;
 }
@@ -263,29 +301,18 @@ static bool power_of_two(off_t size)
 static int server_init(struct ivshmem_server *server, sd_event *event,
 		       const struct ivshmem_server_options *options)
 {
-	struct stat st;
 	unsigned int v;
 	int r;
 
 	if (!options->vectors || options->vectors > IVSHMEM_VECTORS_MAX)
 		return -EINVAL;
 	/* QEMU exits when a PCI BAR is not a power of two */
-	if (fstat(options->memfd, &st) < 0)
-		return -errno;
-	if (!power_of_two(st.st_size))
+	if (!power_of_two(options->region_size))
 		return -EINVAL;
-	server->memfd = fcntl(options->memfd, F_DUPFD_CLOEXEC, 3);
-	if (server->memfd < 0)
-		return -errno;
 	for (v = 0; v < server->vectors; v++) {
 		server->host_eventfds[v] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (server->host_eventfds[v] < 0)
 			return -errno;
-		if (server->attachment) {
-			r = attachment_set_kick(server->attachment, v, server->host_eventfds[v]);
-			if (r < 0)
-				return r;
-		}
 	}
 	r = listen_on(server, options->access_user);
 	if (r < 0)
@@ -304,13 +331,11 @@ int ivshmem_server_new(sd_event *event, const struct ivshmem_server_options *opt
 
 	*result = NULL;
 	server = calloc(1, sizeof(*server));
-	if (!server) {
-		attachment_free(options->attachment);
+	if (!server)
 		return -ENOMEM;
-	}
-	server->attachment = options->attachment;
 	server->listener = server->memfd = server->client = -1;
 	server->vectors = options->vectors;
+	server->region_size = options->region_size;
 	for (v = 0; v < IVSHMEM_VECTORS_MAX; v++)
 		server->host_eventfds[v] = -1;
 	server->next_id = 1;
@@ -318,7 +343,8 @@ int ivshmem_server_new(sd_event *event, const struct ivshmem_server_options *opt
 	server->userdata = userdata;
 	server->bus = strdup(options->bus);
 	server->path = strdup(options->path);
-	if (!server->bus || !server->path) {
+	server->device = options->device ? strdup(options->device) : NULL;
+	if (!server->bus || !server->path || (options->device && !server->device)) {
 		ivshmem_server_free(server);
 		return -ENOMEM;
 	}
@@ -348,9 +374,7 @@ void ivshmem_server_free(struct ivshmem_server *server)
 	for (v = 0; v < IVSHMEM_VECTORS_MAX; v++)
 		if (server->host_eventfds[v] >= 0)
 			close(server->host_eventfds[v]);
-	if (server->memfd >= 0)
-		close(server->memfd);
-	attachment_free(server->attachment);
+	free(server->device);
 	free(server->bus);
 	free(server->path);
 	free(server);

@@ -20,26 +20,28 @@
 
 #include <systemd/sd-event.h>
 
-struct attachment;
 struct ivshmem_server;
 
 enum ivshmem_server_event {
 	IVSHMEM_SERVER_CONNECTED,	/* a client got its setup */
 	IVSHMEM_SERVER_DISCONNECTED,	/* the client left, or was dropped */
 	IVSHMEM_SERVER_REFUSED,		/* a second client was turned away */
+	IVSHMEM_SERVER_DROPPED,		/* a client gone before its setup was sent */
 };
 
 struct ivshmem_server_options {
-	const char *bus;		/* for the logs */
+	const char *bus;		/* the bus (vbus.ko's name) */
 	const char *path;		/* the socket; a stale socket there is replaced */
-	int memfd;			/* the region (duplicated); a power-of-two size */
+	uint32_t region_size;		/* the bus's; a power of two */
 	unsigned int vectors;		/* the device's vectors= (VBUS_IVSHMEM_VECTORS) */
 	/* A user that may connect besides root (libvirt-qemu): an ACL entry on
 	 * the socket. NULL, or a user that does not exist: root only. */
 	const char *access_user;
-	/* Taken: the eventfds are set on it (kicks at once, the call per
-	 * client). NULL: no kernel (the unit tests). */
-	struct attachment *attachment;
+	/* "/dev/vbus": each client's region and eventfds are attached there
+	 * while it is connected (so the bus can be destroyed once its QEMU has
+	 * gone); a client the bus cannot take is refused. NULL: no kernel (the
+	 * unit tests). */
+	const char *device;
 };
 
 struct ivshmem_server_status {
@@ -48,6 +50,7 @@ struct ivshmem_server_status {
 	pid_t peer_pid;			/* 0 when unknown */
 	uint64_t connections, refused, dropped;
 	bool access_granted;		/* the access_user's ACL entry is set */
+	bool attached;			/* the client's region is attached in vbus.ko */
 };
 
 /* EVENT's callback; it must not free the server. */
@@ -55,14 +58,14 @@ typedef void (*ivshmem_server_callback_t)(struct ivshmem_server *server,
 					  enum ivshmem_server_event event, void *userdata);
 
 /* Listens on OPTIONS->path in EVENT's loop. Never blocks: a client is
- * served in the accept callback. -EINVAL for a region QEMU cannot map (not
- * a power of two) or no vectors, -EEXIST for a path that is not a socket.
- * OPTIONS->attachment is taken even on failure. */
+ * served in the accept callback, with a new region (a sealed memfd). -EINVAL
+ * for a region QEMU cannot map (not a power of two) or no vectors, -EEXIST
+ * for a path that is not a socket. */
 int ivshmem_server_new(sd_event *event, const struct ivshmem_server_options *options,
 		       ivshmem_server_callback_t callback, void *userdata,
 		       struct ivshmem_server **server);
 /* Closes the socket, removes its path, drops the client (QEMU keeps what it
- * has) and frees the attachment. */
+ * has) and detaches the bus. */
 void ivshmem_server_free(struct ivshmem_server *server);
 void ivshmem_server_status(const struct ivshmem_server *server,
 			   struct ivshmem_server_status *status);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vbus-ivshmem-serve: the VM tests' host of vbusd's ivshmem server for one
- * bus: attaches BUS through /dev/vbus, serves SOCKET, prints "listening",
- * then one line per client event, and stops when stdin closes. */
+ * bus: serves SOCKET (attaching BUS through /dev/vbus while a client is
+ * connected), prints "listening", then one line per client event, and stops
+ * when stdin closes. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
@@ -12,7 +13,6 @@
 
 #include <systemd/sd-event.h>
 
-#include "attachment.h"
 #include "ivshmem-server.h"
 #include "ivshmem.h"
 
@@ -23,14 +23,15 @@ static void on_event(struct ivshmem_server *server, enum ivshmem_server_event ev
 		[IVSHMEM_SERVER_CONNECTED] = "connected",
 		[IVSHMEM_SERVER_DISCONNECTED] = "disconnected",
 		[IVSHMEM_SERVER_REFUSED] = "refused",
+		[IVSHMEM_SERVER_DROPPED] = "dropped",
 	};
 	struct ivshmem_server_status status;
 
 	(void)userdata;
 	ivshmem_server_status(server, &status);
-	printf("%s id=%" PRId64 " pid=%d connections=%" PRIu64 " refused=%" PRIu64
+	printf("%s id=%" PRId64 " pid=%d attached=%d connections=%" PRIu64 " refused=%" PRIu64
 	       " dropped=%" PRIu64 "\n", names[event], status.peer_id, (int)status.peer_pid,
-	       status.connections, status.refused, status.dropped);
+	       status.attached, status.connections, status.refused, status.dropped);
 	fflush(stdout);
 }
 
@@ -49,7 +50,6 @@ int main(int argc, char **argv)
 {
 	struct ivshmem_server_options options = { .vectors = VBUS_IVSHMEM_VECTORS };
 	struct ivshmem_server *server = NULL;
-	struct attachment *attachment;
 	sd_event *event = NULL;
 	int r;
 
@@ -57,15 +57,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s BUS SOCKET REGION_SIZE [USER]\n", argv[0]);
 		return 2;
 	}
-	r = attachment_new("/dev/vbus", argv[1], strtoul(argv[3], NULL, 0), &attachment);
-	if (r < 0) {
-		fprintf(stderr, "vbus-ivshmem-serve: attach %s: %s\n", argv[1], strerror(-r));
-		return 1;
-	}
 	options.bus = argv[1];
 	options.path = argv[2];
-	options.memfd = attachment_memfd(attachment);
-	options.attachment = attachment;
+	options.region_size = strtoul(argv[3], NULL, 0);
+	options.device = "/dev/vbus";
 	options.access_user = argc == 5 ? argv[4] : NULL;
 	r = sd_event_default(&event);
 	if (r >= 0)

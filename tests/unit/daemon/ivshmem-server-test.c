@@ -28,8 +28,7 @@ struct fixture {
 	sd_event *event;
 	struct ivshmem_server *server;
 	char dir[64], path[108];
-	int memfd;
-	int events[3];
+	int events[4];
 };
 
 static void on_event(struct ivshmem_server *server, enum ivshmem_server_event event,
@@ -41,18 +40,14 @@ static void on_event(struct ivshmem_server *server, enum ivshmem_server_event ev
 	f->events[event]++;
 }
 
-static int fixture_start(struct fixture *f, const char *user, off_t size)
+static int fixture_start(struct fixture *f, const char *user, uint32_t size)
 {
 	struct ivshmem_server_options options = {
-		.bus = "vm1", .vectors = VECTORS, .access_user = user,
+		.bus = "vm1", .vectors = VECTORS, .access_user = user, .region_size = size,
 	};
 
 	memset(f->events, 0, sizeof(f->events));
 	f->server = NULL;
-	f->memfd = memfd_create("region", MFD_CLOEXEC);
-	if (ftruncate(f->memfd, size) < 0)
-		return -errno;
-	options.memfd = f->memfd;
 	options.path = f->path;
 	return ivshmem_server_new(f->event, &options, on_event, f, &f->server);
 }
@@ -70,7 +65,6 @@ static void fixture_done(struct fixture *f)
 	ivshmem_server_free(f->server);
 	CU_ASSERT_EQUAL(access(f->path, F_OK), -1);	/* the socket went with it */
 	unlink(f->path);
-	close(f->memfd);
 	rmdir(f->dir);
 	sd_event_unref(f->event);
 }
@@ -83,6 +77,14 @@ static bool run_until(struct fixture *f, enum ivshmem_server_event event, int co
 	for (i = 0; i < 50 && f->events[event] < count; i++)
 		sd_event_run(f->event, 100000);
 	return f->events[event] >= count;
+}
+
+static bool status_attached(struct fixture *f)
+{
+	struct ivshmem_server_status status;
+
+	ivshmem_server_status(f->server, &status);
+	return status.attached;
 }
 
 static int client_connect(const char *path)
@@ -124,7 +126,7 @@ static void test_client_gets_region_id_and_eventfds(void)
 {
 	struct ivshmem_server_status status;
 	struct ivshmem_setup setup;
-	struct stat region, received;
+	struct stat received;
 	struct fixture f;
 	int client;
 
@@ -136,9 +138,12 @@ static void test_client_gets_region_id_and_eventfds(void)
 	CU_ASSERT_EQUAL(client_setup(client, &setup), 0);
 	CU_ASSERT_EQUAL(setup.state, IVSHMEM_SETUP_RUNNING);
 	CU_ASSERT_EQUAL(setup.id, 1);
-	fstat(f.memfd, &region);
+	/* a sealed region of the bus's size */
 	fstat(setup.shm_fd, &received);
-	CU_ASSERT_EQUAL(region.st_ino, received.st_ino);
+	CU_ASSERT_EQUAL(received.st_size, REGION);
+	CU_ASSERT_EQUAL(fcntl(setup.shm_fd, F_GET_SEALS) & (F_SEAL_SHRINK | F_SEAL_GROW),
+			F_SEAL_SHRINK | F_SEAL_GROW);
+	CU_ASSERT_FALSE(status_attached(&f));
 	CU_ASSERT_FATAL(ivshmem_setup_peer(&setup, 0) != NULL);
 	CU_ASSERT_EQUAL(ivshmem_setup_peer(&setup, 0)->eventfd_count, VECTORS);
 	CU_ASSERT_FATAL(ivshmem_setup_peer(&setup, 1) != NULL);
@@ -305,7 +310,6 @@ static void test_region_qemu_cannot_map_is_refused(void)
 	fixture_init(&f);
 	CU_ASSERT_EQUAL(fixture_start(&f, NULL, 3 * 4096), -EINVAL);
 	CU_ASSERT_PTR_NULL(f.server);
-	close(f.memfd);
 	CU_ASSERT_EQUAL(fixture_start(&f, NULL, 0), -EINVAL);
 	fixture_done(&f);
 }
@@ -327,13 +331,11 @@ static void test_stale_socket_is_replaced_other_files_are_not(void)
 		CU_ASSERT_EQUAL(bind(fd, (struct sockaddr *)&address, sizeof(address)), 0);
 	}
 	close(fd);
-	close(f.memfd);
 	CU_ASSERT_FATAL(fixture_start(&f, NULL, REGION) == 0);
 	client = client_connect(f.path);
 	CU_ASSERT(run_until(&f, IVSHMEM_SERVER_CONNECTED, 1));
 	close(client);
 	f.server = (ivshmem_server_free(f.server), NULL);
-	close(f.memfd);
 	fd = open(f.path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
 	close(fd);
 	CU_ASSERT_EQUAL(fixture_start(&f, NULL, REGION), -EEXIST);

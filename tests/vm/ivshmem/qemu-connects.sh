@@ -1,9 +1,10 @@
 # vbusd's ivshmem server (daemon/ivshmem-server.c, hosted by
 # vbus-ivshmem-serve) with real QEMU: an ivshmem-doorbell device run as
 # libvirt-qemu connects through the socket's ACL, realizes (1af4:1110 in
-# "info pci"), and the bus is attached in vbus.ko (vbt-web0 exists); a
-# second QEMU is refused with the first unharmed; garbage and an early close
-# never stop the server; a QEMU that comes back gets a fresh id.
+# "info pci"), and the bus is attached in vbus.ko (vbt-web0 exists) while
+# it is connected, and only then; a second QEMU is refused with the first
+# unharmed; garbage and an early close never stop the server; a QEMU that
+# comes back gets a fresh id.
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 nl=$VBUS_BUILDDIR/tests/tools/vbus-nl
 serve=$VBUS_BUILDDIR/tests/tools/vbus-ivshmem-serve
@@ -34,7 +35,7 @@ mkfifo serve.in serve.out
 server=$!
 exec 4>serve.in 3<serve.out
 wait_line 3 listening >/dev/null
-[ -e /sys/class/net/vbt-web0 ] || fail "the server's attachment made no vbt-web0"
+[ -e /sys/class/net/vbt-web0 ] && fail "attached before any client"
 # Only root and libvirt-qemu (the socket's ACL) may connect.
 expect_fail setpriv --reuid=nobody --regid=nogroup --clear-groups python3 -c \
 	'import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])' "$sock" 2>/dev/null
@@ -56,7 +57,9 @@ exec 6>q1.in 5<q1.out
 echo "info pci" >&6
 wait_line 5 "1af4:1110" >/dev/null
 line=$(wait_line 3 connected)
-[[ $line == "connected id=1 pid=$q1 "* ]] || fail "first QEMU: '$line' (pid $q1)"
+[[ $line == "connected id=1 pid=$q1 attached=1 "* ]] || fail "first QEMU: '$line' (pid $q1)"
+[ -e /sys/class/net/vbt-web0 ] || fail "QEMU connected, but no vbt-web0: the bus is not attached"
+expect_fail "$nl" bus-del vm1 2>/dev/null
 
 # A second QEMU on the same bus: refused, fails to start with QEMU's
 # message (not stuck in realize); the first stays.
@@ -77,16 +80,32 @@ wait "$q1" || fail "first QEMU exit status $?"
 exec 6>&- 5<&-
 line=$(wait_line 3 disconnected)
 [[ $line == "disconnected id=1 "* ]] || fail "after quit: '$line'"
-[ -e /sys/class/net/vbt-web0 ] || fail "the attachment went with the client"
+[ -e /sys/class/net/vbt-web0 ] && fail "the attachment outlived its client"
 
-# Garbage, then a client gone at once: the server keeps serving.
+# Garbage from a client that read its setup: dropped. Then a client gone at
+# once: dropped at its setup, or seen to leave. The server keeps serving.
 python3 - "$sock" <<'PY'
 import socket, sys
-s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.recv(8); s.send(b"garbage!"); s.close()
-s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.close()
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+setup = b""
+while len(setup) < 7 * 8:
+    chunk = s.recv(7 * 8 - len(setup))
+    assert chunk, "setup cut short"
+    setup += chunk
+s.send(b"garbage!")
+s.settimeout(60)
+assert s.recv(8) == b"", "still connected after garbage"
+s.close()
 PY
-line=$(wait_line 3 "dropped=1")
-[[ $line == "disconnected id=2 "* ]] || fail "garbage client: '$line'"
+line=$(wait_line 3 "disconnected id=2 ")
+[[ $line == *dropped=1* ]] || fail "garbage client: '$line'"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])' "$sock"
+while read -r -t 120 line <&3; do
+	[[ $line == dropped* || $line == disconnected* ]] && break
+	[[ $line == connected* ]] || fail "early close: '$line'"
+done
+[[ $line == dropped* || $line == disconnected* ]] || fail "early close: nothing said"
 kill -0 "$server" || fail "the server died"
 
 qemu_start q3
@@ -95,7 +114,8 @@ exec 6>q3.in 5<q3.out
 echo "info pci" >&6
 wait_line 5 "1af4:1110" >/dev/null
 line=$(wait_line 3 "pid=$q3 ")
-[[ $line == connected* ]] || fail "QEMU back: '$line'"
+[[ $line == connected*attached=1* ]] || fail "QEMU back: '$line'"
+[ -e /sys/class/net/vbt-web0 ] || fail "QEMU back, but no vbt-web0"
 id=$(sed -n 's/^connected id=\([0-9]*\) .*/\1/p' <<<"$line")
 [ "${id:-0}" -gt 2 ] || fail "QEMU back: '$line', expected a fresh id"
 echo quit >&6
