@@ -57,6 +57,7 @@ int command_status(struct context *context, int argc, char **argv);
 int command_stats(struct context *context, int argc, char **argv);
 int command_monitor(struct context *context, int argc, char **argv);
 int command_show(struct context *context, int argc, char **argv);
+int command_domain(struct context *context, int argc, char **argv);
 
 /* Runs the verb of TABLE that ARGV[0] names (a group's sub-verbs); prints
  * GROUP's usage for --help or an unknown verb. */

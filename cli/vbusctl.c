@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "status", command_status, "summary: in sync, objects, drift, problems, last apply" },
 	{ "stats", command_stats, "show device statistics" },
 	{ "monitor", command_monitor, "print vbusd's events as they happen" },
+	{ "domain", command_domain, "libvirt domains and their vbus (domain --help)" },
 	{ "version", command_version, "show the versions of vbusctl and of the loaded vbus.ko" },
 };
 

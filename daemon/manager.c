@@ -45,6 +45,11 @@ int manager_new(const struct options *options, struct manager **result)
 	r = link_new(manager->event, ports_on_link_changed, manager, &manager->link);
 	if (r < 0)
 		return r;
+	/* issue 14 wiring: the ivshmem servers follow the kernel's buses */
+	r = bus_servers_new(manager->event, BUS_SERVERS_DEVICE, BUS_SERVERS_QEMU_USER,
+			    &manager->bus_servers);
+	if (r < 0)
+		return r;
 	*result = manager;
 	manager = NULL;
 	return 0;
@@ -62,6 +67,7 @@ void manager_free(struct manager *manager)
 	vbus_events_close(manager->events);
 	vbus_client_close(manager->client);
 	link_free(manager->link);
+	bus_servers_free(manager->bus_servers);
 	fabric_free(manager->desired);
 	fabric_free(manager->actual);
 	for (i = 0; i < manager->problem_count; i++)
@@ -111,6 +117,9 @@ void manager_update_status(struct manager *manager)
 	size_t problems;
 	char state[64];
 
+	/* issue 14 wiring: before an API reply, so a bus's socket exists when
+	 * the call that made the bus returns (the libvirt hook relies on it) */
+	bus_servers_sync(manager->bus_servers, manager->actual);
 	manager_live_problems(manager, &live);
 	problems = manager->problem_count + manager->drift_count + live.count;
 	fabric_errors_clear(&live);

@@ -12,6 +12,7 @@
 
 #include "fabric.h"
 #include "libvbus.h"
+#include "bus-servers.h"
 #include "link.h"
 
 enum drift_policy {
@@ -62,6 +63,7 @@ struct manager {
 	sd_event_source *events_source;
 	sd_event_source *drift_check;	/* deferred, while a check is due */
 	struct link *link;
+	struct bus_servers *bus_servers;	/* ivshmem (wiring of issue 14) */
 
 	struct fabric *desired;
 	struct fabric *actual;		/* the kernel as its events say */

@@ -4,6 +4,7 @@
 #define VBUS_MACRO_H
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
 
@@ -21,5 +22,22 @@ static inline void freep(void *p)
 }
 
 #define _cleanup_free_ _cleanup_(freep)
+
+static inline void closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+#define _cleanup_close_ _cleanup_(closep)
+
+/* The value of *FD, leaving -1 behind: hands an fd out of a _cleanup_close_. */
+static inline int take_fd(int *fd)
+{
+	int value = *fd;
+
+	*fd = -1;
+	return value;
+}
 
 #endif

@@ -26,14 +26,6 @@
 
 #include "macro.h"
 
-static void closep(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-}
-
-#define _cleanup_close_ _cleanup_(closep)
-
 static int failures;
 
 #define CHECK(cond, ...) do {							\

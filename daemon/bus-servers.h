@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The ivshmem servers of vbusd: one per bus whose connector is ivshmem, at
+ * VBUS_IVSHMEM_SOCKET_DIR/BUS.sock, following the kernel's buses. */
+#ifndef VBUSD_BUS_SERVERS_H
+#define VBUSD_BUS_SERVERS_H
+
+#include <systemd/sd-event.h>
+
+#include "fabric.h"
+
+struct bus_servers;
+
+/* The user QEMU runs as under libvirt on Debian (qemu.conf's user). */
+#define BUS_SERVERS_QEMU_USER	"libvirt-qemu"
+#define BUS_SERVERS_DEVICE	"/dev/vbus"
+
+/* DEVICE: "/dev/vbus"; ACCESS_USER: the user QEMU runs as (libvirt-qemu),
+ * NULL for root only. */
+int bus_servers_new(sd_event *event, const char *device, const char *access_user,
+		    struct bus_servers **servers);
+void bus_servers_free(struct bus_servers *servers);
+/* Starts a server for each ivshmem bus of ACTUAL that has none (or whose
+ * region size changed) and stops those of buses gone; a bus whose server
+ * cannot start is logged once and tried again when it changes. */
+void bus_servers_sync(struct bus_servers *servers, const struct fabric *actual);
+
+#endif
