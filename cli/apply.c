@@ -66,6 +66,23 @@ void apply_files_free(struct apply_files *files)
 	*files = (struct apply_files){ 0 };
 }
 
+/* Prints every error of ERRORS (and clears them), then a count naming NAME
+ * when there is one source; returns R. */
+static int apply_report(int r, struct fabric_errors *errors, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < errors->count; i++)
+		fprintf(stderr, "vbusctl: %s\n", errors->lines[i]);
+	if (r < 0 && r != -EINVAL)
+		fprintf(stderr, "vbusctl: cannot check the fabric: %s\n", strerror(-r));
+	if (errors->count)
+		fprintf(stderr, "vbusctl: %s%s%zu error%s, nothing applied\n", name ? name : "",
+			name ? ": " : "", errors->count, errors->count == 1 ? "" : "s");
+	fabric_errors_clear(errors);
+	return r;
+}
+
 int apply_load(const char *const *paths, size_t count, struct apply_files *files)
 {
 	struct fabric_errors errors = { 0 };
@@ -86,18 +103,19 @@ int apply_load(const char *const *paths, size_t count, struct apply_files *files
 									 length };
 	}
 	r = fabric_load_sources(files->sources, files->count, &files->fabric, &errors);
-	for (i = 0; i < errors.count; i++)
-		fprintf(stderr, "vbusctl: %s\n", errors.lines[i]);
-	if (r < 0 && r != -EINVAL)
-		fprintf(stderr, "vbusctl: cannot check the fabric: %s\n", strerror(-r));
-	if (errors.count)
-		fprintf(stderr, "vbusctl: %s%s%zu error%s, nothing applied\n",
-			files->count == 1 ? files->sources[0].name : "", files->count == 1 ? ": " : "",
-			errors.count, errors.count == 1 ? "" : "s");
-	if (unread)
-		r = -EINVAL;
-	fabric_errors_clear(&errors);
-	return r;
+	r = apply_report(r, &errors, files->count == 1 ? files->sources[0].name : NULL);
+	return unread ? -EINVAL : r;
+}
+
+int apply_check(const char *text, size_t length, const char *name)
+{
+	const struct fabric_source source = { name, text, length };
+	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
+	struct fabric_errors errors = { 0 };
+	int r;
+
+	r = fabric_load_sources(&source, 1, &fabric, &errors);
+	return apply_report(r, &errors, name);
 }
 
 bool apply_changed(struct json_object *result)

@@ -32,6 +32,9 @@ void apply_files_free(struct apply_files *files);
 /* Reads PATHS, parses, merges and checks them: 0, or -EINVAL after printing
  * every error of every file ("vbusctl: FILE: $.PATH: ...") and a count. */
 int apply_load(const char *const *paths, size_t count, struct apply_files *files);
+/* The same checks of one TEXT already read, called NAME (e.g. a domain's
+ * vbus metadata made into a fabric). */
+int apply_check(const char *text, size_t length, const char *name);
 /* Whether an Apply RESULT has operations. */
 bool apply_changed(struct json_object *result);
 /* RESULT's plan text, or "no changes". */
