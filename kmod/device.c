@@ -116,6 +116,7 @@ int vbus_device_create(const char *name, const struct vbus_device_model *model,
 	vbus_sysfs_init_device(dev);
 	strscpy(dev->name, name, sizeof(dev->name));
 	dev->model = model;
+	u64_stats_init(&dev->stats_sync);
 	INIT_LIST_HEAD(&dev->bus_node);
 
 	err = model->init(dev, nest, extack);
@@ -160,6 +161,22 @@ int vbus_device_destroy(struct vbus_device *dev, struct netlink_ext_ack *extack)
 	vbus_sysfs_del_device(dev);
 	kobject_put(&dev->kobj);
 	return 0;
+}
+
+/* A consistent copy of the counters, which the worker updates meanwhile. */
+void vbus_device_stats_read(struct vbus_device *dev, struct vbus_device_stats *stats)
+{
+	const u64 *from = (const u64 *)&dev->stats;
+	u64 *to = (u64 *)stats;
+	unsigned int start;
+	size_t i;
+
+	BUILD_BUG_ON(sizeof(*stats) % sizeof(u64));
+	do {
+		start = u64_stats_fetch_begin(&dev->stats_sync);
+		for (i = 0; i < sizeof(*stats) / sizeof(u64); i++)
+			to[i] = READ_ONCE(from[i]);
+	} while (u64_stats_fetch_retry(&dev->stats_sync, start));
 }
 
 /* Module exit: disconnects and removes every device. */

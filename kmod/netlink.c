@@ -90,9 +90,9 @@ int vbus_fill_connection(struct sk_buff *skb, struct vbus_device *dev,
 	return 0;
 }
 
-static int vbus_fill_stats(struct sk_buff *skb, struct vbus_device *dev)
+static int vbus_put_stats(struct sk_buff *skb, const char *name,
+			  const struct vbus_device_stats *s)
 {
-	const struct vbus_device_stats *s = &dev->stats;
 	const struct { int attr; u64 value; } counters[] = {
 		{ VBUS_STATS_A_TX_PACKETS, s->tx_packets },
 		{ VBUS_STATS_A_TX_BYTES, s->tx_bytes },
@@ -108,7 +108,7 @@ static int vbus_fill_stats(struct sk_buff *skb, struct vbus_device *dev)
 	struct nlattr *nest;
 	int i;
 
-	if (nla_put_string(skb, VBUS_A_DEVICE_NAME, dev->name))
+	if (nla_put_string(skb, VBUS_A_DEVICE_NAME, name))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, VBUS_A_DEVICE_STATS);
 	if (!nest)
@@ -122,6 +122,14 @@ static int vbus_fill_stats(struct sk_buff *skb, struct vbus_device *dev)
 	}
 	nla_nest_end(skb, nest);
 	return 0;
+}
+
+static int vbus_fill_stats(struct sk_buff *skb, struct vbus_device *dev)
+{
+	struct vbus_device_stats snapshot;
+
+	vbus_device_stats_read(dev, &snapshot);
+	return vbus_put_stats(skb, dev->name, &snapshot);
 }
 
 /* The name in ATTR, which the request must carry, checked for its form. */

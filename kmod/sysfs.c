@@ -97,9 +97,10 @@ static ssize_t vbus_stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	struct vbus_stat_attribute *sa =
 		container_of(attr, struct vbus_stat_attribute, attr);
-	u8 *stats = (u8 *)&kobj_to_vbus_device(kobj)->stats;
+	struct vbus_device_stats snapshot;
 
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(*(u64 *)(stats + sa->offset)));
+	vbus_device_stats_read(kobj_to_vbus_device(kobj), &snapshot);
+	return sysfs_emit(buf, "%llu\n", *(u64 *)((u8 *)&snapshot + sa->offset));
 }
 
 #define VBUS_STAT_ATTR(_name)						\

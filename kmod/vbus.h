@@ -14,6 +14,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/vbus.h>
 #include <net/netlink.h>
 
@@ -32,7 +33,11 @@
  */
 extern struct mutex vbus_lock;
 
-/* Device statistics, seen from the guest (see enum vbus_stats_attr). */
+/*
+ * Device statistics, seen from the guest (see enum vbus_stats_attr). Only
+ * its bus's worker writes them, inside u64_stats_update_begin/end on the
+ * device's stats_sync; readers take a vbus_device_stats_read() snapshot.
+ */
 struct vbus_device_stats {
 	u64 tx_packets;
 	u64 tx_bytes;
@@ -97,6 +102,7 @@ struct vbus_device {
 	char name[VBUS_NAME_MAX];
 	const struct vbus_device_model *model;
 	struct vbus_device_stats stats;
+	struct u64_stats_sync stats_sync;
 	/* Under vbus_lock: */
 	struct vbus_bus *bus;		/* NULL when not connected */
 	struct list_head bus_node;
@@ -154,6 +160,7 @@ int vbus_device_create(const char *name, const struct vbus_device_model *model,
 		       const struct nlattr *nest, struct vbus_device **dev,
 		       struct netlink_ext_ack *extack);
 int vbus_device_destroy(struct vbus_device *dev, struct netlink_ext_ack *extack);
+void vbus_device_stats_read(struct vbus_device *dev, struct vbus_device_stats *stats);
 void vbus_device_destroy_all(void);
 
 /* connection.c; under vbus_lock. */

@@ -179,6 +179,23 @@ static void vbus_worker_count_kicks(struct vbus_attachment *att)
 	}
 }
 
+/* The present devices' stats are written inside this, by the pass only. */
+static void vbus_worker_stats_update(struct vbus_attachment *att, bool begin)
+{
+	u32 i;
+
+	for (i = 0; i < att->layout.slot_count; i++) {
+		struct vbus_device *dev = att->ports[i].dev;
+
+		if (!dev)
+			continue;
+		if (begin)
+			u64_stats_update_begin(&dev->stats_sync);
+		else
+			u64_stats_update_end(&dev->stats_sync);
+	}
+}
+
 /* One pass: >0 if work is left, 0 if none, or -EPROTO. */
 static int vbus_worker_pass(struct vbus_attachment *att)
 {
@@ -267,7 +284,9 @@ static void vbus_worker_fn(struct work_struct *work)
 	mutex_lock(&att->lock);
 	if (!att->started || att->stopped || att->broken)
 		goto out;
+	vbus_worker_stats_update(att, true);
 	r = vbus_worker_pass(att);
+	vbus_worker_stats_update(att, false);
 	if (r < 0)
 		vbus_worker_break(att);
 	else if (r)

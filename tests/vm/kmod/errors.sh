@@ -46,7 +46,7 @@ refused ERANGE "txqlen" dev-set web1 txqlen=0
 refused ERANGE "txqlen" dev-set web1 txqlen=65537
 refused ERANGE "region" bus-new vm2 region=65535
 refused ERANGE "region" bus-new vm2 region=1073745920
-refused EINVAL "multiple of 4096" bus-new vm2 region=69633
+refused EINVAL "multiple of the page size" bus-new vm2 region=69633
 refused EINVAL "name must match" bus-new Vm2
 refused EINVAL "name must match" dev-new -web
 refused EINVAL "name must match" dev-new web/0
