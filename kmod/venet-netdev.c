@@ -4,7 +4,8 @@
  * an attached bus, and the worker's service of its two queues. Guest TX
  * frames go up the host stack, copied or (zcthresh) as fragments of the
  * region's pages given back when the skb is freed; host xmit fills the
- * buffers the guest posted in its RX queue, and waits when there are none.
+ * buffers the guest posted in its RX queue, waits (byte queue limits) when
+ * there are none, and drops for a guest that posts none for VENET_STALL.
  *
  * The netdev exists while the device has a slot: created when the bus is
  * attached or the device connected to an attached bus, removed at
