@@ -122,7 +122,7 @@ int command_show(struct context *context, int argc, char **argv)
 {
 	_cleanup_(json_object_putp) struct json_object *bus_reply = NULL, *device_reply = NULL;
 	_cleanup_(json_object_putp) struct json_object *tree = json_object_new_object();
-	struct json_object *buses = NULL, *devices = NULL, *unconnected = json_object_new_array();
+	struct json_object *buses = NULL, *devices = NULL, *unconnected;
 	char *none[] = { NULL };
 	int first, code, r;
 
@@ -137,9 +137,11 @@ int command_show(struct context *context, int argc, char **argv)
 		code = object_read(context, "GetDevices", none, "fabric", &device_reply);
 	if (code != EXIT_OK)
 		return code;
-	if (!tree || !unconnected)
+	unconnected = json_object_new_array();
+	if (!tree || !unconnected || json_object_object_add(tree, "unconnected", unconnected) < 0) {
+		json_object_put(unconnected);
 		return error_report("fabric", "cannot show", NULL, NULL, -ENOMEM);
-	json_object_object_add(tree, "unconnected", unconnected);
+	}
 	json_object_object_get_ex(bus_reply, "buses", &buses);
 	json_object_object_get_ex(device_reply, "devices", &devices);
 	if (!json_object_is_type(buses, json_type_array) ||
