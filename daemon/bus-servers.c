@@ -82,6 +82,10 @@ static void start(struct bus_servers *servers, struct bus_server *entry)
 	r = vbus_ivshmem_socket_path(entry->bus, path, sizeof(path));
 	if (r >= 0 && mkdir(VBUS_IVSHMEM_SOCKET_DIR, 0755) < 0 && errno != EEXIST)
 		r = -errno;
+	/* searchable by QEMU's user whatever the umask (the unit's is 0077):
+	 * each socket's own mode and ACL say who may connect */
+	if (r >= 0 && chmod(VBUS_IVSHMEM_SOCKET_DIR, 0755) < 0)
+		r = -errno;
 	options.path = path;
 	if (r >= 0)
 		r = ivshmem_server_new(servers->event, &options, NULL, NULL, &entry->server);
