@@ -130,8 +130,8 @@ static int run_info(struct guest *g, const char *argument, const struct invocati
 	       "tx_count %u\nrx_count %u\ntx_doorbell %u\nrx_doorbell %u\nbuffers %u\n",
 	       g->layout.size, g->layout.device_count, g->layout.event_count,
 	       g->layout.data_offset, g->layout.data_size, g->slot.index, g->slot.id,
-	       g->slot.mac[0], g->slot.mac[1], g->slot.mac[2], g->slot.mac[3], g->slot.mac[4],
-	       g->slot.mac[5], g->slot.mtu, g->tx.where.count, g->rx.where.count,
+	       g->slot.venet.mac[0], g->slot.venet.mac[1], g->slot.venet.mac[2], g->slot.venet.mac[3], g->slot.venet.mac[4],
+	       g->slot.venet.mac[5], g->slot.venet.mtu, g->tx.where.count, g->rx.where.count,
 	       g->tx.where.doorbell, g->rx.where.doorbell, g->tx.buffers);
 	return 0;
 }

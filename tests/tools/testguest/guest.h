@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "frame.h"
-#include "region.h"
+#include <vbus/region.h>
 
 #define GUEST_BATCH		64
 #define GUEST_SPIN_DEFAULT	256	/* empty polls before sleeping */
@@ -49,7 +49,7 @@ struct guest_counters {
 struct guest_queue {
 	struct ioq_producer producer __attribute__((aligned(128)));
 	struct ioq_shadow *shadow;
-	struct region_queue where;
+	struct vbus_region_queue where;
 	uint32_t buffer_offset;		/* buffer i: buffer_offset + i * buffer_size */
 	uint32_t buffer_size;
 	uint32_t buffers;
@@ -57,13 +57,13 @@ struct guest_queue {
 };
 
 struct guest {
-	struct region_layout layout;
+	struct vbus_region_layout layout;
 	struct ioq_consumer events __attribute__((aligned(128)));
 	bool events_broken;
-	struct region_slot slot;	/* the venet device driven */
+	struct vbus_region_slot slot;	/* the venet device driven */
 	bool present;
 	struct guest_queue tx, rx;
-	int kick[REGION_VECTORS_MAX];	/* -1: no eventfd for the vector */
+	int kick[VBUS_REGION_VECTORS_MAX];	/* -1: no eventfd for the vector */
 	int call;
 	struct guest_options options;
 	struct guest_counters counters;
@@ -78,7 +78,7 @@ struct guest {
 
 /* Reads and checks the layout, finds the venet slot, carves the buffers;
  * kick[] and call are borrowed. 0 or a negative errno (g->error says). */
-int guest_init(struct guest *g, void *region, uint32_t size, const int kick[REGION_VECTORS_MAX],
+int guest_init(struct guest *g, void *region, uint32_t size, const int kick[VBUS_REGION_VECTORS_MAX],
 	       int call, const struct guest_options *options);
 void guest_free(struct guest *g);
 

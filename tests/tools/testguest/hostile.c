@@ -187,7 +187,7 @@ static void corrupt(struct guest *g, uint64_t *state)
 static void kick(struct guest *g, uint64_t *state)
 {
 	const uint16_t vectors[] = {
-		g->tx.where.doorbell, g->rx.where.doorbell, 0, below(state, REGION_VECTORS_MAX),
+		g->tx.where.doorbell, g->rx.where.doorbell, 0, below(state, VBUS_REGION_VECTORS_MAX),
 	};
 	unsigned int i;
 

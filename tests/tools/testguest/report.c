@@ -59,7 +59,7 @@ void report_print(const char *mode, const struct guest *g, bool json)
 	json_object_object_add(o, "notifications_per_frame",
 			       json_object_new_double(report_notifications_per_frame(c)));
 	json_object_object_add(o, "header_state",
-			       json_object_new_int64(region_state(&g->layout)));
+			       json_object_new_int64(vbus_region_state(&g->layout)));
 	if (json) {
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	} else {

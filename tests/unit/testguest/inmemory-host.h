@@ -27,7 +27,7 @@
 
 struct inmemory_host {
 	void *region;
-	struct region_layout layout;	/* the host's private copy */
+	struct vbus_region_layout layout;	/* the host's private copy */
 	uint32_t tx_offset, rx_offset;
 	struct ioq_consumer tx __attribute__((aligned(128)));
 	struct ioq_consumer rx __attribute__((aligned(128)));
@@ -35,7 +35,7 @@ struct inmemory_host {
 	struct ioq_shadow event_shadow[HOST_EVENT_COUNT];
 	int kick;			/* every vector: one eventfd */
 	int call;
-	int guest_kick[REGION_VECTORS_MAX];
+	int guest_kick[VBUS_REGION_VECTORS_MAX];
 	pthread_t thread;
 	atomic_bool stop;
 	atomic_bool broken;
@@ -54,7 +54,7 @@ struct inmemory_host {
  * device ioqs, then the data window. */
 static inline void host_layout(struct inmemory_host *h)
 {
-	struct region_layout *l = &h->layout;
+	struct vbus_region_layout *l = &h->layout;
 	struct vbus_region_header *header = h->region;
 	struct vbus_device_slot *slot;
 	struct ioq_config config;
@@ -96,14 +96,14 @@ static inline void host_layout(struct inmemory_host *h)
 	memcpy(slot->config.venet.mac, mac, 6);
 	slot->config.venet.mtu = htole32(1500);
 
-	config = region_event_config(l);
+	config = vbus_region_event_config(l);
 	ioq_format(&config);
 	ioq_producer_init(&h->events, &config, h->event_shadow);
-	config = region_queue_config(l, &(struct region_queue){ .offset = h->tx_offset,
+	config = vbus_region_queue_config(l, &(struct vbus_region_queue){ .offset = h->tx_offset,
 							      .count = HOST_QUEUE_COUNT });
 	ioq_format(&config);
 	ioq_consumer_init(&h->tx, &config);
-	config = region_queue_config(l, &(struct region_queue){ .offset = h->rx_offset,
+	config = vbus_region_queue_config(l, &(struct vbus_region_queue){ .offset = h->rx_offset,
 							      .count = HOST_QUEUE_COUNT });
 	ioq_format(&config);
 	ioq_consumer_init(&h->rx, &config);
@@ -292,7 +292,7 @@ static inline int host_setup(struct inmemory_host *h)
 	h->call = eventfd(0, EFD_NONBLOCK);
 	if (!h->region || h->kick < 0 || h->call < 0)
 		return -ENOMEM;
-	for (i = 0; i < REGION_VECTORS_MAX; i++)
+	for (i = 0; i < VBUS_REGION_VECTORS_MAX; i++)
 		h->guest_kick[i] = i <= HOST_DOORBELL_RX ? h->kick : -1;
 	h->frame_size = 128;
 	h->corrupt_sequence = UINT64_MAX;

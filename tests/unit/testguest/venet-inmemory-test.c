@@ -45,7 +45,7 @@ static void test_guest_reads_the_layout(void)
 	CU_ASSERT_FATAL(host_setup(&host) == 0);
 	CU_ASSERT_EQUAL_FATAL(guest_setup(), 0);
 	CU_ASSERT_EQUAL(guest.slot.id, HOST_DEVICE_ID);
-	CU_ASSERT_EQUAL(guest.slot.mtu, 1500);
+	CU_ASSERT_EQUAL(guest.slot.venet.mtu, 1500);
 	CU_ASSERT_EQUAL(guest.tx.where.count, HOST_QUEUE_COUNT);
 	CU_ASSERT_EQUAL(guest.rx.where.doorbell, HOST_DOORBELL_RX);
 	CU_ASSERT(guest.tx.buffers > 0 && guest.tx.buffers <= HOST_QUEUE_COUNT);
@@ -80,7 +80,7 @@ static void test_guest_refuses_broken_layouts(void)
 		{ "queue in the data area", 64 + offsetof(struct vbus_device_slot, queue),
 		  HOST_REGION_SIZE - 4096, -EPROTO },
 		{ "doorbell out of range", 64 + offsetof(struct vbus_device_slot, queue) + 4,
-		  REGION_VECTORS_MAX, -EPROTO },
+		  VBUS_REGION_VECTORS_MAX, -EPROTO },
 		{ "queue count", 64 + offsetof(struct vbus_device_slot, queue_count), 9, -EPROTO },
 		{ "mtu", 64 + offsetof(struct vbus_device_slot, config) + 8, 20, -EPROTO },
 		{ "no venet", 64 + offsetof(struct vbus_device_slot, type), 99, -ENODEV },
