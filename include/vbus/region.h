@@ -58,6 +58,9 @@ struct vbus_region_layout {
 	__u32 event_entry_offset;
 	__u32 data_offset;
 	__u32 data_size;
+	char name[VBUS_NAME_MAX];	/* the bus's, NUL-terminated */
+	bool has_uuid;
+	__u8 uuid[VBUS_UUID_LEN];	/* the bus's VM, if has_uuid */
 };
 
 /* An event queue entry, copied out and checked. */
@@ -165,6 +168,28 @@ static inline int vbus_region_check_layout(const struct vbus_region_layout *l,
 	return 0;
 }
 
+/* The bus's name (terminated, printable) and UUID, copied out. */
+static inline int vbus_region_read_identity(const struct vbus_region_header *header,
+					    struct vbus_region_layout *layout,
+					    const char **why)
+{
+	unsigned int i;
+
+	for (i = 0; i < VBUS_NAME_MAX; i++) {
+		layout->name[i] = (char)ioq_read_u8((const __u8 *)&header->name[i]);
+		if (!layout->name[i])
+			break;
+		if (layout->name[i] < 0x21 || layout->name[i] > 0x7e)
+			return vbus_region_error(why, "bus name not printable");
+	}
+	if (i == VBUS_NAME_MAX)
+		return vbus_region_error(why, "bus name not terminated");
+	layout->has_uuid = ioq_read_le32(&header->flags) & VBUS_REGION_F_UUID;
+	for (i = 0; i < VBUS_UUID_LEN; i++)
+		layout->uuid[i] = layout->has_uuid ? ioq_read_u8(&header->uuid[i]) : 0;
+	return 0;
+}
+
 /*
  * Reads and checks the header of a region of size bytes: 0 and the layout,
  * or -EPROTO with what is wrong in *why. The magic is read with acquire:
@@ -175,6 +200,7 @@ static inline int vbus_region_read_layout(void *region, __u32 size,
 					  const char **why)
 {
 	struct vbus_region_header *header = (struct vbus_region_header *)region;
+	int r;
 
 	*why = NULL;
 	if (!region || (unsigned long)region % VBUS_RING_ALIGN || size < sizeof(*header))
@@ -194,6 +220,9 @@ static inline int vbus_region_read_layout(void *region, __u32 size,
 	layout->event_entry_offset = ioq_read_le32(&header->event_entry_offset);
 	layout->data_offset = ioq_read_le32(&header->data_offset);
 	layout->data_size = ioq_read_le32(&header->data_size);
+	r = vbus_region_read_identity(header, layout, why);
+	if (r < 0)
+		return r;
 	return vbus_region_check_layout(layout, why);
 }
 
@@ -376,6 +405,33 @@ static inline int vbus_region_read_event(const struct vbus_region_layout *layout
 	if (event->type == VBUS_EVENTQ_QUEUE_WORK && event->queue >= VBUS_DEVICE_QUEUES_MAX)
 		return vbus_region_error(why, "event for a queue out of range");
 	return 0;
+}
+
+/* --- reset (vbus_ring.h "Reset") ---------------------------------------- */
+
+/*
+ * Asks the host for a reset: returns the request, which the caller follows
+ * with a doorbell on VBUS_DEV_EVENTQ_VECTOR and waits for with
+ * vbus_region_reset_done(). Needs only the region: a guest whose layout is
+ * unusable can still ask.
+ */
+static inline __u32 vbus_region_reset_ask(void *region)
+{
+	struct vbus_region_header *header = (struct vbus_region_header *)region;
+	__u32 request = ioq_read_le32(&header->reset_done) + 1;
+
+	ioq_write_le32(&header->reset_request, request);
+	/* The request is visible before the doorbell the caller rings. */
+	ioq_full_barrier();
+	return request;
+}
+
+/* True once the host has served request; the layout is then new. */
+static inline bool vbus_region_reset_done(void *region, __u32 request)
+{
+	struct vbus_region_header *header = (struct vbus_region_header *)region;
+
+	return ioq_load_acquire_le32(&header->reset_done) == request;
 }
 
 #endif /* _VBUS_REGION_H */

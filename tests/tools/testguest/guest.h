@@ -42,6 +42,7 @@ struct guest_counters {
 	uint64_t protocol_errors;	/* the host (or hostile mode) broke a rule */
 	uint64_t corruptions;		/* hostile mode: writes made */
 	uint64_t rounds, breaks;	/* hostile mode: attachments, bus broken */
+	uint64_t resets;		/* reset handshakes the host served */
 	double seconds;
 };
 
@@ -93,7 +94,12 @@ int guest_receive(struct guest *g, uint64_t count);
  * time until (0). state: the random generator, seeded by the caller. */
 int guest_hostile(struct guest *g, double until, uint64_t *state);
 
-/* Shared by guest.c and hostile.c. */
+/* Asks the host for a reset (vbus_ring.h "Reset"), waits for its answer,
+ * sets the guest up again from the new layout and waits until its device
+ * is announced again; the counters carry on. 0 or a negative errno. */
+int guest_reset(struct guest *g);
+
+/* Shared by guest.c, hostile.c and reset.c. */
 void guest_ready(struct guest *g);
 int guest_kick(struct guest *g, uint16_t vector);
 int guest_poll_events(struct guest *g);

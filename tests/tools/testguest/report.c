@@ -21,6 +21,7 @@ static const struct {
 	COUNTER(sleeps), COUNTER(events), COUNTER(events_queue_work), COUNTER(events_added),
 	COUNTER(events_removed), COUNTER(events_config), COUNTER(events_stale),
 	COUNTER(protocol_errors), COUNTER(corruptions), COUNTER(rounds), COUNTER(breaks),
+	COUNTER(resets),
 };
 
 void report_add(struct guest_counters *total, const struct guest_counters *c)

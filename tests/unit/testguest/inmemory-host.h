@@ -24,6 +24,11 @@
 #define HOST_DOORBELL_TX	1
 #define HOST_DOORBELL_RX	2
 #define HOST_BATCH		32
+#define HOST_BUS_NAME		"inmem0"
+
+static const uint8_t host_uuid[VBUS_UUID_LEN] = {
+	0x6e, 0x2f, 0x0b, 0x1c, 0x3a, 0x5d, 0x4e, 0x8f, 0x9a, 0x01, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+};
 
 struct inmemory_host {
 	void *region;
@@ -62,9 +67,9 @@ static inline void host_layout(struct inmemory_host *h)
 
 	l->region = h->region;
 	l->size = HOST_REGION_SIZE;
-	l->device_offset = 64;
+	l->device_offset = sizeof(*header);
 	l->device_count = HOST_SLOTS;
-	l->event_offset = 64 + HOST_SLOTS * sizeof(*slot);
+	l->event_offset = l->device_offset + HOST_SLOTS * sizeof(*slot);
 	l->event_count = HOST_EVENT_COUNT;
 	l->event_entry_offset = l->event_offset + ioq_ring_size(HOST_EVENT_COUNT);
 	h->tx_offset = l->event_entry_offset + HOST_EVENT_COUNT * sizeof(struct vbus_eventq_entry);
@@ -83,6 +88,9 @@ static inline void host_layout(struct inmemory_host *h)
 	header->event_entry_offset = htole32(l->event_entry_offset);
 	header->data_offset = htole32(l->data_offset);
 	header->data_size = htole32(l->data_size);
+	strcpy(header->name, HOST_BUS_NAME);
+	memcpy(header->uuid, host_uuid, VBUS_UUID_LEN);
+	header->flags = htole32(VBUS_REGION_F_UUID);
 
 	slot = (struct vbus_device_slot *)((uint8_t *)h->region + l->device_offset);
 	slot->id = htole32(HOST_DEVICE_ID);
