@@ -46,9 +46,8 @@ void vbus_attachment_put(struct vbus_attachment *att)
 	kref_put(&att->ref, vbus_attachment_release);
 }
 
-/* Under vbus_lock. */
-static int vbus_attach(struct vbus_bus *bus, struct file *memfd,
-		       struct vbus_attachment **ret)
+/* Under vbus_lock. Also the loop connector's (loop.c). */
+int vbus_attach(struct vbus_bus *bus, struct file *memfd, struct vbus_attachment **ret)
 {
 	struct vbus_attachment *att;
 	struct vbus_device *dev;
@@ -94,7 +93,7 @@ err:
 	return err;
 }
 
-static void vbus_detach(struct vbus_attachment *att)
+void vbus_detach(struct vbus_attachment *att)
 {
 	struct vbus_device *dev;
 

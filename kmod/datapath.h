@@ -116,6 +116,9 @@ struct vbus_attachment {
 	struct work_struct reset_work;
 	struct work_struct release_work;
 	struct eventfd_ctx *call;
+	/* The loop connector's interrupt, instead of call (loop.c). */
+	void (*interrupt)(void *context);
+	void *interrupt_context;
 	struct vbus_kick kicks[VBUS_DEV_VECTORS_MAX];
 	spinlock_t zc_lock;		/* zero-copy completions, any context */
 
@@ -144,6 +147,8 @@ extern struct workqueue_struct *vbus_wq;
 
 /* chardev.c (and vbus.h) */
 void vbus_attachment_put(struct vbus_attachment *att);
+int vbus_attach(struct vbus_bus *bus, struct file *memfd, struct vbus_attachment **ret);
+void vbus_detach(struct vbus_attachment *att);
 
 /* region.c (and vbus.h) */
 int vbus_region_pin(struct vbus_attachment *att, struct file *memfd, u32 size);

@@ -53,11 +53,19 @@ void vbus_port_queue_done(struct vbus_port *port, unsigned int queue)
 		port->dev->stats.suppressed += c->q.stats.suppressed - suppressed;
 }
 
-/* Raises the bus interrupt. Under the attachment's lock. */
+/*
+ * Raises the bus interrupt: the call eventfd, or the loop connector's
+ * function. Under the attachment's lock; never once detached.
+ */
 void vbus_worker_raise(struct vbus_attachment *att)
 {
+	lockdep_assert_held(&att->lock);
+	if (att->stopped)
+		return;
 	if (att->call)
 		vbus_eventfd_signal(att->call);
+	else if (att->interrupt)
+		att->interrupt(att->interrupt_context);
 }
 
 /* --- event queue --------------------------------------------------------- */
@@ -143,7 +151,7 @@ static void vbus_eventq_signal(struct vbus_attachment *att)
 
 	ioq_produce_publish(&att->evq);
 	/* No interrupt to raise yet: decide when there is (set_call kicks). */
-	if (!att->call)
+	if (!att->call && !att->interrupt)
 		return;
 	notify = ioq_produce_should_notify(&att->evq);
 	if (notify)
