@@ -2,14 +2,14 @@
 # kernel as a vbus-proxy device (MODALIAS=vbus:venet, the bus's name and
 # UUID in sysfs), after the reset handshake every bus starts with; the venet
 # driver (skeleton, aliased vbus:venet) binds it and registers a netdev with
-# the device's MAC and MTU; 20 connect/disconnect cycles add and remove the
+# the device's MAC and MTU; 10 connect/disconnect cycles add and remove the
 # device and its netdev through the event queue (remove runs); a reset asked
 # through sysfs brings it back; everything unloads cleanly.
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 nl=$VBUS_BUILDDIR/tests/tools/vbus-nl
 uuid=0a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3
 devices=/sys/bus/vbus-proxy/devices
-cycles=${VBUS_LOOP_CYCLES:-20}
+cycles=${VBUS_LOOP_CYCLES:-10}
 
 # wait_until WHAT CMD...: CMD succeeds within 10 s (the guest side follows
 # the host asynchronously, from its event work), else fail with WHAT.
