@@ -137,24 +137,25 @@ static void vbus_proxy_dispatch(struct vbus_proxy_bus *bus, const struct vbus_re
 	spin_unlock_bh(&bus->dispatch_lock);
 }
 
-static int vbus_proxy_handle(struct vbus_proxy_bus *bus, const struct vbus_region_event *event)
+static void vbus_proxy_handle(struct vbus_proxy_bus *bus, const struct vbus_region_event *event)
 {
 	struct vbus_proxy_device *vdev = bus->devices[event->slot];
 
 	bus->events_handled++;
 	switch (event->type) {
 	case VBUS_EVENTQ_DEVICE_ADDED:
-		return vbus_proxy_scan_slot(bus, event->slot);
+		vbus_proxy_scan_slot(bus, event->slot);
+		break;
 	case VBUS_EVENTQ_DEVICE_REMOVED:
 		if (vdev && vdev->slot.id == event->device)
 			vbus_proxy_device_remove(bus, event->slot);
-		return 0;
+		break;
 	case VBUS_EVENTQ_QUEUE_WORK:
 	case VBUS_EVENTQ_CONFIG_CHANGED:
 		vbus_proxy_dispatch(bus, event);
-		return 0;
+		break;
 	default:
-		return 0;	/* a newer host's: ignored */
+		break;		/* a newer host's: ignored */
 	}
 }
 
@@ -163,23 +164,27 @@ static int vbus_proxy_drain(struct vbus_proxy_bus *bus, int budget)
 {
 	struct vbus_region_event event;
 	struct ioq_buffer buf;
-	const char *why = "event queue ring";
+	const char *why = NULL;
 	int done, r = 0;
 
-	for (done = 0; done < budget; done++) {
+	for (done = 0; done < budget && !bus->broken; done++) {
 		r = ioq_consume_get(&bus->events, &buf);
-		if (r <= 0)
+		if (r <= 0) {
+			why = "event queue ring";
 			break;
+		}
 		r = vbus_region_read_event(&bus->layout, &buf, &event, &why);
-		if (!r)
-			r = vbus_proxy_handle(bus, &event);
-		if (r < 0 || bus->broken)
-			break;
-		r = ioq_consume_put(&bus->events, &buf, sizeof(struct vbus_eventq_entry));
 		if (r < 0)
 			break;
+		/* A slot that breaks the rules breaks the bus in there. */
+		vbus_proxy_handle(bus, &event);
+		r = ioq_consume_put(&bus->events, &buf, sizeof(struct vbus_eventq_entry));
+		if (r < 0) {
+			why = "event queue given back out of order";
+			break;
+		}
 	}
-	if (r < 0 && !bus->broken)
+	if (r < 0)
 		vbus_proxy_break(bus, why);
 	if (bus->broken)
 		return -EPROTO;
