@@ -242,7 +242,7 @@ int guest_poll_events(struct guest *g)
 {
 	struct ioq_buffer bufs[GUEST_BATCH];
 	struct vbus_region_event event;
-	const char *why = NULL;
+	const char *why;
 	int n, i, total = 0, r;
 
 	if (g->events_broken)
@@ -250,16 +250,18 @@ int guest_poll_events(struct guest *g)
 	do {
 		n = ioq_consume_get_batch(&g->events, bufs, GUEST_BATCH);
 		for (i = 0; i < n; i++) {
-			/* Copied once and checked: the host may change the entry. */
-			r = vbus_region_read_event(&g->layout, &bufs[i], &event, &why);
-			if (r < 0) {
-				n = r;
-				break;
-			}
-			handle_event(g, &event);
+			/*
+			 * Copied once and checked: the host may change the entry.
+			 * One that names no slot of ours is dropped as stale (a
+			 * hostile run corrupts its own entries too); the ring
+			 * itself still has to follow the rules.
+			 */
+			if (vbus_region_read_event(&g->layout, &bufs[i], &event, &why) < 0)
+				g->counters.events_stale++;
+			else
+				handle_event(g, &event);
 			r = ioq_consume_put(&g->events, &bufs[i], sizeof(struct vbus_eventq_entry));
 			if (r < 0) {
-				why = NULL;
 				n = r;
 				break;
 			}
@@ -267,8 +269,7 @@ int guest_poll_events(struct guest *g)
 		if (n < 0) {
 			g->events_broken = true;
 			g->counters.protocol_errors++;
-			return guest_fail(g, n, "event queue: %s",
-					  why ? why : "the host broke the ring protocol");
+			return guest_fail(g, n, "event queue: the host broke the ring protocol");
 		}
 		ioq_consume_publish(&g->events);
 		total += n;
