@@ -97,7 +97,7 @@ err_unplug:
 	return err;
 }
 
-static void vbus_detach(struct vbus_attachment *att)
+void vbus_detach(struct vbus_attachment *att)
 {
 	struct vbus_device *dev;
 
@@ -111,11 +111,66 @@ static void vbus_detach(struct vbus_attachment *att)
 	vbus_attachment_put(att);
 }
 
+/*
+ * Attaches the bus called name to memfd, or, for the loop connector (loop
+ * true, memfd NULL), to a new shmem region of the bus's size. Not under
+ * vbus_lock: the region (up to VBUS_REGION_SIZE_MAX) is pinned without it,
+ * while bus->attaching keeps the bus from being deleted or attached twice.
+ * The worker is not started: the caller starts it once it has set up how
+ * doorbells and the interrupt are delivered.
+ */
+int vbus_attach(const char *name, bool loop, struct file *memfd,
+		struct vbus_attachment **ret)
+{
+	struct vbus_attachment *att = NULL;
+	struct file *region = memfd;
+	struct vbus_bus *bus;
+	int err;
+
+	mutex_lock(&vbus_lock);
+	bus = vbus_bus_find(name);
+	if (!bus) {
+		err = -ENOENT;
+	} else if (loop && bus->connector != VBUS_CONNECTOR_LOOP) {
+		err = -EINVAL;
+	} else if (bus->attach || bus->attaching) {
+		err = -EBUSY;
+	} else {
+		att = vbus_attachment_new(bus);
+		err = att ? 0 : -ENOMEM;
+		bus->attaching = !!att;
+	}
+	mutex_unlock(&vbus_lock);
+	if (err)
+		return err;
+
+	if (!region)
+		region = vbus_region_shmem(bus->region_size);
+	if (IS_ERR(region))
+		err = PTR_ERR(region);
+	else
+		err = vbus_region_pin(att, region, bus->region_size);
+	if (!memfd && !IS_ERR(region))
+		fput(region);
+	mutex_lock(&vbus_lock);
+	bus->attaching = false;
+	if (!err)
+		err = vbus_attach_devices(att);
+	mutex_unlock(&vbus_lock);
+	if (err) {
+		/* Never started; stopped before its last reference goes. */
+		vbus_worker_stop(att);
+		vbus_attachment_put(att);
+		return err;
+	}
+	*ret = att;
+	return 0;
+}
+
 static long vbus_dev_attach(struct vbus_dev_file *f, void __user *argp)
 {
 	struct vbus_dev_attach req;
 	struct vbus_attachment *att;
-	struct vbus_bus *bus;
 	struct file *memfd;
 	long err;
 
@@ -131,35 +186,9 @@ static long vbus_dev_attach(struct vbus_dev_file *f, void __user *argp)
 	err = -EBUSY;
 	if (f->att)
 		goto out;
-	mutex_lock(&vbus_lock);
-	bus = vbus_bus_find(req.bus);
-	if (!bus) {
-		err = -ENOENT;
-	} else if (bus->attach || bus->attaching) {
-		err = -EBUSY;
-	} else {
-		att = vbus_attachment_new(bus);
-		err = att ? 0 : -ENOMEM;
-		/* Keeps the bus (no delete, no other attach) while we pin. */
-		bus->attaching = !!att;
-	}
-	mutex_unlock(&vbus_lock);
+	err = vbus_attach(req.bus, false, memfd, &att);
 	if (err)
 		goto out;
-
-	/* Up to VBUS_REGION_SIZE_MAX: not under vbus_lock. */
-	err = vbus_region_pin(att, memfd, bus->region_size);
-	mutex_lock(&vbus_lock);
-	bus->attaching = false;
-	if (!err)
-		err = vbus_attach_devices(att);
-	mutex_unlock(&vbus_lock);
-	if (err) {
-		/* Never started; stopped before its last reference goes. */
-		vbus_worker_stop(att);
-		vbus_attachment_put(att);
-		goto out;
-	}
 	f->att = att;
 	vbus_worker_start(att);
 out:

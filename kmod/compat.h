@@ -31,6 +31,13 @@
 #define VBUS_MATCH_DRIVER_CONST
 #endif
 
+/* bus_type.uevent() takes a const struct device since 6.3. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define VBUS_UEVENT_DEVICE_CONST const
+#else
+#define VBUS_UEVENT_DEVICE_CONST
+#endif
+
 /* eventfd_signal() lost its count argument in 6.8. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 #define vbus_eventfd_signal(ctx) eventfd_signal(ctx)

@@ -113,10 +113,16 @@ struct vbus_attachment {
 	bool started;			/* attach completed: serve */
 	bool stopped;			/* detached or attach failed: serve nothing */
 	bool broken;			/* protocol error: serve nothing */
+	bool resetting;			/* reset_work queued: serve nothing */
+	u32 reset_served;		/* the last reset_request taken */
 	struct work_struct work;
 	struct work_struct broken_work;
+	struct work_struct reset_work;
 	struct work_struct release_work;
 	struct eventfd_ctx *call;
+	/* The loop connector's interrupt, instead of call (loop.c). */
+	void (*interrupt)(void *context);
+	void *interrupt_context;
 	struct vbus_kick kicks[VBUS_DEV_VECTORS_MAX];
 	spinlock_t zc_lock;		/* zero-copy completions, any context */
 
@@ -145,12 +151,17 @@ extern struct workqueue_struct *vbus_wq;
 
 /* chardev.c (and vbus.h) */
 void vbus_attachment_put(struct vbus_attachment *att);
+int vbus_attach(const char *name, bool loop, struct file *memfd,
+		struct vbus_attachment **ret);
+void vbus_detach(struct vbus_attachment *att);
 
 /* region.c (and vbus.h) */
+struct file *vbus_region_shmem(u32 size);
 int vbus_region_pin(struct vbus_attachment *att, struct file *memfd, u32 size);
 void vbus_region_unpin(struct vbus_attachment *att);
 void vbus_region_free(struct vbus_attachment *att);
 int vbus_region_layout(struct vbus_attachment *att, u32 devices);
+int vbus_region_format(struct vbus_attachment *att);
 void vbus_region_set_state(struct vbus_attachment *att, u32 state);
 struct vbus_port *vbus_region_find_port(struct vbus_attachment *att,
 					struct vbus_device *dev);
@@ -165,5 +176,10 @@ int vbus_worker_set_call(struct vbus_attachment *att, int fd);
 void vbus_worker_clear_eventfds(struct vbus_attachment *att);
 void vbus_port_post(struct vbus_port *port, unsigned int event);
 void vbus_port_queue_done(struct vbus_port *port, unsigned int queue);
+void vbus_worker_raise(struct vbus_attachment *att);
+
+/* reset.c */
+void vbus_reset_init(struct vbus_attachment *att);
+bool vbus_reset_check(struct vbus_attachment *att);
 
 #endif /* VBUS_KMOD_DATAPATH_H */

@@ -56,8 +56,10 @@ static int vbus_region_account(struct vbus_attachment *att)
 		att->user = get_uid(user);
 	}
 	att->mm = current->mm;
-	mmgrab(att->mm);
-	atomic64_add(att->npages, &att->mm->pinned_vm);
+	if (att->mm) {
+		mmgrab(att->mm);
+		atomic64_add(att->npages, &att->mm->pinned_vm);
+	}
 	return 0;
 }
 
@@ -71,6 +73,19 @@ static void vbus_region_unaccount(struct vbus_attachment *att)
 		atomic64_sub(att->npages, &att->mm->pinned_vm);
 		mmdrop(att->mm);
 	}
+}
+
+/*
+ * A memfd's equivalent for a region made in the kernel (the loop
+ * connector): shmem of size bytes, sealed as vbus_region_pin() requires.
+ */
+struct file *vbus_region_shmem(u32 size)
+{
+	struct file *file = shmem_file_setup("vbus-loop", size, VM_NORESERVE);
+
+	if (!IS_ERR(file))
+		SHMEM_I(file_inode(file))->seals |= VBUS_REGION_SEALS;
+	return file;
 }
 
 /*
@@ -225,35 +240,22 @@ void vbus_region_free(struct vbus_attachment *att)
 }
 
 /*
- * Lays the region out for the devices on the bus now plus spare slots:
- * device ioqs shrink (down to VBUS_REGION_QUEUE_MIN descriptors) until the
- * metadata takes at most half the region; the rest is the data window,
- * page-aligned so that zero-copy frames map onto whole pages.
+ * Writes an empty region in the layout computed: every byte before the data
+ * area but the guest's line of the header (a reset request must survive the
+ * reset it asked for), the event queue formatted and attached, the header
+ * with the bus's identity, the magic last. Under the attachment's lock, or
+ * before anyone else sees the attachment.
  */
-int vbus_region_layout(struct vbus_attachment *att, u32 devices)
+int vbus_region_format(struct vbus_attachment *att)
 {
-	struct vbus_layout *l = &att->layout;
+	const struct vbus_layout *l = &att->layout;
 	struct vbus_region_header *hdr = (void *)att->region;
+	const struct vbus_bus *bus = att->bus;
 	struct ioq_config evq;
-	u32 slots, count;
 	int err;
 
-	slots = min_t(u32, VBUS_BUS_MAX_DEVICES, devices + VBUS_REGION_SPARE_SLOTS);
-	l->size = att->npages << PAGE_SHIFT;
-	for (count = VBUS_REGION_QUEUE_COUNT;
-	     vbus_layout_compute(l, slots, count) > l->size / 2; count /= 2)
-		if (count == VBUS_REGION_QUEUE_MIN)
-			return -ENOSPC;
-	l->data_size = l->size - l->data_offset;
-
-	err = vbus_ports_alloc(att);
-	if (err)
-		return err;
-	att->evq_shadow = kvcalloc(l->event_count, sizeof(*att->evq_shadow), GFP_KERNEL);
-	if (!att->evq_shadow)
-		return -ENOMEM;
-
-	memset(att->region, 0, l->data_offset);
+	memset(att->region, 0, offsetof(struct vbus_region_header, reset_request));
+	memset(att->region + sizeof(*hdr), 0, l->data_offset - sizeof(*hdr));
 	evq = (struct ioq_config) {
 		.region = att->region,
 		.region_size = l->size,
@@ -281,9 +283,47 @@ int vbus_region_layout(struct vbus_attachment *att, u32 devices)
 	hdr->event_entry_offset = cpu_to_le32(l->event_entry_offset);
 	hdr->data_offset = cpu_to_le32(l->data_offset);
 	hdr->data_size = cpu_to_le32(l->data_size);
+	hdr->reset_done = cpu_to_le32(att->reset_served);
+	strscpy(hdr->name, bus->name, sizeof(hdr->name));
+	if (bus->has_uuid) {
+		memcpy(hdr->uuid, bus->uuid, VBUS_UUID_LEN);
+		hdr->flags = cpu_to_le32(VBUS_REGION_F_UUID);
+	}
 	/* The magic last: a region that has it is complete. */
 	smp_store_release(&hdr->magic, cpu_to_le32(VBUS_REGION_MAGIC));
 	return 0;
+}
+
+/*
+ * Lays the region out for the devices on the bus now plus spare slots:
+ * device ioqs shrink (down to VBUS_REGION_QUEUE_MIN descriptors) until the
+ * metadata takes at most half the region; the rest is the data window,
+ * page-aligned so that zero-copy frames map onto whole pages. A new
+ * attachment starts with the whole header zeroed, the guest's line too.
+ */
+int vbus_region_layout(struct vbus_attachment *att, u32 devices)
+{
+	struct vbus_layout *l = &att->layout;
+	u32 slots, count;
+	int err;
+
+	slots = min_t(u32, VBUS_BUS_MAX_DEVICES, devices + VBUS_REGION_SPARE_SLOTS);
+	l->size = att->npages << PAGE_SHIFT;
+	for (count = VBUS_REGION_QUEUE_COUNT;
+	     vbus_layout_compute(l, slots, count) > l->size / 2; count /= 2)
+		if (count == VBUS_REGION_QUEUE_MIN)
+			return -ENOSPC;
+	l->data_size = l->size - l->data_offset;
+
+	err = vbus_ports_alloc(att);
+	if (err)
+		return err;
+	att->evq_shadow = kvcalloc(l->event_count, sizeof(*att->evq_shadow), GFP_KERNEL);
+	if (!att->evq_shadow)
+		return -ENOMEM;
+	memset(att->region, 0, sizeof(struct vbus_region_header));
+	att->reset_served = 0;
+	return vbus_region_format(att);
 }
 
 void vbus_region_set_state(struct vbus_attachment *att, u32 state)

@@ -58,6 +58,21 @@ void vbus_port_queue_done(struct vbus_port *port, unsigned int queue)
 		port->dev->stats.suppressed += c->q.stats.suppressed - suppressed;
 }
 
+/*
+ * Raises the bus interrupt: the call eventfd, or the loop connector's
+ * function. Under the attachment's lock; never once detached.
+ */
+void vbus_worker_raise(struct vbus_attachment *att)
+{
+	lockdep_assert_held(&att->lock);
+	if (att->stopped)
+		return;
+	if (att->call)
+		vbus_eventfd_signal(att->call);
+	else if (att->interrupt)
+		att->interrupt(att->interrupt_context);
+}
+
 /* --- event queue --------------------------------------------------------- */
 
 static int vbus_eventq_reclaim(struct vbus_attachment *att)
@@ -141,11 +156,11 @@ static void vbus_eventq_signal(struct vbus_attachment *att)
 
 	ioq_produce_publish(&att->evq);
 	/* No interrupt to raise yet: decide when there is (set_call kicks). */
-	if (!att->call)
+	if (!att->call && !att->interrupt)
 		return;
 	notify = ioq_produce_should_notify(&att->evq);
 	if (notify)
-		vbus_eventfd_signal(att->call);
+		vbus_worker_raise(att);
 	for (i = 0; i < att->layout.slot_count; i++) {
 		struct vbus_port *port = &att->ports[i];
 
@@ -260,7 +275,8 @@ static void vbus_broken_work(struct work_struct *work)
 
 	mutex_lock(&vbus_lock);
 	mutex_lock(&att->lock);
-	if (!att->stopped)
+	/* Not broken any more: a guest reset came first and re-plugged them. */
+	if (!att->stopped && att->broken)
 		for (i = 0; i < att->layout.slot_count; i++)
 			if (att->ports[i].dev)
 				att->ports[i].dev->model->datapath->stop(&att->ports[i]);
@@ -282,7 +298,8 @@ static void vbus_worker_fn(struct work_struct *work)
 	int r;
 
 	mutex_lock(&att->lock);
-	if (!att->started || att->stopped || att->broken)
+	/* A reset request is served even on a broken bus: that is its way back. */
+	if (!att->started || att->stopped || vbus_reset_check(att) || att->broken)
 		goto out;
 	vbus_worker_stats_update(att, true);
 	r = vbus_worker_pass(att);
@@ -301,6 +318,7 @@ void vbus_worker_init(struct vbus_attachment *att)
 
 	INIT_WORK(&att->work, vbus_worker_fn);
 	INIT_WORK(&att->broken_work, vbus_broken_work);
+	vbus_reset_init(att);
 	for (v = 0; v < VBUS_DEV_VECTORS_MAX; v++)
 		att->kicks[v].att = att;
 }

@@ -108,7 +108,13 @@ struct ioq_consumer {
 };
 
 /* The ABI of include/uapi/linux/vbus_ring.h, pinned. */
-static_assert(sizeof(struct vbus_region_header) == 64, "vbus_ring.h ABI");
+static_assert(sizeof(struct vbus_region_header) == 3 * VBUS_RING_ALIGN, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_region_header, reset_done) == 44, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_region_header, name) == VBUS_RING_ALIGN, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_region_header, uuid) == 96, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_region_header, flags) == 112, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_region_header, reset_request) == 2 * VBUS_RING_ALIGN,
+	      "vbus_ring.h ABI");
 static_assert(offsetof(struct vbus_region_header, device_offset) == 16, "vbus_ring.h ABI");
 static_assert(offsetof(struct vbus_region_header, event_offset) == 24, "vbus_ring.h ABI");
 static_assert(offsetof(struct vbus_region_header, event_entry_offset) == 32, "vbus_ring.h ABI");

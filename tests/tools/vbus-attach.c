@@ -22,7 +22,7 @@
 
 #include <linux/capability.h>
 #include <linux/vbus_dev.h>
-#include <vbus/ioq.h>
+#include <vbus/region.h>
 
 #include "macro.h"
 
@@ -266,7 +266,7 @@ static int cmd_memlock(const char *bus, size_t size, const char *bus2, const cha
 
 struct guest {
 	uint8_t *region;
-	struct vbus_region_header hdr;
+	struct vbus_region_layout layout;	/* read once and checked */
 	struct ioq_consumer evq;
 	struct ioq_producer tx, rx;
 	struct ioq_shadow tx_shadow[VBUS_IOQ_COUNT_MAX], rx_shadow[VBUS_IOQ_COUNT_MAX];
@@ -275,16 +275,30 @@ struct guest {
 };
 
 static int queue_init(struct guest *g, struct ioq_producer *p, struct ioq_shadow *shadow,
-		      uint32_t offset)
+		      const struct vbus_region_queue *queue)
 {
-	const struct vbus_ioq_ring *ring = (void *)(g->region + offset);
-	struct ioq_config config = {
-		.region = g->region, .region_size = g->hdr.size, .ring_offset = offset,
-		.count = ring->count, .buffer_start = g->hdr.data_offset,
-		.buffer_end = g->hdr.data_offset + g->hdr.data_size,
-	};
+	struct ioq_config config = vbus_region_queue_config(&g->layout, queue);
 
 	return ioq_producer_init(p, &config, shadow);
+}
+
+/* The first present venet slot: 1 and the slot, 0 if none, or -EPROTO. */
+static int find_venet(struct guest *g, struct vbus_region_slot *slot)
+{
+	const char *why;
+	uint32_t i;
+	int r;
+
+	for (i = 0; i < g->layout.device_count; i++) {
+		r = vbus_region_read_slot(&g->layout, i, slot, &why);
+		if (r < 0) {
+			fprintf(stderr, "vbus-attach: slot %u: %s\n", i, why);
+			return r;
+		}
+		if (r && slot->type == VBUS_DEVICE_TYPE_VENET)
+			return 1;
+	}
+	return 0;
 }
 
 static int guest_poll(struct guest *g)
@@ -335,10 +349,11 @@ static int cmd_traffic(const char *bus, size_t size, unsigned int frames, unsign
 	_cleanup_close_ int dev = dev_open();
 	_cleanup_close_ int memfd = memfd_new(size, SEALS);
 	_cleanup_free_ struct guest *g = calloc(1, sizeof(*g));
-	const struct vbus_device_slot *slot = NULL;
+	struct vbus_region_slot slot;
 	struct ioq_config evq;
 	struct timespec start, now;
-	unsigned int i, slots;
+	const char *why;
+	unsigned int i;
 	int r;
 
 	if (!g || (r = attach(dev, bus, memfd, 0))) {
@@ -348,52 +363,42 @@ static int cmd_traffic(const char *bus, size_t size, unsigned int frames, unsign
 	g->region = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
 	if (g->region == MAP_FAILED)
 		return 1;
-	memcpy(&g->hdr, g->region, sizeof(g->hdr));
-	slots = g->hdr.device_count;
-	for (i = 0; i < slots && !slot; i++) {
-		const struct vbus_device_slot *s = (void *)(g->region + g->hdr.device_offset +
-							    i * sizeof(*s));
-		if (s->state == VBUS_SLOT_PRESENT && s->type == VBUS_DEVICE_TYPE_VENET)
-			slot = s;
+	if (vbus_region_read_layout(g->region, size, &g->layout, &why) < 0) {
+		fprintf(stderr, "vbus-attach: bad layout: %s\n", why);
+		return 1;
 	}
-	if (!slot) {
+	if (find_venet(g, &slot) <= 0) {
 		fprintf(stderr, "vbus-attach: no venet slot\n");
 		return 1;
 	}
-	evq = (struct ioq_config) {
-		.region = g->region, .region_size = g->hdr.size,
-		.ring_offset = g->hdr.event_offset, .count = g->hdr.event_count,
-		.buffer_start = g->hdr.event_entry_offset,
-		.buffer_end = g->hdr.event_entry_offset +
-			      g->hdr.event_count * sizeof(struct vbus_eventq_entry),
-	};
+	evq = vbus_region_event_config(&g->layout);
 	if (ioq_consumer_init(&g->evq, &evq) ||
-	    queue_init(g, &g->tx, g->tx_shadow, slot->queue[VBUS_VENET_QUEUE_TX].offset) ||
-	    queue_init(g, &g->rx, g->rx_shadow, slot->queue[VBUS_VENET_QUEUE_RX].offset)) {
+	    queue_init(g, &g->tx, g->tx_shadow, &slot.queue[VBUS_VENET_QUEUE_TX]) ||
+	    queue_init(g, &g->rx, g->rx_shadow, &slot.queue[VBUS_VENET_QUEUE_RX])) {
 		fprintf(stderr, "vbus-attach: bad layout\n");
 		return 1;
 	}
 	g->call = eventfd(0, EFD_CLOEXEC);
 	g->kick = eventfd(0, EFD_CLOEXEC);
 	set_eventfd(dev, VBUS_DEV_SET_CALL, 0, g->call);
-	set_eventfd(dev, VBUS_DEV_SET_KICK, slot->queue[0].doorbell, g->kick);
+	set_eventfd(dev, VBUS_DEV_SET_KICK, slot.queue[0].doorbell, g->kick);
 
 	/* RX buffers first (second half of the data window), then frames. */
 	for (i = 0; i < 16 && ioq_produce_space(&g->rx); i++) {
 		struct ioq_buffer buf = {
-			.offset = g->hdr.data_offset + g->hdr.data_size / 2 + i * 2048,
+			.offset = g->layout.data_offset + g->layout.data_size / 2 + i * 2048,
 			.length = 2048,
 		};
 		ioq_produce_add(&g->rx, &buf);
 	}
 	ioq_produce_publish(&g->rx);
 	for (i = 0; i < frames && ioq_produce_space(&g->tx); i++) {
-		uint32_t offset = g->hdr.data_offset + i * 2048;
+		uint32_t offset = g->layout.data_offset + i * 2048;
 		uint8_t *frame = g->region + offset;
 		struct ioq_buffer buf = { .offset = offset, .length = length };
 
 		memset(frame, 0xff, 6);				/* broadcast */
-		memcpy(frame + 6, slot->config.venet.mac, 6);
+		memcpy(frame + 6, slot.venet.mac, 6);
 		frame[12] = 0x88;				/* local experimental */
 		frame[13] = 0xb5;
 		memset(frame + 14, i, length - 14);

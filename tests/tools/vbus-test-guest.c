@@ -138,17 +138,66 @@ static int run_hostile(struct guest *g, const char *argument, const struct invoc
 	return r < 0 ? r : 0;
 }
 
+/* Asks for a reset, then sends N frames through the fresh layout. */
+static int run_reset(struct guest *g, const char *argument, const struct invocation *inv)
+{
+	uint64_t count;
+	int r;
+
+	(void)inv;
+	if (parse_u64(argument, &count) < 0)
+		return -EINVAL;
+	r = guest_reset(g);
+	return r < 0 ? r : guest_send(g, count);
+}
+
+/*
+ * Attacks until the host breaks the bus, then asks for a reset without
+ * detaching and sends N frames: a broken bus works again after its guest
+ * reset.
+ */
+static int run_recover(struct guest *g, const char *argument, const struct invocation *inv)
+{
+	uint64_t count, state = inv->seed;
+	int r;
+
+	if (parse_u64(argument, &count) < 0)
+		return -EINVAL;
+	g->host_broken = attach_broken;
+	g->host_context = inv->attachment;
+	r = guest_hostile(g, guest_now() + HOSTILE_GRACE, &state);
+	g->counters.rounds = 1;
+	g->counters.breaks = r;
+	if (!r)
+		return guest_fail(g, -ETIMEDOUT, "the host did not break the bus in %.0f s",
+				  HOSTILE_GRACE);
+	r = guest_reset(g);
+	if (r < 0)
+		return r;
+	if (attach_broken(inv->attachment))
+		return guest_fail(g, -EPROTO, "the bus is still broken after the reset");
+	return guest_send(g, count);
+}
+
 static int run_info(struct guest *g, const char *argument, const struct invocation *invocation)
 {
 	(void)argument;
 	(void)invocation;
+	printf("bus_name %s\n", g->layout.name);
+	if (g->layout.has_uuid)
+		printf("bus_uuid %02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		       "%02x%02x%02x%02x%02x%02x\n", g->layout.uuid[0], g->layout.uuid[1],
+		       g->layout.uuid[2], g->layout.uuid[3], g->layout.uuid[4], g->layout.uuid[5],
+		       g->layout.uuid[6], g->layout.uuid[7], g->layout.uuid[8], g->layout.uuid[9],
+		       g->layout.uuid[10], g->layout.uuid[11], g->layout.uuid[12],
+		       g->layout.uuid[13], g->layout.uuid[14], g->layout.uuid[15]);
 	printf("region_size %u\ndevice_count %u\nevent_count %u\ndata_offset %u\ndata_size %u\n"
 	       "slot %u\ndevice_id %u\nmac %02x:%02x:%02x:%02x:%02x:%02x\nmtu %u\n"
 	       "tx_count %u\nrx_count %u\ntx_doorbell %u\nrx_doorbell %u\nbuffers %u\n",
 	       g->layout.size, g->layout.device_count, g->layout.event_count,
 	       g->layout.data_offset, g->layout.data_size, g->slot.index, g->slot.id,
-	       g->slot.mac[0], g->slot.mac[1], g->slot.mac[2], g->slot.mac[3], g->slot.mac[4],
-	       g->slot.mac[5], g->slot.mtu, g->tx.where.count, g->rx.where.count,
+	       g->slot.venet.mac[0], g->slot.venet.mac[1], g->slot.venet.mac[2], g->slot.venet.mac[3], g->slot.venet.mac[4],
+	       g->slot.venet.mac[5], g->slot.venet.mtu, g->tx.where.count, g->rx.where.count,
 	       g->tx.where.doorbell, g->rx.where.doorbell, g->tx.buffers);
 	return 0;
 }
@@ -161,6 +210,9 @@ static const struct command commands[] = {
 	{ "stream", run_stream, "SECONDS",
 	  "send to the host for SECONDS (and to --also-mac), report the slowest second" },
 	{ "sink", run_sink, "", "drain received frames (--no-rx: post no buffer) until stdin speaks" },
+	{ "reset", run_reset, "N", "ask the host for a reset, then send N frames" },
+	{ "recover", run_recover, "N",
+	  "corrupt the region until the bus breaks, reset, then send N frames" },
 	{ "info", run_info, "", "print the layout the host wrote" },
 };
 

@@ -30,7 +30,7 @@
  *
  * Region layout
  * -------------
- *   0                    struct vbus_region_header (64 bytes)
+ *   0                    struct vbus_region_header (192 bytes)
  *   device_offset        device table: device_count struct vbus_device_slot
  *   event_offset         the event queue: an ioq of event_count descriptors
  *   event_entry_offset   event_count struct vbus_eventq_entry
@@ -41,6 +41,42 @@
  * VBUS_BUS_MAX_DEVICES slots). The header starts with VBUS_REGION_MAGIC, the
  * bytes "VBUS", which is how a guest bridge recognises a vbus region (the
  * guest's vbus_ivshmem driver claims an ivshmem BAR2 only if it starts so).
+ *
+ * Region header
+ * -------------
+ * Three cache lines. The first holds the layout (where each structure
+ * is, as above) and the bus state; the second the bus's identity: its
+ * name (NUL-terminated, the netlink VBUS_A_BUS_NAME) and, when the bus has
+ * one (VBUS_REGION_F_UUID in flags), the UUID of the VM it belongs to, so
+ * that a guest with several buses can tell them apart. The host writes
+ * both. The third line is the guest's: the only bytes of the header it
+ * writes (reset_request).
+ *
+ * Reset
+ * -----
+ * A guest that reboots, or unloads and reloads its drivers, starts again
+ * from a clean region without the host detaching (QEMU keeps the memory
+ * and the eventfds across a guest reboot):
+ *   1. The guest stops using every queue, reads reset_done, writes
+ *      reset_request = reset_done + 1 (any value other than reset_done is
+ *      a request), issues a full barrier and rings VBUS_DEV_EVENTQ_VECTOR.
+ *   2. The host reads reset_request at every doorbell. When it differs
+ *      from the last request it served, the host quiesces the bus's
+ *      worker, takes every device off the bus (their queues stop), lays
+ *      the region out again (every byte before the data area rewritten but
+ *      reset_request; magic last), clears a broken state, gives every
+ *      device on the bus its slot again with a DEVICE_ADDED event, then
+ *      stores reset_done = the request it served (release) and raises the
+ *      bus interrupt.
+ *   3. The guest waits (on the interrupt, with a timeout) until
+ *      reset_done equals its request (acquire), then reads the header and
+ *      the device table afresh; its old ring handles are void.
+ * Until reset_done answers, the guest must not touch the region besides
+ * its line. A bus the host marked broken (VBUS_BUS_STATE_BROKEN) is served
+ * again after such a reset: a rebooted guest gets a working bus. The
+ * device table slots and event queue after a reset are those of a fresh
+ * attachment. A new attachment (VBUS_DEV_ATTACH) zeroes the whole header,
+ * the guest's line included.
  *
  * Device table
  * ------------
@@ -157,7 +193,7 @@
 #include <linux/vbus.h>
 
 #define VBUS_REGION_MAGIC	0x53554256	/* "VBUS" as little-endian u32 */
-#define VBUS_RING_VERSION	1
+#define VBUS_RING_VERSION	2
 #define VBUS_RING_ALIGN		64	/* cache line: one writer per line */
 
 #define VBUS_IOQ_MAGIC		0x52514f49	/* "IOQR" as little-endian u32 */
@@ -165,8 +201,15 @@
 
 #define VBUS_DEVICE_QUEUES_MAX	4
 
-/* The region header, at offset 0; written by the host only. */
+/* vbus_region_header.flags */
+#define VBUS_REGION_F_UUID	(1U << 0)	/* uuid is the bus's VM UUID */
+
+/*
+ * The region header, at offset 0: three lines, the first two written by
+ * the host, the last by the guest.
+ */
 struct vbus_region_header {
+	/* The layout. */
 	__le32 magic;			/* VBUS_REGION_MAGIC */
 	__le32 version;			/* VBUS_RING_VERSION */
 	__le32 size;			/* bytes in the region */
@@ -178,7 +221,16 @@ struct vbus_region_header {
 	__le32 event_entry_offset;	/* event_count struct vbus_eventq_entry */
 	__le32 data_offset;		/* the buffer area */
 	__le32 data_size;
-	__le32 reserved[5];
+	__le32 reset_done;		/* the last reset_request served */
+	__le32 reserved0[4];
+	/* The bus's identity. */
+	char name[VBUS_NAME_MAX];	/* NUL-terminated */
+	__u8 uuid[VBUS_UUID_LEN];	/* with VBUS_REGION_F_UUID */
+	__le32 flags;			/* VBUS_REGION_F_* */
+	__u8 reserved1[12];
+	/* The guest's line. */
+	__le32 reset_request;		/* see "Reset" above */
+	__u8 reserved2[VBUS_RING_ALIGN - 4];
 };
 
 enum vbus_slot_state {

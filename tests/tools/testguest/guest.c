@@ -46,13 +46,13 @@ static void cpu_relax(void)
 
 static int find_slot(struct guest *g)
 {
-	struct region_slot slot;
+	struct vbus_region_slot slot;
 	const char *why;
 	uint32_t i;
 	int r;
 
 	for (i = 0; i < g->layout.device_count; i++) {
-		r = region_read_slot(&g->layout, i, &slot, &why);
+		r = vbus_region_read_slot(&g->layout, i, &slot, &why);
 		if (r < 0)
 			return guest_fail(g, r, "device table slot %u: %s", i, why);
 		if (r == 0 || slot.type != VBUS_DEVICE_TYPE_VENET)
@@ -75,8 +75,8 @@ static int queue_init(struct guest *g, struct guest_queue *q, unsigned int numbe
 	int r;
 
 	q->where = g->slot.queue[number];
-	config = region_queue_config(&g->layout, &q->where);
-	q->buffer_size = (g->slot.mtu + 14 + 4 + VBUS_RING_ALIGN - 1) & ~(VBUS_RING_ALIGN - 1);
+	config = vbus_region_queue_config(&g->layout, &q->where);
+	q->buffer_size = (g->slot.venet.mtu + 14 + 4 + VBUS_RING_ALIGN - 1) & ~(VBUS_RING_ALIGN - 1);
 	q->buffers = area_size / q->buffer_size;
 	if (q->buffers > q->where.count)
 		q->buffers = q->where.count;
@@ -95,7 +95,7 @@ static int queue_init(struct guest *g, struct guest_queue *q, unsigned int numbe
 	return 0;
 }
 
-int guest_init(struct guest *g, void *region, uint32_t size, const int kick[REGION_VECTORS_MAX],
+int guest_init(struct guest *g, void *region, uint32_t size, const int kick[VBUS_REGION_VECTORS_MAX],
 	       int call, const struct guest_options *options)
 {
 	struct ioq_config config;
@@ -111,10 +111,10 @@ int guest_init(struct guest *g, void *region, uint32_t size, const int kick[REGI
 		g->options.timeout_ms = GUEST_TIMEOUT_DEFAULT;
 	memcpy(g->kick, kick, sizeof(g->kick));
 	g->call = call;
-	r = region_read_layout(region, size, &g->layout, &why);
+	r = vbus_region_read_layout(region, size, &g->layout, &why);
 	if (r < 0)
 		return guest_fail(g, r, "region header: %s", why);
-	config = region_event_config(&g->layout);
+	config = vbus_region_event_config(&g->layout);
 	r = ioq_consumer_init(&g->events, &config);
 	if (r < 0)
 		return guest_fail(g, r, "event queue does not fit the region");
@@ -135,7 +135,7 @@ int guest_init(struct guest *g, void *region, uint32_t size, const int kick[REGI
 	if (g->options.frame_size < FRAME_MIN || g->options.frame_size > g->tx.buffer_size)
 		return guest_fail(g, -EINVAL, "frame size %u outside [%u, %u] (the MTU's buffer)",
 				  g->options.frame_size, FRAME_MIN, g->tx.buffer_size);
-	memcpy(g->options.to_host.source_mac, g->slot.mac, VBUS_MAC_LEN);
+	memcpy(g->options.to_host.source_mac, g->slot.venet.mac, VBUS_MAC_LEN);
 	return 0;
 }
 
@@ -171,7 +171,7 @@ int guest_kick(struct guest *g, uint16_t vector)
 {
 	uint64_t one = 1;
 
-	if (vector >= REGION_VECTORS_MAX || g->kick[vector] < 0)
+	if (vector >= VBUS_REGION_VECTORS_MAX || g->kick[vector] < 0)
 		return guest_fail(g, -ENXIO, "no doorbell eventfd for vector %u", vector);
 	if (write(g->kick[vector], &one, sizeof(one)) != sizeof(one))
 		return guest_fail(g, -errno, "doorbell %u: write: %m", vector);
@@ -196,12 +196,12 @@ static int queue_broken(struct guest *g, struct guest_queue *q, const char *name
 
 /* --- event queue ---------------------------------------------------------- */
 
-static void handle_event(struct guest *g, const struct vbus_eventq_entry *entry)
+static void handle_event(struct guest *g, const struct vbus_region_event *event)
 {
-	uint16_t type = le16toh(entry->type), slot = le16toh(entry->slot);
-	uint32_t device = le32toh(entry->device);
+	uint16_t type = event->type, slot = event->slot;
+	uint32_t device = event->device;
 	bool ours = g->present && slot == g->slot.index && device == g->slot.id;
-	struct region_slot fresh;
+	struct vbus_region_slot fresh;
 	const char *why;
 
 	g->counters.events++;
@@ -219,11 +219,11 @@ static void handle_event(struct guest *g, const struct vbus_eventq_entry *entry)
 		break;
 	case VBUS_EVENTQ_CONFIG_CHANGED:
 		g->counters.events_config++;
-		if (ours && region_read_slot(&g->layout, slot, &fresh, &why) == 1 &&
+		if (ours && vbus_region_read_slot(&g->layout, slot, &fresh, &why) == 1 &&
 		    fresh.id == g->slot.id) {
-			memcpy(g->slot.mac, fresh.mac, VBUS_MAC_LEN);
-			g->slot.mtu = fresh.mtu;
-			g->slot.features = fresh.features;
+			memcpy(g->slot.venet.mac, fresh.venet.mac, VBUS_MAC_LEN);
+			g->slot.venet.mtu = fresh.venet.mtu;
+			g->slot.venet.features = fresh.venet.features;
 			g->slot.generation = fresh.generation;
 		}
 		break;
@@ -241,7 +241,8 @@ static void handle_event(struct guest *g, const struct vbus_eventq_entry *entry)
 int guest_poll_events(struct guest *g)
 {
 	struct ioq_buffer bufs[GUEST_BATCH];
-	struct vbus_eventq_entry entry;
+	struct vbus_region_event event;
+	const char *why;
 	int n, i, total = 0, r;
 
 	if (g->events_broken)
@@ -249,16 +250,21 @@ int guest_poll_events(struct guest *g)
 	do {
 		n = ioq_consume_get_batch(&g->events, bufs, GUEST_BATCH);
 		for (i = 0; i < n; i++) {
-			if (bufs[i].length < sizeof(entry)) {
-				n = -EPROTO;
+			/*
+			 * Copied once and checked: the host may change the entry.
+			 * One that names no slot of ours is dropped as stale (a
+			 * hostile run corrupts its own entries too); the ring
+			 * itself still has to follow the rules.
+			 */
+			if (vbus_region_read_event(&g->layout, &bufs[i], &event, &why) < 0)
+				g->counters.events_stale++;
+			else
+				handle_event(g, &event);
+			r = ioq_consume_put(&g->events, &bufs[i], sizeof(struct vbus_eventq_entry));
+			if (r < 0) {
+				n = r;
 				break;
 			}
-			/* Copied once: the host may change the entry meanwhile. */
-			memcpy(&entry, bufs[i].data, sizeof(entry));
-			handle_event(g, &entry);
-			r = ioq_consume_put(&g->events, &bufs[i], sizeof(entry));
-			if (r < 0)
-				n = r;
 		}
 		if (n < 0) {
 			g->events_broken = true;

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "frame.h"
-#include "region.h"
+#include <vbus/region.h>
 
 #define GUEST_BATCH		64
 #define GUEST_SPIN_DEFAULT	256	/* empty polls before sleeping */
@@ -44,6 +44,7 @@ struct guest_counters {
 	uint64_t protocol_errors;	/* the host (or hostile mode) broke a rule */
 	uint64_t corruptions;		/* hostile mode: writes made */
 	uint64_t rounds, breaks;	/* hostile mode: attachments, bus broken */
+	uint64_t resets;		/* reset handshakes the host served */
 	double seconds;
 };
 
@@ -51,7 +52,7 @@ struct guest_counters {
 struct guest_queue {
 	struct ioq_producer producer __attribute__((aligned(128)));
 	struct ioq_shadow *shadow;
-	struct region_queue where;
+	struct vbus_region_queue where;
 	uint32_t buffer_offset;		/* buffer i: buffer_offset + i * buffer_size */
 	uint32_t buffer_size;
 	uint32_t buffers;
@@ -59,13 +60,13 @@ struct guest_queue {
 };
 
 struct guest {
-	struct region_layout layout;
+	struct vbus_region_layout layout;
 	struct ioq_consumer events __attribute__((aligned(128)));
 	bool events_broken;
-	struct region_slot slot;	/* the venet device driven */
+	struct vbus_region_slot slot;	/* the venet device driven */
 	bool present;
 	struct guest_queue tx, rx;
-	int kick[REGION_VECTORS_MAX];	/* -1: no eventfd for the vector */
+	int kick[VBUS_REGION_VECTORS_MAX];	/* -1: no eventfd for the vector */
 	int call;
 	struct guest_options options;
 	struct guest_counters counters;
@@ -80,7 +81,7 @@ struct guest {
 
 /* Reads and checks the layout, finds the venet slot, carves the buffers;
  * kick[] and call are borrowed. 0 or a negative errno (g->error says). */
-int guest_init(struct guest *g, void *region, uint32_t size, const int kick[REGION_VECTORS_MAX],
+int guest_init(struct guest *g, void *region, uint32_t size, const int kick[VBUS_REGION_VECTORS_MAX],
 	       int call, const struct guest_options *options);
 void guest_free(struct guest *g);
 
@@ -105,10 +106,15 @@ int guest_stream(struct guest *g, double seconds, const uint8_t *other_mac);
  * that never receives). */
 int guest_sink(struct guest *g, bool post);
 
-/* Shared by guest.c, hostile.c and stream.c. */
 int guest_wait(struct guest *g, bool tx, bool rx);
 uint32_t guest_tx_in_flight(const struct guest *g);
 int guest_rx_post(struct guest *g, uint32_t buffers);
+/* Asks the host for a reset (vbus_ring.h "Reset"), waits for its answer,
+ * sets the guest up again from the new layout and waits until its device
+ * is announced again; the counters carry on. 0 or a negative errno. */
+int guest_reset(struct guest *g);
+
+/* Shared by guest.c, hostile.c, stream.c and reset.c. */
 void guest_ready(struct guest *g);
 int guest_kick(struct guest *g, uint16_t vector);
 int guest_poll_events(struct guest *g);

@@ -171,7 +171,9 @@ static void corrupt(struct guest *g, uint64_t *state)
 		corrupt_slot(g, state);
 		break;
 	case 5:
-		ioq_write_le32(&header[below(state, sizeof(struct vbus_region_header) / 4)],
+		/* The host's lines: a reset request is no attack. */
+		ioq_write_le32(&header[below(state, offsetof(struct vbus_region_header,
+							     reset_request) / 4)],
 			       adversarial(g, state));
 		break;
 	case 6:
@@ -187,7 +189,7 @@ static void corrupt(struct guest *g, uint64_t *state)
 static void kick(struct guest *g, uint64_t *state)
 {
 	const uint16_t vectors[] = {
-		g->tx.where.doorbell, g->rx.where.doorbell, 0, below(state, REGION_VECTORS_MAX),
+		g->tx.where.doorbell, g->rx.where.doorbell, 0, below(state, VBUS_REGION_VECTORS_MAX),
 	};
 	unsigned int i;
 

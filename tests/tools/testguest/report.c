@@ -22,6 +22,7 @@ static const struct {
 	COUNTER(sleeps), COUNTER(events), COUNTER(events_queue_work), COUNTER(events_added),
 	COUNTER(events_removed), COUNTER(events_config), COUNTER(events_stale),
 	COUNTER(protocol_errors), COUNTER(corruptions), COUNTER(rounds), COUNTER(breaks),
+	COUNTER(resets),
 };
 
 void report_add(struct guest_counters *total, const struct guest_counters *c)
@@ -60,7 +61,7 @@ void report_print(const char *mode, const struct guest *g, bool json)
 	json_object_object_add(o, "notifications_per_frame",
 			       json_object_new_double(report_notifications_per_frame(c)));
 	json_object_object_add(o, "header_state",
-			       json_object_new_int64(region_state(&g->layout)));
+			       json_object_new_int64(vbus_region_state(&g->layout)));
 	if (json) {
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	} else {

@@ -12,7 +12,7 @@
 
 static void test_region_header(void)
 {
-	SIZE(vbus_region_header, 64);
+	SIZE(vbus_region_header, 192);
 	AT(vbus_region_header, magic, 0);
 	AT(vbus_region_header, version, 4);
 	AT(vbus_region_header, size, 8);
@@ -24,7 +24,14 @@ static void test_region_header(void)
 	AT(vbus_region_header, event_entry_offset, 32);
 	AT(vbus_region_header, data_offset, 36);
 	AT(vbus_region_header, data_size, 40);
-	AT(vbus_region_header, reserved, 44);
+	AT(vbus_region_header, reset_done, 44);
+	AT(vbus_region_header, reserved0, 48);
+	AT(vbus_region_header, name, 64);
+	AT(vbus_region_header, uuid, 96);
+	AT(vbus_region_header, flags, 112);
+	AT(vbus_region_header, reserved1, 116);
+	AT(vbus_region_header, reset_request, 128);
+	AT(vbus_region_header, reserved2, 132);
 }
 
 static void test_device_slot(void)

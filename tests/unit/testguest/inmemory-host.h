@@ -24,10 +24,15 @@
 #define HOST_DOORBELL_TX	1
 #define HOST_DOORBELL_RX	2
 #define HOST_BATCH		32
+#define HOST_BUS_NAME		"inmem0"
+
+static const uint8_t host_uuid[VBUS_UUID_LEN] = {
+	0x6e, 0x2f, 0x0b, 0x1c, 0x3a, 0x5d, 0x4e, 0x8f, 0x9a, 0x01, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+};
 
 struct inmemory_host {
 	void *region;
-	struct region_layout layout;	/* the host's private copy */
+	struct vbus_region_layout layout;	/* the host's private copy */
 	uint32_t tx_offset, rx_offset;
 	struct ioq_consumer tx __attribute__((aligned(128)));
 	struct ioq_consumer rx __attribute__((aligned(128)));
@@ -35,7 +40,7 @@ struct inmemory_host {
 	struct ioq_shadow event_shadow[HOST_EVENT_COUNT];
 	int kick;			/* every vector: one eventfd */
 	int call;
-	int guest_kick[REGION_VECTORS_MAX];
+	int guest_kick[VBUS_REGION_VECTORS_MAX];
 	pthread_t thread;
 	atomic_bool stop;
 	atomic_bool broken;
@@ -54,7 +59,7 @@ struct inmemory_host {
  * device ioqs, then the data window. */
 static inline void host_layout(struct inmemory_host *h)
 {
-	struct region_layout *l = &h->layout;
+	struct vbus_region_layout *l = &h->layout;
 	struct vbus_region_header *header = h->region;
 	struct vbus_device_slot *slot;
 	struct ioq_config config;
@@ -62,9 +67,9 @@ static inline void host_layout(struct inmemory_host *h)
 
 	l->region = h->region;
 	l->size = HOST_REGION_SIZE;
-	l->device_offset = 64;
+	l->device_offset = sizeof(*header);
 	l->device_count = HOST_SLOTS;
-	l->event_offset = 64 + HOST_SLOTS * sizeof(*slot);
+	l->event_offset = l->device_offset + HOST_SLOTS * sizeof(*slot);
 	l->event_count = HOST_EVENT_COUNT;
 	l->event_entry_offset = l->event_offset + ioq_ring_size(HOST_EVENT_COUNT);
 	h->tx_offset = l->event_entry_offset + HOST_EVENT_COUNT * sizeof(struct vbus_eventq_entry);
@@ -83,6 +88,9 @@ static inline void host_layout(struct inmemory_host *h)
 	header->event_entry_offset = htole32(l->event_entry_offset);
 	header->data_offset = htole32(l->data_offset);
 	header->data_size = htole32(l->data_size);
+	strcpy(header->name, HOST_BUS_NAME);
+	memcpy(header->uuid, host_uuid, VBUS_UUID_LEN);
+	header->flags = htole32(VBUS_REGION_F_UUID);
 
 	slot = (struct vbus_device_slot *)((uint8_t *)h->region + l->device_offset);
 	slot->id = htole32(HOST_DEVICE_ID);
@@ -96,14 +104,14 @@ static inline void host_layout(struct inmemory_host *h)
 	memcpy(slot->config.venet.mac, mac, 6);
 	slot->config.venet.mtu = htole32(1500);
 
-	config = region_event_config(l);
+	config = vbus_region_event_config(l);
 	ioq_format(&config);
 	ioq_producer_init(&h->events, &config, h->event_shadow);
-	config = region_queue_config(l, &(struct region_queue){ .offset = h->tx_offset,
+	config = vbus_region_queue_config(l, &(struct vbus_region_queue){ .offset = h->tx_offset,
 							      .count = HOST_QUEUE_COUNT });
 	ioq_format(&config);
 	ioq_consumer_init(&h->tx, &config);
-	config = region_queue_config(l, &(struct region_queue){ .offset = h->rx_offset,
+	config = vbus_region_queue_config(l, &(struct vbus_region_queue){ .offset = h->rx_offset,
 							      .count = HOST_QUEUE_COUNT });
 	ioq_format(&config);
 	ioq_consumer_init(&h->rx, &config);
@@ -292,7 +300,7 @@ static inline int host_setup(struct inmemory_host *h)
 	h->call = eventfd(0, EFD_NONBLOCK);
 	if (!h->region || h->kick < 0 || h->call < 0)
 		return -ENOMEM;
-	for (i = 0; i < REGION_VECTORS_MAX; i++)
+	for (i = 0; i < VBUS_REGION_VECTORS_MAX; i++)
 		h->guest_kick[i] = i <= HOST_DOORBELL_RX ? h->kick : -1;
 	h->frame_size = 128;
 	h->corrupt_sequence = UINT64_MAX;

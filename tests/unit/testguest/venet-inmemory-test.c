@@ -40,12 +40,18 @@ static struct vbus_device_slot *slot0(void)
 	return (struct vbus_device_slot *)((uint8_t *)host.region + host.layout.device_offset);
 }
 
+/* Where the in-memory host puts the device table: right after the header. */
+#define SLOT0 sizeof(struct vbus_region_header)
+
 static void test_guest_reads_the_layout(void)
 {
 	CU_ASSERT_FATAL(host_setup(&host) == 0);
 	CU_ASSERT_EQUAL_FATAL(guest_setup(), 0);
 	CU_ASSERT_EQUAL(guest.slot.id, HOST_DEVICE_ID);
-	CU_ASSERT_EQUAL(guest.slot.mtu, 1500);
+	CU_ASSERT_EQUAL(guest.slot.venet.mtu, 1500);
+	CU_ASSERT_STRING_EQUAL(guest.layout.name, HOST_BUS_NAME);
+	CU_ASSERT_TRUE(guest.layout.has_uuid);
+	CU_ASSERT_EQUAL(memcmp(guest.layout.uuid, host_uuid, VBUS_UUID_LEN), 0);
 	CU_ASSERT_EQUAL(guest.tx.where.count, HOST_QUEUE_COUNT);
 	CU_ASSERT_EQUAL(guest.rx.where.doorbell, HOST_DOORBELL_RX);
 	CU_ASSERT(guest.tx.buffers > 0 && guest.tx.buffers <= HOST_QUEUE_COUNT);
@@ -77,13 +83,15 @@ static void test_guest_refuses_broken_layouts(void)
 		  128, -EPROTO },
 		{ "data size wraps", offsetof(struct vbus_region_header, data_size), 0xffffffc0,
 		  -EPROTO },
-		{ "queue in the data area", 64 + offsetof(struct vbus_device_slot, queue),
+		{ "queue in the data area", SLOT0 + offsetof(struct vbus_device_slot, queue),
 		  HOST_REGION_SIZE - 4096, -EPROTO },
-		{ "doorbell out of range", 64 + offsetof(struct vbus_device_slot, queue) + 4,
-		  REGION_VECTORS_MAX, -EPROTO },
-		{ "queue count", 64 + offsetof(struct vbus_device_slot, queue_count), 9, -EPROTO },
-		{ "mtu", 64 + offsetof(struct vbus_device_slot, config) + 8, 20, -EPROTO },
-		{ "no venet", 64 + offsetof(struct vbus_device_slot, type), 99, -ENODEV },
+		{ "doorbell out of range", SLOT0 + offsetof(struct vbus_device_slot, queue) + 4,
+		  VBUS_REGION_VECTORS_MAX, -EPROTO },
+		{ "queue count", SLOT0 + offsetof(struct vbus_device_slot, queue_count), 9, -EPROTO },
+		{ "mtu", SLOT0 + offsetof(struct vbus_device_slot, config) + 8, 20, -EPROTO },
+		{ "no venet", SLOT0 + offsetof(struct vbus_device_slot, type), 99, -ENODEV },
+		{ "bus name with a control character", offsetof(struct vbus_region_header, name),
+		  0x01, -EPROTO },
 	};
 	size_t i;
 
@@ -99,6 +107,13 @@ static void test_guest_refuses_broken_layouts(void)
 		guest_free(&guest);
 		host_teardown(&host);
 	}
+	/* A name that fills its field has no room for its NUL. */
+	CU_ASSERT_FATAL(host_setup(&host) == 0);
+	memset(((struct vbus_region_header *)host.region)->name, 'a', VBUS_NAME_MAX);
+	CU_ASSERT_EQUAL(guest_setup(), -EPROTO);
+	CU_ASSERT(strstr(guest.error, "bus name not terminated") != NULL);
+	guest_free(&guest);
+	host_teardown(&host);
 }
 
 static void print_figures(const char *what)
