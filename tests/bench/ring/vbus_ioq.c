@@ -17,23 +17,35 @@
 #define BUFFER_SIZE 64		/* each slot's buffer in the data area */
 
 /*
- * Each thread's handle on lines of its own, as ring.c pads its struct guest
- * and struct host (0x80: a line and the one its neighbour prefetcher pairs).
+ * Each thread's state alone on lines of its own: the types are aligned to
+ * 0x80 (a line and the one the adjacent-line prefetcher pairs with it), so
+ * their size is padded to it too and nothing else (the harness's do_sleep
+ * and do_relax, the other thread's handle) can share their lines. An
+ * aligned variable of an unpadded type would only align its start: its tail
+ * line would be shared with whatever the linker puts next.
  */
-static struct {
+struct guest_state {
 	struct ioq_producer ioq;
 	__u32 added;
-} guest __attribute__((aligned(0x80)));
-static struct {
-	struct ioq_consumer ioq;
-} host __attribute__((aligned(0x80)));
-static struct ioq_shadow *shadow;
+} __attribute__((aligned(0x80)));
 
-/* The harness's own per-buffer pointers, indexed by slot (our cookie). */
-static struct {
-	void *buf;
-	void *data;
-} *data;
+struct host_state {
+	struct ioq_consumer ioq;
+} __attribute__((aligned(0x80)));
+
+/* Written once at start-up, read by both threads. */
+struct shared_state {
+	struct ioq_shadow *shadow;
+	/* The harness's own per-buffer pointers, indexed by slot (our cookie). */
+	struct {
+		void *buf;
+		void *data;
+	} *data;
+} __attribute__((aligned(0x80)));
+
+static struct guest_state guest;
+static struct host_state host;
+static struct shared_state shared;
 
 void alloc_ring(void)
 {
@@ -50,13 +62,13 @@ void alloc_ring(void)
 		perror("Unable to allocate ring buffer.\n");
 		exit(3);
 	}
-	shadow = calloc(ring_size, sizeof(*shadow));
-	data = calloc(ring_size, sizeof(*data));
-	if (!shadow || !data) {
+	shared.shadow = calloc(ring_size, sizeof(*shared.shadow));
+	shared.data = calloc(ring_size, sizeof(*shared.data));
+	if (!shared.shadow || !shared.data) {
 		perror("Unable to allocate data buffer.\n");
 		exit(3);
 	}
-	if (ioq_format(&config) || ioq_producer_init(&guest.ioq, &config, shadow) ||
+	if (ioq_format(&config) || ioq_producer_init(&guest.ioq, &config, shared.shadow) ||
 	    ioq_consumer_init(&host.ioq, &config)) {
 		fprintf(stderr, "vbus_ioq: bad ring geometry\n");
 		exit(3);
@@ -76,8 +88,8 @@ int add_inbuf(unsigned int len, void *buf, void *datap)
 	if (ioq_produce_add(&guest.ioq, &b))
 		return -1;
 	guest.added++;
-	data[slot].buf = buf;
-	data[slot].data = datap;
+	shared.data[slot].buf = buf;
+	shared.data[slot].data = datap;
 	ioq_produce_publish(&guest.ioq);
 	return 0;
 }
@@ -91,8 +103,8 @@ void *get_buf(unsigned int *lenp, void **bufp)
 	if (!r)
 		return NULL;
 	*lenp = b.used;
-	*bufp = data[b.cookie].buf;
-	return data[b.cookie].data;
+	*bufp = shared.data[b.cookie].buf;
+	return shared.data[b.cookie].data;
 }
 
 bool used_empty(void)
