@@ -58,6 +58,11 @@ struct vbus_bus {
 	bool has_uuid;
 	u8 uuid[VBUS_UUID_LEN];
 	u32 state;
+	u32 poll_us;			/* busy-poll window; READ_ONCE in the worker */
+	/* Written by the worker only, read anywhere: */
+	atomic64_t poll_windows;	/* idle moments it polled */
+	atomic64_t poll_hits;		/* polls that found work */
+	atomic64_t poll_time_ns;	/* time spent polling */
 	/* Under vbus_lock: */
 	struct list_head devices;
 	u32 device_count;
@@ -132,6 +137,7 @@ struct vbus_bus_params {
 	u32 region_size;
 	const char *domain;		/* NULL: none */
 	const u8 *uuid;			/* NULL: none */
+	u32 poll_us;
 };
 
 struct vbus_bus *vbus_bus_find(const char *name);
@@ -140,6 +146,7 @@ int vbus_bus_create(const struct vbus_bus_params *params,
 		    struct vbus_bus **bus, struct netlink_ext_ack *extack);
 int vbus_bus_destroy(struct vbus_bus *bus, struct netlink_ext_ack *extack);
 void vbus_bus_destroy_all(void);
+void vbus_bus_set_poll_us(struct vbus_bus *bus, u32 poll_us);
 
 /* device.c */
 int vbus_model_register(const struct vbus_device_model *model);

@@ -24,6 +24,8 @@
 #define HOST_DOORBELL_TX	1
 #define HOST_DOORBELL_RX	2
 #define HOST_BATCH		32
+/* The device table: after the header, on the next VBUS_RING_ALIGN. */
+#define HOST_DEVICE_OFFSET	VBUS_RING_ALIGN
 
 struct inmemory_host {
 	void *region;
@@ -62,9 +64,9 @@ static inline void host_layout(struct inmemory_host *h)
 
 	l->region = h->region;
 	l->size = HOST_REGION_SIZE;
-	l->device_offset = 64;
+	l->device_offset = HOST_DEVICE_OFFSET;
 	l->device_count = HOST_SLOTS;
-	l->event_offset = 64 + HOST_SLOTS * sizeof(*slot);
+	l->event_offset = HOST_DEVICE_OFFSET + HOST_SLOTS * sizeof(*slot);
 	l->event_count = HOST_EVENT_COUNT;
 	l->event_entry_offset = l->event_offset + ioq_ring_size(HOST_EVENT_COUNT);
 	h->tx_offset = l->event_entry_offset + HOST_EVENT_COUNT * sizeof(struct vbus_eventq_entry);

@@ -20,7 +20,7 @@ static struct guest_options options(void)
 		.device_id = -1,
 		.frame_size = 128,
 		.timeout_ms = 10000,
-		.spin = GUEST_SPIN_DEFAULT,
+		.poll_us = GUEST_POLL_US_DEFAULT,
 	};
 
 	frame_endpoints_default(&o.to_host, true);
@@ -77,13 +77,13 @@ static void test_guest_refuses_broken_layouts(void)
 		  128, -EPROTO },
 		{ "data size wraps", offsetof(struct vbus_region_header, data_size), 0xffffffc0,
 		  -EPROTO },
-		{ "queue in the data area", 64 + offsetof(struct vbus_device_slot, queue),
+		{ "queue in the data area", HOST_DEVICE_OFFSET + offsetof(struct vbus_device_slot, queue),
 		  HOST_REGION_SIZE - 4096, -EPROTO },
-		{ "doorbell out of range", 64 + offsetof(struct vbus_device_slot, queue) + 4,
+		{ "doorbell out of range", HOST_DEVICE_OFFSET + offsetof(struct vbus_device_slot, queue) + 4,
 		  REGION_VECTORS_MAX, -EPROTO },
-		{ "queue count", 64 + offsetof(struct vbus_device_slot, queue_count), 9, -EPROTO },
-		{ "mtu", 64 + offsetof(struct vbus_device_slot, config) + 8, 20, -EPROTO },
-		{ "no venet", 64 + offsetof(struct vbus_device_slot, type), 99, -ENODEV },
+		{ "queue count", HOST_DEVICE_OFFSET + offsetof(struct vbus_device_slot, queue_count), 9, -EPROTO },
+		{ "mtu", HOST_DEVICE_OFFSET + offsetof(struct vbus_device_slot, config) + 8, 20, -EPROTO },
+		{ "no venet", HOST_DEVICE_OFFSET + offsetof(struct vbus_device_slot, type), 99, -ENODEV },
 	};
 	size_t i;
 
@@ -183,7 +183,7 @@ static void test_broken_host_ring_is_refused(void)
 	CU_ASSERT_EQUAL_FATAL(guest_setup(), 0);
 	tx = (struct vbus_ioq_ring *)((uint8_t *)host.region + host.tx_offset);
 	CU_ASSERT_EQUAL(guest_tx_fill(&guest, &next, 4), 4);
-	ioq_write_le32(&tx->consumer.index, 9);
+	ioq_write_le32(&tx->consumer_index.value, 9);
 	CU_ASSERT_EQUAL(guest_tx_reclaim(&guest), -EPROTO);
 	CU_ASSERT_TRUE(guest.tx.broken);
 	CU_ASSERT_EQUAL(guest_tx_fill(&guest, &next, 8), 0);
