@@ -90,6 +90,9 @@ static int execute_operation(struct manager *manager, const struct plan_operatio
 		return vbus_bus_del(manager->client, operation->bus.info.name);
 	case PLAN_BUS_CREATE:
 		return vbus_bus_new(manager->client, &operation->bus.info);
+	case PLAN_BUS_SET:
+		return vbus_bus_set_poll_us(manager->client, operation->bus.info.name,
+					    operation->bus.info.poll_us);
 	case PLAN_DEVICE_CREATE:
 		r = vbus_device_new(manager->client, &device->info);
 		if (r == 0 && device->bridge[0])

@@ -43,6 +43,10 @@ struct vbus_bus_info {
 	uint8_t uuid[VBUS_UUID_LEN];
 	uint32_t state;				/* enum vbus_bus_state; reply only */
 	uint32_t device_count;			/* reply only */
+	bool has_poll_us;			/* false: the default on create */
+	uint32_t poll_us;			/* busy-poll window, microseconds */
+	/* Polling statistics, reply only: */
+	uint64_t poll_windows, poll_hits, poll_time_ns;
 };
 
 struct vbus_device_info {
@@ -144,6 +148,8 @@ int vbus_get_version(struct vbus_client *client, struct vbus_version *version);
 int vbus_bus_new(struct vbus_client *client, const struct vbus_bus_info *bus);
 int vbus_bus_del(struct vbus_client *client, const char *name);
 int vbus_bus_get(struct vbus_client *client, const char *name, struct vbus_bus_info *bus);
+/* BUS_SET: a bus's poll_us, the one attribute a bus may change. */
+int vbus_bus_set_poll_us(struct vbus_client *client, const char *name, uint32_t poll_us);
 int vbus_bus_dump(struct vbus_client *client,
 		  int (*callback)(const struct vbus_bus_info *bus, void *arg), void *arg);
 
