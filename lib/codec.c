@@ -362,6 +362,7 @@ int vbus_parse_event(struct nlmsghdr *nlh, struct vbus_event *event)
 	case VBUS_CMD_BUS_NEW:
 	case VBUS_CMD_BUS_DEL:
 	case VBUS_CMD_BUS_GET:		/* the bus's state changed */
+	case VBUS_CMD_BUS_SET:		/* its poll_us changed */
 		return vbus_parse_bus(attrs, &event->bus);
 	case VBUS_CMD_DEVICE_NEW:
 	case VBUS_CMD_DEVICE_DEL:

@@ -66,7 +66,7 @@ struct vbus_stats {
 /*
  * One change announced on the "events" multicast group. cmd is the command
  * of the change (enum vbus_cmd) and says which fields are filled:
- *   BUS_NEW, BUS_DEL                    bus (for DEL, as it was)
+ *   BUS_NEW, BUS_DEL, BUS_SET           bus (for DEL, as it was)
  *   DEVICE_NEW, DEVICE_DEL, DEVICE_SET  device (for DEL, as it was)
  *   CONNECT, DISCONNECT                 device.name, device.bus and bus.name
  * Everything else is zero.
