@@ -18,6 +18,7 @@ enum kind {
 	KIND_BRIDGE,		/* an interface name, or "" for none */
 	KIND_CONNECTOR,
 	KIND_REGION_SIZE,
+	KIND_POLL_US,
 	KIND_DOMAIN,
 	KIND_UUID,
 	KIND_TYPE,
@@ -33,6 +34,7 @@ struct key {
 #define CREATE	(1U << ATTRIBUTE_DEVICE_CREATE)
 #define SET	(1U << ATTRIBUTE_DEVICE_SET)
 #define BUS	(1U << ATTRIBUTE_BUS)
+#define BUS_SET	(1U << ATTRIBUTE_BUS_SET)
 
 /* In the fabric's order (lib/fabric-attribute.c); type only on create. */
 static const struct key keys[] = {
@@ -48,11 +50,12 @@ static const struct key keys[] = {
 	{ "region_size", KIND_REGION_SIZE, 0, BUS },
 	{ "domain", KIND_DOMAIN, 0, BUS },
 	{ "uuid", KIND_UUID, 0, BUS },
+	{ "poll_us", KIND_POLL_US, 0, BUS | BUS_SET },
 };
 
 const char *attribute_keys(enum attribute_target target)
 {
-	static char lists[3][128];
+	static char lists[4][128];
 	char *list = lists[target];
 	size_t i, length = 0;
 
@@ -228,6 +231,10 @@ static int value_of(const struct key *key, const char *text, struct attribute_va
 		value->type = 'u';
 		return number_of(text, true, VBUS_REGION_SIZE_MIN, VBUS_REGION_SIZE_MAX,
 				 FABRIC_REGION_SIZE_ALIGN, &value->number, why, size);
+	case KIND_POLL_US:
+		value->type = 'u';
+		return number_of(text, false, 0, VBUS_BUS_POLL_US_MAX, 0, &value->number, why,
+				 size);
 	default:
 		return text_of(key, text, value, why, size);
 	}
@@ -255,7 +262,8 @@ static int parse_one(enum attribute_target target, const char *arg, struct attri
 	if (!(key->targets & (1U << target))) {
 		snprintf(error, size, "%s: %s (expected one of: %s)", key->name,
 			 target == ATTRIBUTE_DEVICE_SET ? "cannot be changed on an existing device" :
-							  "not an attribute of this object",
+			 target == ATTRIBUTE_BUS_SET ? "cannot be changed on an existing bus" :
+						       "not an attribute of this object",
 			 attribute_keys(target));
 		return -EINVAL;
 	}

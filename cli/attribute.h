@@ -16,6 +16,7 @@ enum attribute_target {
 	ATTRIBUTE_DEVICE_CREATE,	/* every device key, and type */
 	ATTRIBUTE_DEVICE_SET,		/* the keys vbusd can change */
 	ATTRIBUTE_BUS,
+	ATTRIBUTE_BUS_SET,		/* the one key a bus changes: poll_us */
 };
 
 #define ATTRIBUTE_MAX	16

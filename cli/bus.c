@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vbusctl bus create|destroy|show: CreateBus, DestroyBus, GetBuses. */
+/* vbusctl bus create|destroy|set|show: CreateBus, DestroyBus, SetBus,
+ * GetBuses. */
 #include <stdio.h>
 
 #include "object.h"
@@ -8,25 +9,33 @@
 #define CREATE_USAGE \
 	"usage: vbusctl bus create NAME [KEY=VALUE...] [--may-exist]\n\n" \
 	"Creates bus NAME. KEY is one of connector (none, loop, ivshmem),\n" \
-	"region_size (bytes, a multiple of 4096; K, M, G), domain, uuid.\n" \
+	"region_size (bytes, a multiple of 4096; K, M, G), domain, uuid,\n" \
+	"poll_us (microseconds the host polls before it sleeps, 0..10000).\n" \
 	"--may-exist: an existing bus is given these attributes instead.\n"
 #define DESTROY_USAGE \
 	"usage: vbusctl bus destroy NAME [--if-exists]\n\n" \
 	"Destroys bus NAME (disconnect its devices first). --if-exists: no error\n" \
 	"when there is no such bus.\n"
+#define SET_USAGE \
+	"usage: vbusctl bus set NAME poll_us=N\n\n" \
+	"Changes bus NAME's poll_us: how many microseconds its host worker\n" \
+	"busy-polls the rings for more work before it asks the guest for a\n" \
+	"doorbell and sleeps (0: never; 0..10000). The other bus attributes are\n" \
+	"fixed when the bus is created. vbusctl stats shows what polling costs.\n"
 #define SHOW_USAGE \
 	"usage: vbusctl bus show [NAME...]\n\n" \
 	"Shows every bus as a table, or the buses NAME as key: value lines.\n" \
 	"-j prints vbusd's JSON: {\"buses\": [...]}.\n"
 
 static const char *const table_keys[] = {
-	"name", "connector", "region_size", "state", "domain", "devices",
+	"name", "connector", "region_size", "poll_us", "state", "domain", "devices",
 };
 static const char *const table_headers[] = {
-	"NAME", "CONNECTOR", "REGION", "STATE", "DOMAIN", "DEVICES",
+	"NAME", "CONNECTOR", "REGION", "POLL_US", "STATE", "DOMAIN", "DEVICES",
 };
 static const char *const field_keys[] = {
-	"name", "connector", "region_size", "state", "domain", "uuid", "devices", "managed",
+	"name", "connector", "region_size", "poll_us", "state", "domain", "uuid", "devices",
+	"managed",
 };
 
 int bus_render(FILE *out, struct json_object *reply, bool listing)
@@ -46,6 +55,11 @@ static int bus_destroy(struct context *context, int argc, char **argv)
 	return object_destroy(context, "bus", "DestroyBus", DESTROY_USAGE, argc, argv);
 }
 
+static int bus_set(struct context *context, int argc, char **argv)
+{
+	return object_change(context, "bus", "SetBus", ATTRIBUTE_BUS_SET, SET_USAGE, argc, argv);
+}
+
 static int bus_show(struct context *context, int argc, char **argv)
 {
 	return object_show(context, "bus", "GetBuses", SHOW_USAGE, bus_render, argc, argv);
@@ -56,6 +70,7 @@ int command_bus(struct context *context, int argc, char **argv)
 	static const struct command verbs[] = {
 		{ "create", bus_create, "create a bus" },
 		{ "destroy", bus_destroy, "destroy a bus" },
+		{ "set", bus_set, "change a bus's poll_us" },
 		{ "show", bus_show, "show buses" },
 	};
 

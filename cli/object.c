@@ -32,7 +32,8 @@ int object_change(struct context *context, const char *kind, const char *method,
 		  enum attribute_target target, const char *usage, int argc, char **argv)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
-	bool may_exist = false, set = target == ATTRIBUTE_DEVICE_SET;
+	bool may_exist = false;
+	bool set = target == ATTRIBUTE_DEVICE_SET || target == ATTRIBUTE_BUS_SET;
 	const struct verb_option options[] = { { .name = "may-exist", .flag = &may_exist }, { NULL } };
 	const char *what = set ? "cannot change" : "cannot create";
 	struct attribute_list list;

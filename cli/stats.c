@@ -15,12 +15,57 @@
 	"usage: vbusctl stats [DEVICE...]\n\n" \
 	"Shows the counters of every device, or of DEVICE...: packets and bytes each\n" \
 	"way (tx: guest to host), drops, doorbells taken, interrupts raised,\n" \
-	"notifications suppressed, zero-copy and copied transmits.\n" \
-	"-j prints vbusd's JSON: {\"devices\": [{\"name\", \"stats\": {...}}]}.\n" \
+	"notifications suppressed, zero-copy and copied transmits; then, per bus (of\n" \
+	"those devices), what busy-polling costs: poll_us, the idle moments polled,\n" \
+	"the polls that found work, and the time spent polling.\n" \
+	"-j prints vbusd's JSON: {\"devices\": [{\"name\", \"stats\": {...}}],\n" \
+	"\"buses\": [{\"name\", \"poll_us\", \"poll_windows\", \"poll_hits\", \"poll_time_ns\"}]}.\n" \
 	"When vbusd is unreachable, the counters are read from the kernel (and\n" \
 	"the output says so).\n"
 
 #define STATS_COLUMNS_MAX 16
+
+/* The buses' polling figures, after the devices' table. */
+static int poll_render(FILE *out, struct json_object *reply)
+{
+	static const char *const keys[] = {
+		"name", "poll_us", "poll_windows", "poll_hits", "poll_time_ns",
+	};
+	static const char *const headers[] = {
+		"BUS", "POLL_US", "POLL_WINDOWS", "POLL_HITS", "POLL_TIME_NS",
+	};
+	_cleanup_(table_freep) struct table *table = NULL;
+	struct json_object *buses, *bus, *value;
+	char values[5][32];
+	const char *cells[5];
+	size_t i, j, count;
+	int r;
+
+	if (!json_object_object_get_ex(reply, "buses", &buses) ||
+	    !json_object_is_type(buses, json_type_array))
+		return 0;	/* an older vbusd */
+	count = json_object_array_length(buses);
+	if (!count)
+		return 0;
+	table = table_new(headers, 5);
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; i < count; i++) {
+		bus = json_object_array_get_idx(buses, i);
+		for (j = 0; j < 5; j++) {
+			value = NULL;
+			json_object_object_get_ex(bus, keys[j], &value);
+			output_value(NULL, value, values[j], sizeof(values[j]));
+			cells[j] = values[j];
+		}
+		r = table_add(table, cells);
+		if (r < 0)
+			return r;
+	}
+	fputc('\n', out);
+	table_print(table, out);
+	return 0;
+}
 
 int stats_render(FILE *out, struct json_object *reply, bool listing)
 {
@@ -80,7 +125,7 @@ int stats_render(FILE *out, struct json_object *reply, bool listing)
 			return r;
 	}
 	table_print(table, out);
-	return 0;
+	return poll_render(out, reply);
 }
 
 int command_stats(struct context *context, int argc, char **argv)

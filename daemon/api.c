@@ -299,6 +299,56 @@ int api_create_device(sd_bus_message *message, void *userdata, sd_bus_error *err
 	return apply_object(manager, message, fabric, "CreateDevice", error);
 }
 
+/* The bus as the desired state has it, else as the kernel has it (it
+ * becomes managed); -ENOENT when the kernel has no such bus. */
+static int base_bus(struct manager *manager, const char *name, struct fabric_bus *bus)
+{
+	const struct fabric_bus *wanted = fabric_find_bus(manager->desired, name);
+	struct vbus_bus_info info;
+	int r;
+
+	r = vbus_bus_get(manager->client, name, &info);
+	if (r < 0)
+		return r;
+	if (wanted) {
+		*bus = *wanted;
+		bus->origin = (struct fabric_origin){ 0 };
+		return 0;
+	}
+	fabric_bus_from_info(bus, &info);
+	return 0;
+}
+
+/* SetBus: a bus's poll_us (the one attribute a bus changes in place). */
+int api_set_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
+{
+	struct manager *manager = userdata;
+	_cleanup_(json_object_putp) struct json_object *object = NULL;
+	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
+	struct fabric_bus bus;
+	const char *name;
+	int r;
+
+	r = sd_bus_message_read(message, "s", &name);
+	if (r < 0)
+		return r;
+	r = dbus_check_privilege(manager, message, "SetBus", error);
+	if (r <= 0)
+		return r;
+	if (base_bus(manager, name, &bus) < 0)
+		return sd_bus_error_setf(error, ERROR_NOT_FOUND, "bus %s: no such bus", name);
+	object = fabric_bus_to_json(&bus, true);
+	if (!object)
+		return -ENOMEM;
+	r = read_attributes(message, object, error);
+	if (r < 0)
+		return r;
+	r = parse_object("buses", object, "SetBus", &fabric, error);
+	if (r < 0 || !fabric)
+		return r;
+	return apply_object(manager, message, fabric, "SetBus", error);
+}
+
 /* The device as the desired state has it, else as the kernel has it (it
  * becomes managed); -ENOENT when the kernel has no such device. */
 static int base_device(struct manager *manager, const char *name, struct fabric_device *device)

@@ -15,6 +15,7 @@ int api_destroy_bus(sd_bus_message *message, void *userdata, sd_bus_error *error
 int api_create_device(sd_bus_message *message, void *userdata, sd_bus_error *error);
 int api_destroy_device(sd_bus_message *message, void *userdata, sd_bus_error *error);
 int api_set_device(sd_bus_message *message, void *userdata, sd_bus_error *error);
+int api_set_bus(sd_bus_message *message, void *userdata, sd_bus_error *error);
 int api_connect(sd_bus_message *message, void *userdata, sd_bus_error *error);
 int api_disconnect(sd_bus_message *message, void *userdata, sd_bus_error *error);
 

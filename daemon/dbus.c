@@ -66,6 +66,8 @@ static const sd_bus_vtable manager_vtable[] = {
 				SD_BUS_NO_RESULT, api_destroy_device, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("SetDevice", SD_BUS_ARGS("s", name, "a{sv}", attributes),
 				SD_BUS_NO_RESULT, api_set_device, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SetBus", SD_BUS_ARGS("s", name, "a{sv}", attributes),
+				SD_BUS_NO_RESULT, api_set_bus, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Connect", SD_BUS_ARGS("s", device, "s", bus),
 				SD_BUS_NO_RESULT, api_connect, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Disconnect", SD_BUS_ARGS("s", device, "t", flags),

@@ -113,6 +113,14 @@ static void update_actual(struct manager *manager, const struct vbus_event *even
 		if (bus)
 			bus->info.state = event->bus.state;
 		break;
+	case VBUS_CMD_BUS_SET:
+		if (bus) {
+			bus->info.has_poll_us = event->bus.has_poll_us;
+			bus->info.poll_us = event->bus.poll_us;
+			if (bus->info.has_poll_us)
+				bus->present |= FABRIC_BUS_F_POLL_US;
+		}
+		break;
 	case VBUS_CMD_DEVICE_NEW:
 	case VBUS_CMD_DEVICE_SET:
 		fabric_device_from_info(&copy, &event->device, device ? device->bridge : NULL);

@@ -90,6 +90,9 @@ static int execute_operation(struct manager *manager, const struct plan_operatio
 		return vbus_bus_del(manager->client, operation->bus.info.name);
 	case PLAN_BUS_CREATE:
 		return vbus_bus_new(manager->client, &operation->bus.info);
+	case PLAN_BUS_SET:
+		return vbus_bus_set_poll_us(manager->client, operation->bus.info.name,
+					    operation->bus.info.poll_us);
 	case PLAN_DEVICE_CREATE:
 		r = vbus_device_new(manager->client, &device->info);
 		if (r == 0 && device->bridge[0])
@@ -130,6 +133,7 @@ static const struct {
 } event_names[] = {
 	{ VBUS_CMD_BUS_NEW, "bus-new", "bus" },
 	{ VBUS_CMD_BUS_DEL, "bus-del", "bus" },
+	{ VBUS_CMD_BUS_SET, "bus-set", "bus" },
 	{ VBUS_CMD_DEVICE_NEW, "device-new", "device" },
 	{ VBUS_CMD_DEVICE_DEL, "device-del", "device" },
 	{ VBUS_CMD_DEVICE_SET, "device-set", "device" },
@@ -169,6 +173,7 @@ static char *event_details(const struct vbus_event *event)
 	case VBUS_CMD_BUS_NEW:
 	case VBUS_CMD_BUS_DEL:
 	case VBUS_CMD_BUS_GET:
+	case VBUS_CMD_BUS_SET:
 		fabric_bus_from_info(&bus, &event->bus);
 		details = fabric_bus_to_json(&bus, true);
 		if (details && event->cmd == VBUS_CMD_BUS_GET)
@@ -198,7 +203,7 @@ static char *event_details(const struct vbus_event *event)
 static const char *event_name(const struct vbus_event *event)
 {
 	if (event->cmd == VBUS_CMD_BUS_NEW || event->cmd == VBUS_CMD_BUS_DEL ||
-	    event->cmd == VBUS_CMD_BUS_GET)
+	    event->cmd == VBUS_CMD_BUS_GET || event->cmd == VBUS_CMD_BUS_SET)
 		return event->bus.name;
 	return event->device.name;
 }

@@ -225,6 +225,45 @@ static int add_stats(const char *device, const struct vbus_stats *stats, void *a
 	return 0;
 }
 
+/* Whether NAMES is empty (all) or has a device on BUS. */
+static bool bus_wanted(char **names, const struct fabric *actual, const char *bus)
+{
+	size_t i;
+
+	if (!names[0])
+		return true;
+	for (i = 0; i < actual->device_count; i++)
+		if (!strcmp(actual->devices[i].info.bus, bus) &&
+		    wanted(names, actual->devices[i].info.name))
+			return true;
+	return false;
+}
+
+/* Each bus's poll window and what polling cost it (the kernel's counters). */
+static struct json_object *bus_poll_stats(char **names, const struct fabric *actual)
+{
+	struct json_object *buses = json_object_new_array(), *entry;
+	size_t i;
+
+	for (i = 0; buses && i < actual->bus_count; i++) {
+		const struct vbus_bus_info *info = &actual->buses[i].info;
+
+		if (!bus_wanted(names, actual, info->name))
+			continue;
+		entry = json_object_new_object();
+		json_object_object_add(entry, "name", json_object_new_string(info->name));
+		json_object_object_add(entry, "poll_us", json_object_new_int64(info->poll_us));
+		json_object_object_add(entry, "poll_windows",
+				       json_object_new_int64((int64_t)info->poll_windows));
+		json_object_object_add(entry, "poll_hits",
+				       json_object_new_int64((int64_t)info->poll_hits));
+		json_object_object_add(entry, "poll_time_ns",
+				       json_object_new_int64((int64_t)info->poll_time_ns));
+		json_object_array_add(buses, entry);
+	}
+	return buses;
+}
+
 int query_stats(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
 	struct manager *manager = userdata;
@@ -246,6 +285,7 @@ int query_stats(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	query.names = names;
 	query.devices = json_object_new_array();
 	json_object_object_add(reply, "devices", query.devices);
+	json_object_object_add(reply, "buses", bus_poll_stats(names, actual));
 	r = vbus_stats_dump(manager->client, add_stats, &query);
 	if (r < 0)
 		return sd_bus_error_setf(error, ERROR_KERNEL_UNAVAILABLE, "cannot read statistics: %s",

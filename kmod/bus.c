@@ -74,6 +74,7 @@ int vbus_bus_create(const struct vbus_bus_params *params,
 		memcpy(bus->uuid, params->uuid, VBUS_UUID_LEN);
 	}
 	bus->state = VBUS_BUS_STATE_OK;
+	bus->poll_us = params->poll_us;
 	INIT_LIST_HEAD(&bus->devices);
 
 	err = xa_alloc_cyclic(&vbus_buses, &bus->id, bus, xa_limit_32b,
@@ -145,4 +146,15 @@ void vbus_bus_destroy_all(void)
 	xa_for_each(&vbus_buses, id, bus)
 		vbus_bus_destroy(bus, NULL);
 	mutex_unlock(&vbus_lock);
+}
+
+/*
+ * Under vbus_lock. The worker reads poll_us at its next idle moment; the
+ * change is announced as BUS_SET, whether it came over netlink or sysfs.
+ */
+void vbus_bus_set_poll_us(struct vbus_bus *bus, u32 poll_us)
+{
+	lockdep_assert_held(&vbus_lock);
+	WRITE_ONCE(bus->poll_us, poll_us);
+	vbus_event_bus(VBUS_CMD_BUS_SET, bus);
 }

@@ -143,8 +143,17 @@ struct vbus_datapath_ops {
 	int (*plug)(struct vbus_port *port);
 	void (*stop)(struct vbus_port *port);
 	void (*unplug)(struct vbus_port *port);
-	/* The worker: >0 if more work is left, 0 if none, -EPROTO. */
+	/*
+	 * The worker, under the attachment's lock. service: serve up to
+	 * budget buffers per queue with the guest's doorbells left off: >0 if
+	 * more work is left, 0 if none, -EPROTO. pending: a cheap look, while
+	 * the worker busy-polls: >0 if service has work, 0, or -EPROTO. arm:
+	 * before the worker sleeps, ask the guest for doorbells and re-check
+	 * (the ioq enable-then-recheck): >0 if work arrived, 0, or -EPROTO.
+	 */
 	int (*service)(struct vbus_port *port, int budget);
+	int (*pending)(struct vbus_port *port);
+	int (*arm)(struct vbus_port *port);
 };
 
 extern struct workqueue_struct *vbus_wq;

@@ -14,6 +14,11 @@ static struct netlink_range_validation vbus_region_range = {
 	.max = VBUS_REGION_SIZE_MAX,
 };
 
+static struct netlink_range_validation vbus_poll_us_range = {
+	.min = 0,
+	.max = VBUS_BUS_POLL_US_MAX,
+};
+
 static const struct nla_policy vbus_policy[VBUS_A_MAX + 1] = {
 	[VBUS_A_VERSION] = { .type = NLA_REJECT },
 	[VBUS_A_MODULE_VERSION] = { .type = NLA_REJECT },
@@ -29,6 +34,11 @@ static const struct nla_policy vbus_policy[VBUS_A_MAX + 1] = {
 	[VBUS_A_DEVICE_TYPE] = NLA_POLICY_RANGE(NLA_U32, 1, VBUS_DEVICE_TYPE_MAX),
 	[VBUS_A_DEVICE_VENET] = NLA_POLICY_NESTED(vbus_venet_policy),
 	[VBUS_A_DEVICE_STATS] = { .type = NLA_REJECT },
+	[VBUS_A_BUS_POLL_US] = NLA_POLICY_FULL_RANGE(NLA_U32, &vbus_poll_us_range),
+	[VBUS_A_BUS_POLL_WINDOWS] = { .type = NLA_REJECT },
+	[VBUS_A_BUS_POLL_HITS] = { .type = NLA_REJECT },
+	[VBUS_A_BUS_POLL_TIME_NS] = { .type = NLA_REJECT },
+	[VBUS_A_PAD] = { .type = NLA_REJECT },
 };
 
 /* The model nests: a request may carry only its device's. */
@@ -58,7 +68,14 @@ int vbus_fill_bus(struct sk_buff *skb, struct vbus_bus *bus)
 	    nla_put_u32(skb, VBUS_A_BUS_CONNECTOR, bus->connector) ||
 	    nla_put_u32(skb, VBUS_A_BUS_REGION_SIZE, bus->region_size) ||
 	    nla_put_u32(skb, VBUS_A_BUS_STATE, bus->state) ||
-	    nla_put_u32(skb, VBUS_A_BUS_DEVICE_COUNT, bus->device_count))
+	    nla_put_u32(skb, VBUS_A_BUS_DEVICE_COUNT, bus->device_count) ||
+	    nla_put_u32(skb, VBUS_A_BUS_POLL_US, READ_ONCE(bus->poll_us)) ||
+	    nla_put_u64_64bit(skb, VBUS_A_BUS_POLL_WINDOWS,
+			      atomic64_read(&bus->poll_windows), VBUS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VBUS_A_BUS_POLL_HITS,
+			      atomic64_read(&bus->poll_hits), VBUS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VBUS_A_BUS_POLL_TIME_NS,
+			      atomic64_read(&bus->poll_time_ns), VBUS_A_PAD))
 		return -EMSGSIZE;
 	if (bus->domain[0] &&
 	    nla_put_string(skb, VBUS_A_BUS_DOMAIN, bus->domain))
@@ -211,6 +228,7 @@ static int vbus_cmd_bus_new(struct sk_buff *skb, struct genl_info *info)
 	struct vbus_bus_params params = {
 		.connector = VBUS_CONNECTOR_NONE,
 		.region_size = VBUS_REGION_SIZE_DEFAULT,
+		.poll_us = VBUS_BUS_POLL_US_DEFAULT,
 	};
 	struct vbus_bus *bus;
 	int err;
@@ -232,6 +250,8 @@ static int vbus_cmd_bus_new(struct sk_buff *skb, struct genl_info *info)
 		params.domain = nla_data(attrs[VBUS_A_BUS_DOMAIN]);
 	if (attrs[VBUS_A_BUS_UUID])
 		params.uuid = nla_data(attrs[VBUS_A_BUS_UUID]);
+	if (attrs[VBUS_A_BUS_POLL_US])
+		params.poll_us = nla_get_u32(attrs[VBUS_A_BUS_POLL_US]);
 
 	mutex_lock(&vbus_lock);
 	err = vbus_bus_create(&params, &bus, info->extack);
@@ -250,6 +270,35 @@ static int vbus_cmd_bus_del(struct sk_buff *skb, struct genl_info *info)
 	bus = vbus_lookup_bus(info, &err);
 	if (bus)
 		err = vbus_bus_destroy(bus, info->extack);
+	mutex_unlock(&vbus_lock);
+	return err;
+}
+
+/* The bus attributes fixed at BUS_NEW: BUS_SET refuses them. */
+static const int vbus_bus_fixed[] = {
+	VBUS_A_BUS_CONNECTOR, VBUS_A_BUS_REGION_SIZE, VBUS_A_BUS_DOMAIN, VBUS_A_BUS_UUID,
+};
+
+static int vbus_cmd_bus_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct vbus_bus *bus;
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(vbus_bus_fixed); i++) {
+		if (attrs[vbus_bus_fixed[i]]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[vbus_bus_fixed[i]],
+					    "fixed when the bus is created; only poll_us can change");
+			return -EINVAL;
+		}
+	}
+	mutex_lock(&vbus_lock);
+	bus = vbus_lookup_bus(info, &err);
+	if (bus) {
+		err = 0;
+		if (attrs[VBUS_A_BUS_POLL_US])
+			vbus_bus_set_poll_us(bus, nla_get_u32(attrs[VBUS_A_BUS_POLL_US]));
+	}
 	mutex_unlock(&vbus_lock);
 	return err;
 }
@@ -543,6 +592,10 @@ static const struct genl_ops vbus_ops[] = {
 		.cmd = VBUS_CMD_STATS_GET,
 		.doit = vbus_cmd_stats_get,
 		.dumpit = vbus_dump_stats,
+	}, {
+		.cmd = VBUS_CMD_BUS_SET,
+		.doit = vbus_cmd_bus_set,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 

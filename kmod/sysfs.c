@@ -157,7 +157,10 @@ static const struct kobj_type vbus_device_ktype = {
 	.default_groups = vbus_device_groups,
 };
 
-/* Bus files: connector, region_size, state, domain, uuid */
+/*
+ * Bus files: connector, region_size, state, domain, uuid, poll_us (which
+ * CAP_NET_ADMIN may write: a BUS_SET) and the polling statistics.
+ */
 static ssize_t connector_show(struct kobject *kobj, struct kobj_attribute *attr,
 			      char *buf)
 {
@@ -194,11 +197,62 @@ static ssize_t uuid_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%pUb\n", bus->uuid);
 }
 
+static ssize_t poll_us_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(kobj_to_vbus_bus(kobj)->poll_us));
+}
+
+static ssize_t poll_us_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	struct vbus_bus *bus = kobj_to_vbus_bus(kobj);
+	u32 value;
+	int err;
+
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	err = kstrtou32(buf, 0, &value);
+	if (err)
+		return err;
+	if (value > VBUS_BUS_POLL_US_MAX)
+		return -ERANGE;
+	err = vbus_sysfs_trylock();
+	if (err)
+		return err;
+	vbus_bus_set_poll_us(bus, value);
+	mutex_unlock(&vbus_lock);
+	return count;
+}
+
+static ssize_t poll_windows_show(struct kobject *kobj, struct kobj_attribute *attr,
+				 char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&kobj_to_vbus_bus(kobj)->poll_windows));
+}
+
+static ssize_t poll_hits_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&kobj_to_vbus_bus(kobj)->poll_hits));
+}
+
+static ssize_t poll_time_ns_show(struct kobject *kobj, struct kobj_attribute *attr,
+				 char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&kobj_to_vbus_bus(kobj)->poll_time_ns));
+}
+
 static struct kobj_attribute bus_connector_attr = __ATTR_RO(connector);
 static struct kobj_attribute bus_region_size_attr = __ATTR_RO(region_size);
 static struct kobj_attribute bus_state_attr = __ATTR_RO(state);
 static struct kobj_attribute bus_domain_attr = __ATTR_RO(domain);
 static struct kobj_attribute bus_uuid_attr = __ATTR_RO(uuid);
+static struct kobj_attribute bus_poll_us_attr = __ATTR(poll_us, 0644, poll_us_show,
+						       poll_us_store);
+static struct kobj_attribute bus_poll_windows_attr = __ATTR_RO(poll_windows);
+static struct kobj_attribute bus_poll_hits_attr = __ATTR_RO(poll_hits);
+static struct kobj_attribute bus_poll_time_ns_attr = __ATTR_RO(poll_time_ns);
 
 static struct attribute *vbus_bus_attrs[] = {
 	&bus_connector_attr.attr,
@@ -206,6 +260,10 @@ static struct attribute *vbus_bus_attrs[] = {
 	&bus_state_attr.attr,
 	&bus_domain_attr.attr,
 	&bus_uuid_attr.attr,
+	&bus_poll_us_attr.attr,
+	&bus_poll_windows_attr.attr,
+	&bus_poll_hits_attr.attr,
+	&bus_poll_time_ns_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(vbus_bus);

@@ -62,6 +62,11 @@ struct vbus_bus {
 	char domain[VBUS_DOMAIN_MAX];
 	bool has_uuid;
 	u8 uuid[VBUS_UUID_LEN];
+	u32 poll_us;			/* busy-poll window; READ_ONCE in the worker */
+	/* Written by the worker only, read anywhere: */
+	atomic64_t poll_windows;	/* idle moments it polled */
+	atomic64_t poll_hits;		/* polls that found work */
+	atomic64_t poll_time_ns;	/* time spent polling */
 	/* Under vbus_lock: */
 	u32 state;			/* written by vbus_bus_set_state() only */
 	struct list_head devices;
@@ -139,6 +144,7 @@ struct vbus_bus_params {
 	u32 region_size;
 	const char *domain;		/* NULL: none */
 	const u8 *uuid;			/* NULL: none */
+	u32 poll_us;
 };
 
 struct vbus_bus *vbus_bus_find(const char *name);
@@ -148,6 +154,7 @@ int vbus_bus_create(const struct vbus_bus_params *params,
 int vbus_bus_destroy(struct vbus_bus *bus, struct netlink_ext_ack *extack);
 void vbus_bus_destroy_all(void);
 void vbus_bus_set_state(struct vbus_bus *bus, u32 state);
+void vbus_bus_set_poll_us(struct vbus_bus *bus, u32 poll_us);
 
 /* device.c */
 int vbus_model_register(const struct vbus_device_model *model);

@@ -515,9 +515,7 @@ static int venet_tx(struct vbus_port *port, int budget)
 	local_bh_enable();
 	if (r < 0)
 		return r;
-	if (n == budget)
-		return 1;
-	return ioq_consume_enable_notify(&q->c);
+	return n == budget;
 }
 
 /* Gives back, in order, the TX buffers the host is done with. */
@@ -567,11 +565,18 @@ static int venet_rx(struct vbus_port *port, int budget)
 
 	ioq_consume_disable_notify(&q->c);
 	for (n = 0; n < budget; n++) {
-		r = ioq_consume_peek(&q->c, &buf);
+		/*
+		 * Only this worker dequeues: a frame seen here is still there
+		 * after the get. The descriptor is read once, by the get, and
+		 * what the guest writes there afterwards is never read.
+		 */
+		if (skb_queue_empty(&host->backlog))
+			break;
+		r = ioq_consume_get(&q->c, &buf);
 		if (r < 0)
 			return r;
 		if (!r) {
-			starved = !skb_queue_empty(&host->backlog);
+			starved = true;
 			break;
 		}
 		/*
@@ -586,22 +591,30 @@ static int venet_rx(struct vbus_port *port, int budget)
 			spin_unlock_bh(&host->lock);
 		}
 		skb = skb_dequeue(&host->backlog);
-		if (!skb)
+		if (!skb) {
+			/* Purged by the stall timer meanwhile: given back unused. */
+			r = ioq_consume_put(&q->c, &buf, 0);
+			if (r < 0)
+				return r;
 			break;
-		ioq_consume_get(&q->c, &buf);
+		}
 		pkts++;
 		bytes += skb->len;
 		if (skb->len > buf.length) {
 			stats->drops++;
-			ioq_consume_put(&q->c, &buf, 0);
 			kfree_skb(skb);
+			r = ioq_consume_put(&q->c, &buf, 0);
+			if (r < 0)
+				return r;
 			continue;
 		}
 		skb_copy_bits(skb, 0, buf.data, skb->len);
-		ioq_consume_put(&q->c, &buf, skb->len);
 		stats->rx_packets++;
 		stats->rx_bytes += skb->len;
+		r = ioq_consume_put(&q->c, &buf, skb->len);
 		consume_skb(skb);
+		if (r < 0)
+			return r;
 	}
 	ioq_consume_publish(&q->c);
 	vbus_port_queue_done(port, VBUS_VENET_QUEUE_RX);
@@ -634,6 +647,27 @@ static int venet_rx(struct vbus_port *port, int budget)
 	return n == budget && !skb_queue_empty(&host->backlog);
 }
 
+/* While the worker polls: TX frames to send, or RX buffers frames wait for. */
+static int venet_pending(struct vbus_port *port)
+{
+	struct venet_host *host = netdev_priv((struct net_device *)port->priv);
+	int r;
+
+	r = ioq_consume_pending(&port->q[VBUS_VENET_QUEUE_TX].c);
+	if (r || skb_queue_empty(&host->backlog))
+		return r;
+	return ioq_consume_pending(&port->q[VBUS_VENET_QUEUE_RX].c);
+}
+
+/*
+ * Before the worker sleeps: a TX doorbell for the next frame. (The RX
+ * doorbell is asked for by venet_rx(), only while frames wait.)
+ */
+static int venet_arm(struct vbus_port *port)
+{
+	return ioq_consume_enable_notify(&port->q[VBUS_VENET_QUEUE_TX].c);
+}
+
 static int venet_service(struct vbus_port *port, int budget)
 {
 	int more, r;
@@ -657,4 +691,6 @@ const struct vbus_datapath_ops venet_datapath_ops = {
 	.unplug = venet_unplug,
 	.stop = venet_stop_port,
 	.service = venet_service,
+	.pending = venet_pending,
+	.arm = venet_arm,
 };

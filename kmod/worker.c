@@ -14,9 +14,17 @@
  * Each pass serves at most VBUS_WORKER_BUDGET buffers per queue and
  * requeues itself when work is left, so busy buses share the workers
  * fairly, as NAPI polls do.
+ *
+ * The signaled/polled hybrid: with no work left, the worker busy-polls the
+ * rings for up to the bus's poll_us before it asks the guest for doorbells
+ * (ioq enable-then-recheck) and sleeps, as vhost-net's busyloop_timeout. A
+ * guest that sends again within the window costs no doorbell (no exit in a
+ * VM) and no wakeup; the window ends early when the scheduler wants the
+ * CPU. The time it costs is counted per bus (poll_time_ns).
  */
 #include <linux/file.h>
 #include <linux/module.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -292,6 +300,87 @@ static void vbus_broken_work(struct work_struct *work)
 	vbus_attachment_put(att);
 }
 
+/* Whether any device has work for service(): >0, 0, or -EPROTO. */
+static int vbus_worker_pending(struct vbus_attachment *att)
+{
+	int r;
+	u32 i;
+
+	for (i = 0; i < att->layout.slot_count; i++) {
+		struct vbus_port *port = &att->ports[i];
+
+		if (!port->dev)
+			continue;
+		r = port->dev->model->datapath->pending(port);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * No work left: busy-poll for up to poll_us microseconds (preemption off,
+ * as vhost's busy loop; it ends early when the scheduler wants the CPU).
+ * >0 if work came, 0, or -EPROTO.
+ */
+static int vbus_worker_poll(struct vbus_attachment *att, u32 poll_us)
+{
+	struct vbus_bus *bus = att->bus;
+	u64 start, end, now;
+	int r;
+
+	preempt_disable();
+	start = local_clock();
+	end = start + (u64)poll_us * NSEC_PER_USEC;
+	do {
+		r = vbus_worker_pending(att);
+		if (r)
+			break;
+		cpu_relax();
+		now = local_clock();
+	} while (now < end && !need_resched());
+	now = local_clock();
+	preempt_enable();
+	atomic64_inc(&bus->poll_windows);
+	atomic64_add(now - start, &bus->poll_time_ns);
+	if (r > 0)
+		atomic64_inc(&bus->poll_hits);
+	return r;
+}
+
+/* Before sleeping: ask every device for doorbells; >0 if work came. */
+static int vbus_worker_arm(struct vbus_attachment *att)
+{
+	int more = 0, r;
+	u32 i;
+
+	for (i = 0; i < att->layout.slot_count; i++) {
+		struct vbus_port *port = &att->ports[i];
+
+		if (!port->dev)
+			continue;
+		r = port->dev->model->datapath->arm(port);
+		if (r < 0)
+			return r;
+		more |= r;
+	}
+	return more;
+}
+
+/* No work left: poll, then arm. >0 if work came meanwhile, 0, -EPROTO. */
+static int vbus_worker_idle(struct vbus_attachment *att)
+{
+	u32 poll_us = READ_ONCE(att->bus->poll_us);
+	int r;
+
+	if (poll_us) {
+		r = vbus_worker_poll(att, poll_us);
+		if (r)
+			return r;
+	}
+	return vbus_worker_arm(att);
+}
+
 static void vbus_worker_fn(struct work_struct *work)
 {
 	struct vbus_attachment *att = container_of(work, struct vbus_attachment, work);
@@ -304,6 +393,8 @@ static void vbus_worker_fn(struct work_struct *work)
 	vbus_worker_stats_update(att, true);
 	r = vbus_worker_pass(att);
 	vbus_worker_stats_update(att, false);
+	if (!r)
+		r = vbus_worker_idle(att);
 	if (r < 0)
 		vbus_worker_break(att);
 	else if (r)

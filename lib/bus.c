@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Buses over netlink: create, delete, get and dump (BUS_NEW, BUS_DEL,
- * BUS_GET). */
+/* Buses over netlink: create, delete, change, get and dump (BUS_NEW,
+ * BUS_DEL, BUS_SET, BUS_GET). */
 #include <errno.h>
 #include <netlink/netlink.h>
 
@@ -32,6 +32,22 @@ int vbus_bus_del(struct vbus_client *client, const char *name)
 	r = vbus_put_bus_name(msg, name);
 	if (r < 0)
 		return r;
+	return vbus_request_run(client, msg, NULL, NULL);
+}
+
+int vbus_bus_set_poll_us(struct vbus_client *client, const char *name, uint32_t poll_us)
+{
+	_cleanup_(nlmsg_freep) struct nl_msg *msg = NULL;
+	int r;
+
+	msg = vbus_request_new(client, VBUS_CMD_BUS_SET, 0);
+	if (!msg)
+		return -ENOMEM;
+	r = vbus_put_bus_name(msg, name);
+	if (r < 0)
+		return r;
+	if (nla_put_u32(msg, VBUS_A_BUS_POLL_US, poll_us) < 0)
+		return -EMSGSIZE;
 	return vbus_request_run(client, msg, NULL, NULL);
 }
 

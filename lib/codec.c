@@ -26,6 +26,10 @@ static const struct nla_policy top_policy[VBUS_A_MAX + 1] = {
 	[VBUS_A_BUS_UUID] = BINARY_ATTR(VBUS_UUID_LEN),
 	[VBUS_A_BUS_STATE] = U32_ATTR,
 	[VBUS_A_BUS_DEVICE_COUNT] = U32_ATTR,
+	[VBUS_A_BUS_POLL_US] = U32_ATTR,
+	[VBUS_A_BUS_POLL_WINDOWS] = U64_ATTR,
+	[VBUS_A_BUS_POLL_HITS] = U64_ATTR,
+	[VBUS_A_BUS_POLL_TIME_NS] = U64_ATTR,
 	[VBUS_A_DEVICE_NAME] = STRING_ATTR(VBUS_NAME_MAX),
 	[VBUS_A_DEVICE_ID] = U32_ATTR,
 	[VBUS_A_DEVICE_TYPE] = U32_ATTR,
@@ -89,6 +93,9 @@ int vbus_put_bus(struct nl_msg *msg, const struct vbus_bus_info *bus)
 		r = put_string(msg, VBUS_A_BUS_DOMAIN, bus->domain, sizeof(bus->domain));
 	if (r == 0 && bus->has_uuid &&
 	    nla_put(msg, VBUS_A_BUS_UUID, VBUS_UUID_LEN, bus->uuid) < 0)
+		r = -EMSGSIZE;
+	if (r == 0 && bus->has_poll_us &&
+	    nla_put_u32(msg, VBUS_A_BUS_POLL_US, bus->poll_us) < 0)
 		r = -EMSGSIZE;
 	return r;
 }
@@ -232,6 +239,16 @@ int vbus_parse_bus(struct nlattr **attrs, struct vbus_bus_info *bus)
 		bus->has_uuid = true;
 		memcpy(bus->uuid, nla_data(attrs[VBUS_A_BUS_UUID]), VBUS_UUID_LEN);
 	}
+	/* A module older than poll_us sends none: the bus never polls. */
+	bus->has_poll_us = attrs[VBUS_A_BUS_POLL_US] != NULL;
+	if (bus->has_poll_us)
+		bus->poll_us = nla_get_u32(attrs[VBUS_A_BUS_POLL_US]);
+	if (attrs[VBUS_A_BUS_POLL_WINDOWS])
+		bus->poll_windows = nla_get_u64(attrs[VBUS_A_BUS_POLL_WINDOWS]);
+	if (attrs[VBUS_A_BUS_POLL_HITS])
+		bus->poll_hits = nla_get_u64(attrs[VBUS_A_BUS_POLL_HITS]);
+	if (attrs[VBUS_A_BUS_POLL_TIME_NS])
+		bus->poll_time_ns = nla_get_u64(attrs[VBUS_A_BUS_POLL_TIME_NS]);
 	return 0;
 }
 
@@ -345,6 +362,7 @@ int vbus_parse_event(struct nlmsghdr *nlh, struct vbus_event *event)
 	case VBUS_CMD_BUS_NEW:
 	case VBUS_CMD_BUS_DEL:
 	case VBUS_CMD_BUS_GET:		/* the bus's state changed */
+	case VBUS_CMD_BUS_SET:		/* its poll_us changed */
 		return vbus_parse_bus(attrs, &event->bus);
 	case VBUS_CMD_DEVICE_NEW:
 	case VBUS_CMD_DEVICE_DEL:

@@ -29,6 +29,11 @@ static const char *const top_names[VBUS_A_MAX + 1] = {
 	[VBUS_A_DEVICE_TYPE] = "device-type",
 	[VBUS_A_DEVICE_VENET] = "device-venet",
 	[VBUS_A_DEVICE_STATS] = "device-stats",
+	[VBUS_A_BUS_POLL_US] = "bus-poll-us",
+	[VBUS_A_BUS_POLL_WINDOWS] = "bus-poll-windows",
+	[VBUS_A_BUS_POLL_HITS] = "bus-poll-hits",
+	[VBUS_A_BUS_POLL_TIME_NS] = "bus-poll-time-ns",
+	[VBUS_A_PAD] = "pad",
 };
 
 static const char *const venet_names[VBUS_VENET_A_MAX + 1] = {

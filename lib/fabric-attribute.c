@@ -121,6 +121,7 @@ const struct fabric_bus_attribute fabric_bus_attributes[] = {
 	{ "region_size", FABRIC_BUS_F_REGION_SIZE },
 	{ "domain", FABRIC_BUS_F_DOMAIN },
 	{ "uuid", FABRIC_BUS_F_UUID },
+	{ "poll_us", FABRIC_BUS_F_POLL_US },
 };
 
 const size_t fabric_bus_attribute_count =
@@ -138,6 +139,8 @@ bool fabric_bus_attribute_equal(uint32_t flag, const struct fabric_bus *a,
 		return !strcmp(a->info.domain, b->info.domain);
 	case FABRIC_BUS_F_UUID:
 		return !memcmp(a->info.uuid, b->info.uuid, VBUS_UUID_LEN);
+	case FABRIC_BUS_F_POLL_US:
+		return a->info.poll_us == b->info.poll_us;
 	}
 	return true;
 }
@@ -164,6 +167,9 @@ void fabric_bus_attribute_format(uint32_t flag, const struct fabric_bus *bus, ch
 	case FABRIC_BUS_F_UUID:
 		vbus_uuid_format(bus->info.uuid, uuid);
 		snprintf(text, size, "%s", uuid);
+		break;
+	case FABRIC_BUS_F_POLL_US:
+		snprintf(text, size, "%u", bus->info.poll_us);
 		break;
 	}
 }

@@ -47,6 +47,8 @@ struct json_object *fabric_bus_to_json(const struct fabric_bus *bus, bool with_n
 		vbus_uuid_format(info->uuid, uuid);
 		ok = add(object, "uuid", json_object_new_string(uuid));
 	}
+	if (ok && (bus->present & FABRIC_BUS_F_POLL_US))
+		ok = add(object, "poll_us", json_object_new_int64(info->poll_us));
 	if (!ok)
 		return NULL;
 	result = object;

@@ -383,6 +383,10 @@ static bool bus_member(struct parser *parser, const char *path, const char *key,
 	} else if (!strcmp(key, "domain")) {
 		flag = FABRIC_BUS_F_DOMAIN;
 		valid = domain_of(parser, path, value, info->domain);
+	} else if (!strcmp(key, "poll_us")) {
+		flag = FABRIC_BUS_F_POLL_US;
+		valid = info->has_poll_us = u32_of(parser, path, value, 0, VBUS_BUS_POLL_US_MAX, 0,
+						   &info->poll_us);
 	} else {
 		flag = FABRIC_BUS_F_UUID;
 		valid = info->has_uuid = uuid_of(parser, path, value, info->uuid);
@@ -409,10 +413,12 @@ static void parse_bus(struct parser *parser, const char *path, size_t index,
 		if (!strcmp(key, "name")) {
 			named = name_of(parser, member, value, bus.info.name);
 		} else if (!strcmp(key, "connector") || !strcmp(key, "region_size") ||
-			   !strcmp(key, "domain") || !strcmp(key, "uuid")) {
+			   !strcmp(key, "domain") || !strcmp(key, "uuid") ||
+			   !strcmp(key, "poll_us")) {
 			bus_member(parser, member, key, value, &bus);
 		} else {
-			unknown_key(parser, path, key, "name, connector, region_size, domain, uuid");
+			unknown_key(parser, path, key,
+				    "name, connector, region_size, domain, uuid, poll_us");
 		}
 	}
 	if (!json_object_object_get_ex(object, "name", NULL))

@@ -263,6 +263,8 @@ void fabric_bus_from_info(struct fabric_bus *bus, const struct vbus_bus_info *in
 		bus->present |= FABRIC_BUS_F_DOMAIN;
 	if (info->has_uuid)
 		bus->present |= FABRIC_BUS_F_UUID;
+	if (info->has_poll_us)
+		bus->present |= FABRIC_BUS_F_POLL_US;
 }
 
 void fabric_device_from_info(struct fabric_device *device, const struct vbus_device_info *info,

@@ -41,8 +41,10 @@
 #define FABRIC_BUS_F_REGION_SIZE	(1U << 1)
 #define FABRIC_BUS_F_DOMAIN		(1U << 2)
 #define FABRIC_BUS_F_UUID		(1U << 3)
+#define FABRIC_BUS_F_POLL_US		(1U << 4)	/* the one a bus may change */
 #define FABRIC_BUS_F_ALL		(FABRIC_BUS_F_CONNECTOR | FABRIC_BUS_F_REGION_SIZE | \
-					 FABRIC_BUS_F_DOMAIN | FABRIC_BUS_F_UUID)
+					 FABRIC_BUS_F_DOMAIN | FABRIC_BUS_F_UUID | \
+					 FABRIC_BUS_F_POLL_US)
 
 /* A multiple of this many bytes (the uapi's rule for region sizes). */
 #define FABRIC_REGION_SIZE_ALIGN	4096

@@ -43,6 +43,10 @@ struct vbus_bus_info {
 	uint8_t uuid[VBUS_UUID_LEN];
 	uint32_t state;				/* enum vbus_bus_state; reply only */
 	uint32_t device_count;			/* reply only */
+	bool has_poll_us;			/* false: the default on create */
+	uint32_t poll_us;			/* busy-poll window, microseconds */
+	/* Polling statistics, reply only: */
+	uint64_t poll_windows, poll_hits, poll_time_ns;
 };
 
 struct vbus_device_info {
@@ -62,7 +66,7 @@ struct vbus_stats {
 /*
  * One change announced on the "events" multicast group. cmd is the command
  * of the change (enum vbus_cmd) and says which fields are filled:
- *   BUS_NEW, BUS_DEL                    bus (for DEL, as it was)
+ *   BUS_NEW, BUS_DEL, BUS_SET           bus (for DEL, as it was)
  *   DEVICE_NEW, DEVICE_DEL, DEVICE_SET  device (for DEL, as it was)
  *   CONNECT, DISCONNECT                 device.name, device.bus and bus.name
  * Everything else is zero.
@@ -153,6 +157,8 @@ int vbus_get_version(struct vbus_client *client, struct vbus_version *version);
 int vbus_bus_new(struct vbus_client *client, const struct vbus_bus_info *bus);
 int vbus_bus_del(struct vbus_client *client, const char *name);
 int vbus_bus_get(struct vbus_client *client, const char *name, struct vbus_bus_info *bus);
+/* BUS_SET: a bus's poll_us, the one attribute a bus may change. */
+int vbus_bus_set_poll_us(struct vbus_client *client, const char *name, uint32_t poll_us);
 int vbus_bus_dump(struct vbus_client *client,
 		  int (*callback)(const struct vbus_bus_info *bus, void *arg), void *arg);
 

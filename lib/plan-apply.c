@@ -39,6 +39,19 @@ static int bus_destroy(struct fabric *fabric, const char *name)
 	return 0;
 }
 
+static int bus_set(struct fabric *fabric, const struct fabric_bus *changed)
+{
+	struct fabric_bus *bus = fabric_find_bus(fabric, changed->info.name);
+
+	if (!bus)
+		return -ENOENT;
+	bus->info.has_poll_us = changed->info.has_poll_us;
+	bus->info.poll_us = changed->info.poll_us;
+	bus->present = (bus->present & ~FABRIC_BUS_F_POLL_US) |
+		       (changed->present & FABRIC_BUS_F_POLL_US);
+	return 0;
+}
+
 static int device_create(struct fabric *fabric, const struct fabric_device *device)
 {
 	struct fabric_device copy = *device;
@@ -113,6 +126,8 @@ static int apply(struct fabric *fabric, const struct plan_operation *operation)
 		return bus_create(fabric, &operation->bus);
 	case PLAN_BUS_DESTROY:
 		return bus_destroy(fabric, operation->bus.info.name);
+	case PLAN_BUS_SET:
+		return bus_set(fabric, &operation->bus);
 	case PLAN_DEVICE_CREATE:
 		return device_create(fabric, device);
 	case PLAN_DEVICE_DESTROY:
@@ -149,6 +164,7 @@ static const enum plan_action inverse_action[] = {
 	[PLAN_BUS_DESTROY] = PLAN_BUS_CREATE,
 	[PLAN_BUS_CREATE] = PLAN_BUS_DESTROY,
 	[PLAN_DEVICE_CREATE] = PLAN_DEVICE_DESTROY,
+	[PLAN_BUS_SET] = PLAN_BUS_SET,
 	[PLAN_DEVICE_SET] = PLAN_DEVICE_SET,
 	[PLAN_CONNECT] = PLAN_DISCONNECT,
 };
@@ -164,6 +180,12 @@ static bool invert(const struct plan_operation *operation, struct plan_operation
 	};
 	if (operation->action == PLAN_DEVICE_DESTROY)
 		inverse->device.info.bus[0] = '\0';
+	if (operation->action == PLAN_BUS_SET) {
+		/* A poll_us the bus did not report cannot be put back. */
+		inverse->bus = operation->previous_bus;
+		inverse->previous_bus = operation->bus;
+		return operation->previous_bus.present & FABRIC_BUS_F_POLL_US;
+	}
 	if (operation->action != PLAN_DEVICE_SET)
 		return true;
 	inverse->device = operation->previous;

@@ -104,6 +104,14 @@ static void print_operation(FILE *out, const struct plan_operation *operation)
 	case PLAN_BUS_DESTROY:
 		fprintf(out, "- bus %s", operation->bus.info.name);
 		break;
+	case PLAN_BUS_SET:
+		fprintf(out, "~ bus %s: poll_us ", operation->bus.info.name);
+		if (operation->previous_bus.present & FABRIC_BUS_F_POLL_US)
+			fprintf(out, "%u", operation->previous_bus.info.poll_us);
+		else
+			fputs("(unset)", out);
+		fprintf(out, " -> %u", operation->bus.info.poll_us);
+		break;
 	case PLAN_DEVICE_CREATE:
 		fprintf(out, "+ device %s", device);
 		print_device_attributes(out, &operation->device);
@@ -187,6 +195,7 @@ static const char *action_name(enum plan_action action)
 	case PLAN_BUS_DESTROY:
 	case PLAN_DEVICE_DESTROY:
 		return "destroy";
+	case PLAN_BUS_SET:
 	case PLAN_DEVICE_SET:
 		return "set";
 	case PLAN_CONNECT:
@@ -202,6 +211,7 @@ static const char *object_name(enum plan_action action)
 	switch (action) {
 	case PLAN_BUS_CREATE:
 	case PLAN_BUS_DESTROY:
+	case PLAN_BUS_SET:
 		return "bus";
 	case PLAN_DEVICE_CREATE:
 	case PLAN_DEVICE_DESTROY:
@@ -243,6 +253,24 @@ static struct json_object *changes_to_json(const struct plan_operation *operatio
 	return result;
 }
 
+/* BUS_SET: {"poll_us": {"from": 50, "to": 0}}; "from" is null when unset. */
+static struct json_object *bus_changes_to_json(const struct plan_operation *operation)
+{
+	_cleanup_(json_object_putp) struct json_object *object = json_object_new_object();
+	struct json_object *change = json_object_new_object(), *from = NULL, *result;
+
+	if (!object || !add(object, "poll_us", change))
+		return NULL;
+	if (operation->previous_bus.present & FABRIC_BUS_F_POLL_US)
+		from = json_object_new_int64(operation->previous_bus.info.poll_us);
+	if (!add_nullable(change, "from", from) ||
+	    !add(change, "to", json_object_new_int64(operation->bus.info.poll_us)))
+		return NULL;
+	result = object;
+	object = NULL;
+	return result;
+}
+
 static struct json_object *operation_to_json(const struct plan_operation *operation)
 {
 	_cleanup_(json_object_putp) struct json_object *object = json_object_new_object();
@@ -256,7 +284,8 @@ static struct json_object *operation_to_json(const struct plan_operation *operat
 	if (ok && (action == PLAN_CONNECT || action == PLAN_DISCONNECT))
 		ok = add(object, "device", json_object_new_string(device->info.name)) &&
 		     add(object, "bus", json_object_new_string(device->info.bus));
-	else if (ok && (action == PLAN_BUS_CREATE || action == PLAN_BUS_DESTROY))
+	else if (ok && (action == PLAN_BUS_CREATE || action == PLAN_BUS_DESTROY ||
+			action == PLAN_BUS_SET))
 		ok = add(object, "name", json_object_new_string(operation->bus.info.name));
 	else if (ok)
 		ok = add(object, "name", json_object_new_string(device->info.name));
@@ -266,6 +295,8 @@ static struct json_object *operation_to_json(const struct plan_operation *operat
 		ok = add(object, "attributes", fabric_device_to_json(device, false));
 	if (ok && action == PLAN_DEVICE_SET)
 		ok = add(object, "changes", changes_to_json(operation));
+	if (ok && action == PLAN_BUS_SET)
+		ok = add(object, "changes", bus_changes_to_json(operation));
 	if (ok && operation->reason[0])
 		ok = add(object, "reason", json_object_new_string(operation->reason));
 	if (!ok)

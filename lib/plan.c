@@ -87,7 +87,8 @@ static void append_change(char *text, size_t size, const char *name, const char 
 }
 
 /* Whether a bus both fabrics have must be created again: an attribute
- * desired sets differs (the kernel has no way to change one). */
+ * desired sets differs that the kernel has no way to change (all but
+ * poll_us, which a BUS_SET changes: plan_bus_settings()). */
 static bool bus_differs(struct bus_pair *pair)
 {
 	const struct fabric_bus *desired = pair->desired, *actual = pair->actual;
@@ -98,7 +99,7 @@ static bool bus_differs(struct bus_pair *pair)
 
 	for (i = 0; i < fabric_bus_attribute_count; i++) {
 		flag = fabric_bus_attributes[i].flag;
-		if (!(desired->present & flag))
+		if (!(desired->present & flag) || flag == FABRIC_BUS_F_POLL_US)
 			continue;
 		if ((actual->present & flag) && fabric_bus_attribute_equal(flag, desired, actual))
 			continue;
@@ -404,6 +405,33 @@ static int plan_creations(struct planner *planner)
 	return 0;
 }
 
+/* A kept bus whose poll_us desired sets otherwise: a BUS_SET. */
+static int plan_bus_settings(struct planner *planner)
+{
+	struct plan_operation *operation;
+	size_t i;
+
+	for (i = 0; i < planner->bus_count; i++) {
+		const struct bus_pair *pair = &planner->buses[i];
+
+		if (pair->fate != FATE_KEEP || !pair->desired ||
+		    !(pair->desired->present & FABRIC_BUS_F_POLL_US))
+			continue;
+		if ((pair->actual->present & FABRIC_BUS_F_POLL_US) &&
+		    pair->actual->info.poll_us == pair->desired->info.poll_us)
+			continue;
+		operation = add_operation(planner->plan, PLAN_BUS_SET);
+		if (!operation)
+			return -ENOMEM;
+		operation->bus = *pair->actual;
+		operation->bus.info.poll_us = pair->desired->info.poll_us;
+		operation->bus.info.has_poll_us = true;
+		operation->bus.present |= FABRIC_BUS_F_POLL_US;
+		operation->previous_bus = *pair->actual;
+	}
+	return 0;
+}
+
 /* The attributes desired sets that actual has otherwise; the bridge when
  * desired names another or, with prune, none. */
 static int plan_settings(struct planner *planner)
@@ -479,6 +507,8 @@ int plan_compute(const struct fabric *desired, const struct fabric *actual, bool
 		r = plan_destructions(&planner);
 	if (r == 0)
 		r = plan_creations(&planner);
+	if (r == 0)
+		r = plan_bus_settings(&planner);
 	if (r == 0)
 		r = plan_settings(&planner);
 	if (r == 0)

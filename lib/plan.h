@@ -20,6 +20,7 @@ enum plan_action {
 	PLAN_BUS_DESTROY,
 	PLAN_BUS_CREATE,
 	PLAN_DEVICE_CREATE,
+	PLAN_BUS_SET,
 	PLAN_DEVICE_SET,
 	PLAN_CONNECT,
 };
@@ -27,8 +28,11 @@ enum plan_action {
 struct plan_operation {
 	enum plan_action action;
 	/* BUS_CREATE: the bus to create (its present attributes; the others
-	 * take the kernel's defaults). BUS_DESTROY: the bus as it is. */
+	 * take the kernel's defaults). BUS_DESTROY: the bus as it is.
+	 * BUS_SET: the bus with its new poll_us, the one attribute a bus
+	 * changes in place. */
 	struct fabric_bus bus;
+	struct fabric_bus previous_bus;	/* BUS_SET: the bus as it was */
 	/*
 	 * DEVICE_CREATE: the device to create, info.bus empty (a CONNECT
 	 * follows), with the bridge vbusd enslaves its interface to once the

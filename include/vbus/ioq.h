@@ -19,18 +19,26 @@
  * one costs a line transfer per message. Both sides attach to a ring
  * freshly laid out by ioq_format(); a side that restarts needs a new one.
  *
- * Producer:  ioq_produce_add() fills a descriptor (not yet visible),
- *            ioq_produce_publish() hands over everything added so far,
- *            ioq_produce_reclaim[_batch]() takes back given-back buffers.
+ * Producer:  ioq_produce_add() fills a descriptor and publishes by itself
+ *            every batch entries or when the consumer has caught up,
+ *            ioq_produce_publish() hands over everything added so far (call
+ *            it before waiting or returning), ioq_produce_reclaim[_batch]()
+ *            takes back given-back buffers.
  * Consumer:  ioq_consume_peek() looks at the next buffer,
  *            ioq_consume_get[_batch]() takes buffers, ioq_consume_put()
- *            gives one back (in order), ioq_consume_publish() hands back
- *            everything put so far.
+ *            gives one back (in order; it publishes by itself every batch
+ *            entries or when everything seen is given back),
+ *            ioq_consume_publish() hands back everything put so far.
  * Signals:   after publishing, ioq_{produce,consume}_should_notify() says
- *            whether to notify the other side. A side that waits calls
- *            ioq_*_disable_notify() while it works and
- *            ioq_*_enable_notify() before it sleeps; the latter re-checks
- *            the ring and returns 1 if work arrived meanwhile (do not sleep).
+ *            whether to notify the other side (its event index). A side
+ *            that waits calls ioq_*_disable_notify() while it works (a
+ *            no-op on the ring: the event it wrote is simply passed) and
+ *            ioq_*_enable_notify() before it sleeps; the latter writes the
+ *            event, re-checks the ring and returns 1 if work arrived
+ *            meanwhile (do not sleep). ioq_produce_enable_notify_delayed()
+ *            asks to be called only after 3/4 of the outstanding buffers
+ *            came back. ioq_{produce,consume}_pending() are the cheap checks
+ *            a poll loop spins on before it enables notifications.
  */
 #ifndef _VBUS_IOQ_H
 #define _VBUS_IOQ_H
@@ -76,7 +84,9 @@ struct ioq {
 	__u32 mask;
 	__u32 buffer_start;
 	__u32 buffer_end;
-	bool notify_enabled;	/* our receive signal, as we last set it */
+	__u32 batch;		/* entries per index store, at most */
+	__u32 event;		/* our event index, as we last wrote it */
+	bool notify_enabled;	/* asked to be notified, not yet disabled */
 	struct ioq_stats stats;
 };
 
@@ -108,12 +118,12 @@ struct ioq_consumer {
 };
 
 /* The ABI of include/uapi/linux/vbus_ring.h, pinned. */
-static_assert(sizeof(struct vbus_region_header) == 3 * VBUS_RING_ALIGN, "vbus_ring.h ABI");
+static_assert(sizeof(struct vbus_region_header) == 2 * VBUS_RING_ALIGN, "vbus_ring.h ABI");
 static_assert(offsetof(struct vbus_region_header, reset_done) == 44, "vbus_ring.h ABI");
-static_assert(offsetof(struct vbus_region_header, name) == VBUS_RING_ALIGN, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_region_header, name) == 64, "vbus_ring.h ABI");
 static_assert(offsetof(struct vbus_region_header, uuid) == 96, "vbus_ring.h ABI");
 static_assert(offsetof(struct vbus_region_header, flags) == 112, "vbus_ring.h ABI");
-static_assert(offsetof(struct vbus_region_header, reset_request) == 2 * VBUS_RING_ALIGN,
+static_assert(offsetof(struct vbus_region_header, reset_request) == VBUS_RING_ALIGN,
 	      "vbus_ring.h ABI");
 static_assert(offsetof(struct vbus_region_header, device_offset) == 16, "vbus_ring.h ABI");
 static_assert(offsetof(struct vbus_region_header, event_offset) == 24, "vbus_ring.h ABI");
@@ -130,13 +140,17 @@ static_assert(sizeof(struct vbus_eventq_entry) == 16, "vbus_ring.h ABI");
 static_assert(offsetof(struct vbus_eventq_entry, device) == 8, "vbus_ring.h ABI");
 static_assert(sizeof(struct vbus_ioq_desc) == 16, "vbus_ring.h ABI");
 static_assert(offsetof(struct vbus_ioq_desc, flags) == 12, "vbus_ring.h ABI");
-static_assert(sizeof(struct vbus_shm_signal) == 4, "vbus_ring.h ABI");
-static_assert(sizeof(struct vbus_ioq_index) == VBUS_RING_ALIGN, "vbus_ring.h ABI");
-static_assert(offsetof(struct vbus_ioq_index, signal) == 4, "vbus_ring.h ABI");
-static_assert(offsetof(struct vbus_ioq_ring, producer) == VBUS_RING_ALIGN, "vbus_ring.h ABI");
-static_assert(offsetof(struct vbus_ioq_ring, consumer) == 2 * VBUS_RING_ALIGN, "vbus_ring.h ABI");
-static_assert(offsetof(struct vbus_ioq_ring, desc) == 3 * VBUS_RING_ALIGN, "vbus_ring.h ABI");
-static_assert(sizeof(struct vbus_ioq_ring) == 3 * VBUS_RING_ALIGN, "vbus_ring.h ABI");
+static_assert(sizeof(struct vbus_ioq_word) == VBUS_RING_ALIGN, "vbus_ring.h ABI");
+static_assert(VBUS_RING_ALIGN == 128, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_ioq_ring, producer_index) == VBUS_RING_ALIGN, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_ioq_ring, consumer_index) == 2 * VBUS_RING_ALIGN,
+	      "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_ioq_ring, producer_event) == 3 * VBUS_RING_ALIGN,
+	      "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_ioq_ring, consumer_event) == 4 * VBUS_RING_ALIGN,
+	      "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_ioq_ring, desc) == 5 * VBUS_RING_ALIGN, "vbus_ring.h ABI");
+static_assert(sizeof(struct vbus_ioq_ring) == 5 * VBUS_RING_ALIGN, "vbus_ring.h ABI");
 
 /* Bytes an ioq of count descriptors takes in the region. */
 static inline __u32 ioq_ring_size(__u32 count)
@@ -175,6 +189,16 @@ static inline bool ioq_window_valid(const struct ioq *q, __u32 offset, __u32 len
 	       length <= q->buffer_end - offset;
 }
 
+/* Entries per index store: VBUS_IOQ_BATCH, or a quarter of a small ring. */
+static inline __u32 ioq_default_batch(__u32 count)
+{
+	__u32 batch = count / 4;
+
+	if (batch > VBUS_IOQ_BATCH)
+		return VBUS_IOQ_BATCH;
+	return batch ? batch : 1;
+}
+
 static inline int ioq_init(struct ioq *q, const struct ioq_config *config)
 {
 	if (!ioq_config_valid(config))
@@ -185,6 +209,8 @@ static inline int ioq_init(struct ioq *q, const struct ioq_config *config)
 	q->mask = config->count - 1;
 	q->buffer_start = config->buffer_start;
 	q->buffer_end = config->buffer_end;
+	q->batch = ioq_default_batch(config->count);
+	q->event = 0;
 	q->notify_enabled = true;
 	q->stats.notifications = 0;
 	q->stats.suppressed = 0;
@@ -193,8 +219,9 @@ static inline int ioq_init(struct ioq *q, const struct ioq_config *config)
 
 /*
  * Lays out an empty ioq (the host does, before either side attaches). Both
- * receive signals start enabled: a side that has not started waiting yet is
- * woken by the first notification, which is harmless.
+ * events start at 0: each side asks for the first entry, so a side that has
+ * not started waiting yet is woken by the first notification, which is
+ * harmless.
  */
 static inline int ioq_format(const struct ioq_config *config)
 {
@@ -206,71 +233,78 @@ static inline int ioq_format(const struct ioq_config *config)
 	memset(ring, 0, ioq_ring_size(config->count));
 	ioq_write_le32(&ring->magic, VBUS_IOQ_MAGIC);
 	ioq_write_le32(&ring->count, config->count);
-	ioq_write_u8(&ring->producer.signal.enabled, 1);
-	ioq_write_u8(&ring->consumer.signal.enabled, 1);
 	return 0;
 }
 
-/* --- shm-signal ---------------------------------------------------------- */
+/*
+ * Entries published per index store, at most (1 to count): a caller that
+ * wants every entry visible at once sets 1.
+ */
+static inline void ioq_set_batch(struct ioq *q, __u32 batch)
+{
+	q->batch = batch < 1 ? 1 : batch > q->mask + 1 ? q->mask + 1 : batch;
+}
+
+/* --- shm-signal: event indices ------------------------------------------- */
 
 /*
- * The notifier's half. Called after publishing; says whether to notify the
- * receiver, and if so marks the notification pending.
+ * The notifier's half. Called after publishing; our index moved from
+ * *notified to published since we last decided. Notify if the receiver's
+ * event lies in [*notified, published): virtio's vring_need_event(). The
+ * event is read once and used for nothing else, so whatever the receiver
+ * wrote costs at most this one notification.
  */
-static inline bool ioq_signal_should_notify(struct ioq *q, struct vbus_shm_signal *signal,
+static inline bool ioq_signal_should_notify(struct ioq *q, const __le32 *event,
 					    __u32 *notified, __u32 published)
 {
-	if (*notified == published)
+	__u32 old = *notified, e;
+
+	if (old == published)
 		return false;
 	*notified = published;
 	/*
 	 * Our index store (publish) must be visible before we load the
-	 * receiver's enabled flag: a store->load order only a full barrier
-	 * gives. It pairs with the full barrier in ioq_signal_enable(): either
-	 * we load enabled (and pending clear) as the receiver left them before
-	 * its re-check, or its re-check loads our index. Both may happen (one
-	 * spurious wakeup); neither missing both is impossible.
+	 * receiver's event: a store->load order only a full barrier gives.
+	 * It pairs with the full barrier in ioq_signal_enable(): either we
+	 * load the event the receiver wrote before its re-check, or its
+	 * re-check loads our index. Both may happen (one spurious wakeup);
+	 * neither is impossible.
 	 */
 	ioq_full_barrier();
-	/*
-	 * Acquire: if we see enabled set, we see the pending clear the receiver
-	 * stored before it (pairs with the release in ioq_signal_enable()).
-	 */
-	if (!ioq_load_acquire_u8(&signal->enabled) || ioq_read_u8(&signal->pending)) {
-		q->stats.suppressed++;
-		return false;
+	e = ioq_read_le32(event);
+	if ((__u32)(published - e - 1) < (__u32)(published - old)) {
+		q->stats.notifications++;
+		return true;
 	}
-	ioq_write_u8(&signal->pending, 1);
-	q->stats.notifications++;
-	return true;
-}
-
-/* The receiver's half: no notifications while we are working anyway. */
-static inline void ioq_signal_disable(struct ioq *q, struct vbus_shm_signal *signal)
-{
-	if (!q->notify_enabled)
-		return;
-	q->notify_enabled = false;
-	ioq_write_u8(&signal->enabled, 0);
+	q->stats.suppressed++;
+	return false;
 }
 
 /*
- * The receiver's half, before it sleeps: clear pending (we took the last
- * notification), set enabled, then the caller re-checks its ring.
+ * The receiver's half while it works: nothing to write. The event it wrote
+ * last is passed by the first entry after it, so at most one notification
+ * comes for each time it asked.
  */
-static inline void ioq_signal_enable(struct ioq *q, struct vbus_shm_signal *signal)
+static inline void ioq_signal_disable(struct ioq *q)
+{
+	q->notify_enabled = false;
+}
+
+/*
+ * The receiver's half, before it sleeps: "notify me when your index passes
+ * at", then the caller re-checks its ring.
+ */
+static inline void ioq_signal_enable(struct ioq *q, __le32 *event, __u32 at)
 {
 	q->notify_enabled = true;
-	ioq_write_u8(&signal->pending, 0);
+	if (q->event != at) {
+		q->event = at;
+		ioq_write_le32(event, at);
+	}
 	/*
-	 * Release: a notifier that sees enabled set sees pending clear (pairs
-	 * with the acquire in ioq_signal_should_notify()).
-	 */
-	ioq_store_release_u8(&signal->enabled, 1);
-	/*
-	 * enabled must be visible before the caller's re-check loads the
-	 * other side's index: store->load, a full barrier. Pairs with the one
-	 * in ioq_signal_should_notify().
+	 * The event must be visible before the caller's re-check loads the
+	 * other side's index: store->load, a full barrier. Pairs with the
+	 * one in ioq_signal_should_notify().
 	 */
 	ioq_full_barrier();
 }
@@ -300,9 +334,24 @@ static inline __u32 ioq_produce_space(const struct ioq_producer *p)
 	return p->q.mask + 1 - (p->head - p->reclaimed);
 }
 
+/* Hands every descriptor added so far to the consumer. */
+static inline void ioq_produce_publish(struct ioq_producer *p)
+{
+	if (p->published == p->head)
+		return;
+	p->published = p->head;
+	/*
+	 * Release: the descriptors are visible before the index that hands
+	 * them over. Pairs with the acquire in ioq_consume_refresh().
+	 */
+	ioq_store_release_le32(&p->q.ring->producer_index.value, p->published);
+}
+
 /*
- * Fills the next descriptor with buf's offset, length, cookie and flags.
- * Not visible to the consumer until ioq_produce_publish().
+ * Fills the next descriptor with buf's offset, length, cookie and flags and
+ * publishes when a batch is full or the consumer has caught up (it has
+ * given back everything published: it is idle, and would wait for the
+ * batch). Whatever is left is published by ioq_produce_publish().
  */
 static inline int ioq_produce_add(struct ioq_producer *p, const struct ioq_buffer *buf)
 {
@@ -323,22 +372,17 @@ static inline int ioq_produce_add(struct ioq_producer *p, const struct ioq_buffe
 	ioq_write_le32(&desc->offset, buf->offset);
 	ioq_write_le32(&desc->length, buf->length);
 	ioq_write_le32(&desc->cookie, buf->cookie);
-	ioq_write_le16(&desc->flags, buf->flags | VBUS_IOQ_DESC_F_OWNED);
+	ioq_write_le16(&desc->flags, buf->flags);
 	p->head++;
-	return 0;
-}
-
-/* Hands every descriptor added so far to the consumer. */
-static inline void ioq_produce_publish(struct ioq_producer *p)
-{
-	if (p->published == p->head)
-		return;
-	p->published = p->head;
 	/*
-	 * Release: the descriptors are visible before the index that hands
-	 * them over. Pairs with the acquire in ioq_consume_refresh().
+	 * The consumer's index is only a hint here (any value makes us
+	 * publish now or at the batch's end, both correct), so it is not
+	 * checked; ioq_produce_refresh() checks the values we act on.
 	 */
-	ioq_store_release_le32(&p->q.ring->producer.index, p->published);
+	if (p->head - p->published >= p->q.batch ||
+	    ioq_read_le32(&p->q.ring->consumer_index.value) == p->published)
+		ioq_produce_publish(p);
+	return 0;
 }
 
 /*
@@ -348,11 +392,10 @@ static inline void ioq_produce_publish(struct ioq_producer *p)
 static inline int ioq_produce_refresh(struct ioq_producer *p)
 {
 	/*
-	 * Acquire: the descriptors the consumer gave back (length, flags) are
-	 * read after the index. Pairs with the release in
-	 * ioq_consume_publish().
+	 * Acquire: the lengths the consumer gave back are read after the
+	 * index. Pairs with the release in ioq_consume_publish().
 	 */
-	__u32 index = ioq_load_acquire_le32(&p->q.ring->consumer.index);
+	__u32 index = ioq_load_acquire_le32(&p->q.ring->consumer_index.value);
 
 	if (ioq_unlikely(index - p->seen > p->published - p->seen))
 		return -EPROTO;
@@ -372,16 +415,26 @@ static inline int ioq_produce_completed(struct ioq_producer *p)
 	return p->seen - p->reclaimed;
 }
 
+/*
+ * For a poll loop: true if buffers came back, or -EPROTO. Unlike
+ * ioq_produce_completed(), it publishes nothing and writes no event.
+ */
+static inline int ioq_produce_pending(struct ioq_producer *p)
+{
+	int r = ioq_produce_completed(p);
+
+	return r < 0 ? r : r > 0;
+}
+
 /* Takes back the descriptor at position, which the consumer gave back. */
 static inline int ioq_produce_read(struct ioq_producer *p, __u32 position, struct ioq_buffer *buf)
 {
 	__u32 slot = position & p->q.mask;
 	const struct vbus_ioq_desc *desc = &p->q.desc[slot];
 	const struct ioq_shadow *shadow = &p->shadow[slot];
-	__u16 flags = ioq_read_le16(&desc->flags);
 	__u32 used = ioq_read_le32(&desc->length);
 
-	if (ioq_unlikely(flags & ~VBUS_IOQ_DESC_F_NEXT || used > shadow->length))
+	if (ioq_unlikely(used > shadow->length))
 		return -EPROTO;
 	buf->data = p->q.region + shadow->offset;
 	buf->offset = shadow->offset;
@@ -434,30 +487,50 @@ static inline int ioq_produce_reclaim_batch(struct ioq_producer *p, struct ioq_b
 /* After publishing: true if the consumer must be notified (a doorbell). */
 static inline bool ioq_produce_should_notify(struct ioq_producer *p)
 {
-	return ioq_signal_should_notify(&p->q, &p->q.ring->consumer.signal,
+	return ioq_signal_should_notify(&p->q, &p->q.ring->consumer_event.value,
 					&p->notified, p->published);
 }
 
 static inline void ioq_produce_disable_notify(struct ioq_producer *p)
 {
-	ioq_signal_disable(&p->q, &p->q.ring->producer.signal);
+	ioq_signal_disable(&p->q);
 }
 
-/*
- * Asks to be notified of given-back buffers, then re-checks: 1 if some
- * arrived meanwhile (reclaim them, do not sleep), 0 if none, or -EPROTO.
- */
-static inline int ioq_produce_enable_notify(struct ioq_producer *p)
+/* Asks for a call when the consumer's index passes at, and re-checks. */
+static inline int ioq_produce_enable_at(struct ioq_producer *p, __u32 at)
 {
 	int r;
 
-	ioq_signal_enable(&p->q, &p->q.ring->producer.signal);
-	if (p->reclaimed != p->seen)
-		return 1;
+	ioq_signal_enable(&p->q, &p->q.ring->producer_event.value, at);
 	r = ioq_produce_refresh(p);
 	if (r < 0)
 		return r;
-	return p->reclaimed != p->seen;
+	return (__u32)(p->seen - p->reclaimed) > (__u32)(at - p->reclaimed);
+}
+
+/*
+ * Asks to be notified of the next given-back buffer, then re-checks: 1 if
+ * some arrived meanwhile (reclaim them, do not sleep), 0 if none, or
+ * -EPROTO.
+ */
+static inline int ioq_produce_enable_notify(struct ioq_producer *p)
+{
+	if (p->reclaimed != p->seen)
+		return 1;
+	return ioq_produce_enable_at(p, p->seen);
+}
+
+/*
+ * As ioq_produce_enable_notify(), but asks to be notified only once three
+ * quarters of what is outstanding came back (virtqueue_enable_cb_delayed()):
+ * 1 if that many already did, 0 if not (sleep; buffers may have come back
+ * meanwhile, the notification brings them), or -EPROTO.
+ */
+static inline int ioq_produce_enable_notify_delayed(struct ioq_producer *p)
+{
+	__u32 outstanding = p->published - p->reclaimed;
+
+	return ioq_produce_enable_at(p, p->reclaimed + outstanding * 3 / 4);
 }
 
 /* --- consumer ------------------------------------------------------------ */
@@ -486,7 +559,7 @@ static inline int ioq_consume_refresh(struct ioq_consumer *c)
 	 * Acquire: the descriptors are read after the index that handed them
 	 * over. Pairs with the release in ioq_produce_publish().
 	 */
-	__u32 index = ioq_load_acquire_le32(&c->q.ring->producer.index);
+	__u32 index = ioq_load_acquire_le32(&c->q.ring->producer_index.value);
 	__u32 ahead = index - c->published;
 
 	if (ioq_unlikely(ahead > c->q.mask + 1 || ahead < c->seen - c->published))
@@ -507,6 +580,14 @@ static inline int ioq_consume_available(struct ioq_consumer *c)
 	return c->seen - c->taken;
 }
 
+/* For a poll loop: true if buffers are waiting to be taken, or -EPROTO. */
+static inline int ioq_consume_pending(struct ioq_consumer *c)
+{
+	int r = ioq_consume_available(c);
+
+	return r < 0 ? r : r > 0;
+}
+
 /* Reads the descriptor at position once and checks it into buf. */
 static inline int ioq_consume_read(struct ioq_consumer *c, __u32 position, struct ioq_buffer *buf)
 {
@@ -515,7 +596,7 @@ static inline int ioq_consume_read(struct ioq_consumer *c, __u32 position, struc
 	__u32 offset = ioq_read_le32(&desc->offset);
 	__u32 length = ioq_read_le32(&desc->length);
 
-	if (ioq_unlikely((flags & ~VBUS_IOQ_DESC_F_NEXT) != VBUS_IOQ_DESC_F_OWNED ||
+	if (ioq_unlikely(flags & ~VBUS_IOQ_DESC_F_NEXT ||
 			 !ioq_window_valid(&c->q, offset, length)))
 		return -EPROTO;
 	buf->data = c->q.region + offset;
@@ -524,7 +605,7 @@ static inline int ioq_consume_read(struct ioq_consumer *c, __u32 position, struc
 	buf->used = 0;
 	buf->cookie = ioq_read_le32(&desc->cookie);
 	buf->position = position;
-	buf->flags = flags & VBUS_IOQ_DESC_F_NEXT;
+	buf->flags = flags;
 	return 0;
 }
 
@@ -537,6 +618,18 @@ static inline int ioq_consume_peek(struct ioq_consumer *c, struct ioq_buffer *bu
 		return r;
 	r = ioq_consume_read(c, c->taken, buf);
 	return r < 0 ? r : 1;
+}
+
+/*
+ * Takes the buffer ioq_consume_peek() just returned, without reading its
+ * descriptor again (a second read could see something else).
+ */
+static inline int ioq_consume_take(struct ioq_consumer *c, const struct ioq_buffer *buf)
+{
+	if (ioq_unlikely(buf->position != c->taken || c->taken == c->seen))
+		return -EINVAL;
+	c->taken++;
+	return 0;
 }
 
 /* 1 and the next buffer in buf, taken; 0 if none, or -EPROTO. */
@@ -573,9 +666,24 @@ static inline int ioq_consume_get_batch(struct ioq_consumer *c, struct ioq_buffe
 	return n;
 }
 
+/* Hands every buffer put so far back to the producer. */
+static inline void ioq_consume_publish(struct ioq_consumer *c)
+{
+	if (c->published == c->completed)
+		return;
+	c->published = c->completed;
+	/*
+	 * Release: the used lengths are visible before the index. Pairs with
+	 * the acquire in ioq_produce_refresh().
+	 */
+	ioq_store_release_le32(&c->q.ring->consumer_index.value, c->published);
+}
+
 /*
  * Gives back the oldest taken buffer, buf as get returned it, with the
- * bytes used (at most its length). Visible after ioq_consume_publish().
+ * bytes used (at most its length). Published when a batch is full or
+ * everything seen is given back (we are about to look for more, and may
+ * wait); whatever is left is published by ioq_consume_publish().
  */
 static inline int ioq_consume_put(struct ioq_consumer *c, const struct ioq_buffer *buf,
 				  __u32 used)
@@ -587,34 +695,22 @@ static inline int ioq_consume_put(struct ioq_consumer *c, const struct ioq_buffe
 		return -EINVAL;
 	/* Made visible in order by the release in ioq_consume_publish(). */
 	ioq_write_le32(&desc->length, used);
-	ioq_write_le16(&desc->flags, buf->flags);
 	c->completed++;
+	if (c->completed - c->published >= c->q.batch || c->completed == c->seen)
+		ioq_consume_publish(c);
 	return 0;
-}
-
-/* Hands every buffer put so far back to the producer. */
-static inline void ioq_consume_publish(struct ioq_consumer *c)
-{
-	if (c->published == c->completed)
-		return;
-	c->published = c->completed;
-	/*
-	 * Release: the given-back descriptors are visible before the index.
-	 * Pairs with the acquire in ioq_produce_refresh().
-	 */
-	ioq_store_release_le32(&c->q.ring->consumer.index, c->published);
 }
 
 /* After publishing: true if the producer must be notified (an interrupt). */
 static inline bool ioq_consume_should_notify(struct ioq_consumer *c)
 {
-	return ioq_signal_should_notify(&c->q, &c->q.ring->producer.signal,
+	return ioq_signal_should_notify(&c->q, &c->q.ring->producer_event.value,
 					&c->notified, c->published);
 }
 
 static inline void ioq_consume_disable_notify(struct ioq_consumer *c)
 {
-	ioq_signal_disable(&c->q, &c->q.ring->consumer.signal);
+	ioq_signal_disable(&c->q);
 }
 
 /*
@@ -625,9 +721,9 @@ static inline int ioq_consume_enable_notify(struct ioq_consumer *c)
 {
 	int r;
 
-	ioq_signal_enable(&c->q, &c->q.ring->consumer.signal);
 	if (c->taken != c->seen)
 		return 1;
+	ioq_signal_enable(&c->q, &c->q.ring->consumer_event.value, c->seen);
 	r = ioq_consume_refresh(c);
 	if (r < 0)
 		return r;

@@ -121,7 +121,7 @@ static void *scribble_evq(void *arg)
 		if (!offset)
 			continue;
 		ring = (void *)(s->region + offset);
-		ring->consumer.index = htole32(rand_r(&seed) | 0x40000000);
+		ring->consumer_index.value = htole32(rand_r(&seed) | 0x40000000);
 		s->writes++;
 	}
 	return NULL;
@@ -152,7 +152,7 @@ static void *scribble_tx(void *arg)
 		ring = (void *)(s->region + offset);
 		if (le32(&ring->magic) != VBUS_IOQ_MAGIC || !le32(&ring->count))
 			continue;
-		ring->producer.index = htole32(le32(&ring->count) * 2 + 1);
+		ring->producer_index.value = htole32(le32(&ring->count) * 2 + 1);
 		s->writes++;
 	}
 	return NULL;
@@ -347,7 +347,7 @@ static int cmd_events(const char *bus, size_t size)
 	fflush(stdout);
 	while (fgets(line, sizeof(line), stdin)) {
 		if (!strcmp(line, "pending\n")) {
-			uint32_t produced = le32toh(__atomic_load_n(&g.ring->producer.index,
+			uint32_t produced = le32toh(__atomic_load_n(&g.ring->producer_index.value,
 								    __ATOMIC_ACQUIRE));
 
 			printf("pending %u\n", produced - g.taken);

@@ -463,7 +463,7 @@ static int cmd_hostile(const char *bus, size_t size)
 		return 1;
 	ring = (void *)(region + slot->queue[VBUS_VENET_QUEUE_TX].offset);
 	set_eventfd(dev, VBUS_DEV_SET_KICK, slot->queue[0].doorbell, kick);
-	__atomic_store_n(&ring->producer.index, ring->count * 2 + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&ring->producer_index.value, ring->count * 2 + 1, __ATOMIC_RELEASE);
 	if (write(kick, &one, sizeof(one)) < 0)
 		return 1;
 	printf("corrupted\n");

@@ -205,7 +205,12 @@ static void print_bus(const struct vbus_bus_info *bus)
 	print_enum("connector", vbus_connector_to_string(bus->connector), bus->connector);
 	printf(" region_size=%u domain=%s uuid=%s", bus->region_size, bus->domain, uuid);
 	print_enum("state", vbus_bus_state_to_string(bus->state), bus->state);
-	printf(" devices=%u\n", bus->device_count);
+	printf(" devices=%u", bus->device_count);
+	if (bus->has_poll_us)
+		printf(" poll_us=%u poll_windows=%llu poll_hits=%llu poll_time_ns=%llu",
+		       bus->poll_us, (unsigned long long)bus->poll_windows,
+		       (unsigned long long)bus->poll_hits, (unsigned long long)bus->poll_time_ns);
+	putchar('\n');
 }
 
 static void print_device(const struct vbus_device_info *device)
@@ -250,6 +255,7 @@ static const char *event_name(uint8_t cmd)
 		[VBUS_CMD_BUS_NEW] = "BUS_NEW",
 		[VBUS_CMD_BUS_DEL] = "BUS_DEL",
 		[VBUS_CMD_BUS_GET] = "BUS_GET",
+		[VBUS_CMD_BUS_SET] = "BUS_SET",
 		[VBUS_CMD_DEVICE_NEW] = "DEVICE_NEW",
 		[VBUS_CMD_DEVICE_DEL] = "DEVICE_DEL",
 		[VBUS_CMD_DEVICE_SET] = "DEVICE_SET",
@@ -267,6 +273,7 @@ static void print_event(const struct vbus_event *event)
 	case VBUS_CMD_BUS_NEW:
 	case VBUS_CMD_BUS_DEL:
 	case VBUS_CMD_BUS_GET:
+	case VBUS_CMD_BUS_SET:
 		print_bus(&event->bus);
 		break;
 	case VBUS_CMD_CONNECT:
@@ -293,7 +300,30 @@ static int parse_bus_option(struct vbus_bus_info *bus, const char *key, const ch
 		bus->has_uuid = true;
 		return vbus_uuid_parse(value, bus->uuid);
 	}
+	if (!strcmp(key, "poll_us")) {
+		bus->has_poll_us = true;
+		return parse_u32(value, &bus->poll_us);
+	}
 	return 1;
+}
+
+static int command_bus_set(const char *command, int argc, char **argv)
+{
+	_cleanup_(vbus_client_closep) struct vbus_client *client = NULL;
+	uint32_t poll_us;
+	const char *value;
+	char key[16];
+	int r;
+
+	if (argc != 3)
+		return usage_error(command, "expected NAME and poll_us=N", NULL);
+	value = split_option(argv[2], key, sizeof(key));
+	if (!value || strcmp(key, "poll_us") || parse_u32(value, &poll_us) < 0)
+		return usage_error(command, "expected poll_us=N", argv[2]);
+	if (open_client(command, &client))
+		return EXIT_FAILED;
+	r = vbus_bus_set_poll_us(client, argv[1], poll_us);
+	return r < 0 ? fail_client(command, r, client) : EXIT_OK;
 }
 
 static int command_bus_new(const char *command, int argc, char **argv)
@@ -982,8 +1012,9 @@ static int command_hammer(const char *command, int argc, char **argv)
 
 static const struct command commands[] = {
 	{ "bus-new", command_bus_new,
-	  "NAME [connector=none|loop|ivshmem|N] [region=BYTES] [domain=D] [uuid=U]" },
+	  "NAME [connector=none|loop|ivshmem|N] [region=BYTES] [domain=D] [uuid=U] [poll_us=N]" },
 	{ "bus-del", command_bus_del, "NAME" },
+	{ "bus-set", command_bus_set, "NAME poll_us=N" },
 	{ "bus-get", command_bus_get, "NAME" },
 	{ "bus-dump", command_bus_dump, "" },
 	{ "dev-new", command_dev_new,

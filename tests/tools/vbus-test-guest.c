@@ -233,7 +233,8 @@ static void usage(FILE *out)
 		"  --guest-ip A, --host-ip A, --port P   the frames' UDP/IPv4 endpoints\n"
 		"                         (default 10.77.0.2, 10.77.0.1, %u)\n"
 		"  --timeout-ms MS        give up after MS without progress (default %u)\n"
-		"  --spin N               empty polls before sleeping (default %u)\n"
+		"  --poll-us N            poll this many microseconds before sleeping, 0 never\n"
+		"                         (default %u, the bus default)\n"
 		"  --window N             at most N TX buffers in flight (default: a ring's worth)\n"
 		"  --seed S               hostile: the random seed (default 1)\n"
 		"  --also-mac MAC         stream: every other frame to MAC instead of the host\n"
@@ -241,7 +242,7 @@ static void usage(FILE *out)
 		"  --ready                print \"ready\" once attached (receive: buffers posted),\n"
 		"                         then wait for a line on stdin before moving frames\n"
 		"\nExit status: 0 success, 1 failure, 2 usage error.\n",
-		FRAME_PORT_DEFAULT, GUEST_TIMEOUT_DEFAULT, GUEST_SPIN_DEFAULT);
+		FRAME_PORT_DEFAULT, GUEST_TIMEOUT_DEFAULT, GUEST_POLL_US_DEFAULT);
 }
 
 static int usage_error(const char *what, const char *value)
@@ -270,7 +271,7 @@ static int parse_options(int argc, char **argv, struct invocation *inv)
 		{ "host-ip", required_argument, NULL, 'H' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "timeout-ms", required_argument, NULL, 't' },
-		{ "spin", required_argument, NULL, 'S' },
+		{ "poll-us", required_argument, NULL, 'S' },
 		{ "window", required_argument, NULL, 'w' },
 		{ "seed", required_argument, NULL, 'r' },
 		{ "ready", no_argument, NULL, 'R' },
@@ -297,7 +298,7 @@ static int parse_options(int argc, char **argv, struct invocation *inv)
 			break;
 		case 'p': o->to_host.port = o->from_host.port = value; break;
 		case 't': o->timeout_ms = value; break;
-		case 'S': o->spin = value; break;
+		case 'S': o->poll_us = value; break;
 		case 'w': o->window = value; break;
 		case 'r': inv->seed = value; break;
 		case 'R': o->announce = true; break;
@@ -323,7 +324,7 @@ int main(int argc, char **argv)
 	int r;
 
 	inv.options.device_id = -1;
-	inv.options.spin = GUEST_SPIN_DEFAULT;
+	inv.options.poll_us = GUEST_POLL_US_DEFAULT;
 	frame_endpoints_default(&inv.options.to_host, true);
 	frame_endpoints_default(&inv.options.from_host, false);
 	r = parse_options(argc, argv, &inv);

@@ -11,8 +11,10 @@
  * -------
  * bus:        one per VM. A name, a connector (how a guest reaches it), the
  *             size of its shared region, optionally the libvirt domain (name
- *             and UUID) it belongs to, and a state (ok, or broken when its
- *             guest corrupted the shared region).
+ *             and UUID) it belongs to, a state (ok, or broken when its
+ *             guest corrupted the shared region), and poll_us: how long its
+ *             host worker busy-polls the rings for more work before it asks
+ *             the guest for a doorbell and sleeps (0: never).
  * device:     an instance of a device model (VBUS_DEVICE_TYPE_*), by name.
  *             Model attributes travel in a nest of their own (venet:
  *             VBUS_A_DEVICE_VENET). A device is on at most one bus.
@@ -33,14 +35,19 @@
  *
  * BUS_NEW       [admin] BUS_NAME; optional BUS_CONNECTOR (default none),
  *               BUS_REGION_SIZE (default VBUS_REGION_SIZE_DEFAULT), BUS_DOMAIN,
- *               BUS_UUID. -EEXIST if the name is taken, -ENOSPC past
- *               VBUS_MAX_BUSES.
+ *               BUS_UUID, BUS_POLL_US (default VBUS_BUS_POLL_US_DEFAULT).
+ *               -EEXIST if the name is taken, -ENOSPC past VBUS_MAX_BUSES.
+ * BUS_SET       [admin] BUS_NAME and what to change: BUS_POLL_US (the only
+ *               attribute a bus may change; it applies at the worker's next
+ *               idle moment). Any other bus attribute is refused.
  * BUS_DEL       [admin] BUS_NAME. -ENOENT if absent, -EBUSY while devices are
  *               connected.
  * BUS_GET       BUS_NAME -> a bus message. Dump (NLM_F_DUMP, no attributes):
  *               one bus message per bus.
  *               A bus message: BUS_NAME, BUS_CONNECTOR, BUS_REGION_SIZE,
- *               BUS_STATE, BUS_DEVICE_COUNT, and BUS_DOMAIN, BUS_UUID if set.
+ *               BUS_STATE, BUS_DEVICE_COUNT, BUS_POLL_US, the polling
+ *               statistics BUS_POLL_WINDOWS, BUS_POLL_HITS, BUS_POLL_TIME_NS
+ *               (since the bus was created), and BUS_DOMAIN, BUS_UUID if set.
  * DEVICE_NEW    [admin] DEVICE_NAME, DEVICE_TYPE; optional model nest
  *               (DEVICE_VENET). -EEXIST (also when the venet host interface
  *               name, given or default, is another device's), -EOPNOTSUPP
@@ -63,7 +70,8 @@
  * ------
  * Multicast group VBUS_MCGRP_EVENTS announces every change, whether made
  * over netlink or through sysfs, in the order the changes happened. An event
- * uses the command of the change: BUS_NEW / BUS_DEL carry the bus message,
+ * uses the command of the change: BUS_NEW / BUS_DEL / BUS_SET carry the bus
+ * message (BUS_SET: after the change),
  * DEVICE_NEW / DEVICE_DEL / DEVICE_SET the device message (after the change;
  * for DEL, before it), CONNECT / DISCONNECT carry DEVICE_NAME and BUS_NAME.
  * A bus whose state changes (broken by its guest, ok again at the next
@@ -92,7 +100,9 @@
  * which CAP_NET_ADMIN may write: a write is a DEVICE_SET and raises the same
  * event; out of range is -ERANGE with the valid range in the kernel log);
  * /sys/vbus/buses/<bus>/{connector,region_size,state,domain,uuid,
- * devices/<device> -> the device's directory}.
+ * poll_us (CAP_NET_ADMIN may write it: a BUS_SET, same event),
+ * poll_windows, poll_hits, poll_time_ns, devices/<device> -> the device's
+ * directory}.
  */
 #ifndef _UAPI_LINUX_VBUS_H
 #define _UAPI_LINUX_VBUS_H
@@ -118,6 +128,13 @@
 #define VBUS_REGION_SIZE_MIN		(64U << 10)
 #define VBUS_REGION_SIZE_MAX		(1U << 30)
 #define VBUS_REGION_SIZE_DEFAULT	(1U << 20)
+
+/*
+ * A bus's busy-poll window, microseconds (vhost-net's busyloop_timeout,
+ * per bus). The default is measured: see README.md, "Ring benchmark".
+ */
+#define VBUS_BUS_POLL_US_MAX		10000
+#define VBUS_BUS_POLL_US_DEFAULT	50
 
 /* venet ranges and defaults. */
 #define VBUS_VENET_MTU_MIN		68
@@ -167,6 +184,7 @@ enum vbus_cmd {
 	VBUS_CMD_CONNECT,
 	VBUS_CMD_DISCONNECT,
 	VBUS_CMD_STATS_GET,
+	VBUS_CMD_BUS_SET,
 
 	__VBUS_CMD_MAX,
 	VBUS_CMD_MAX = __VBUS_CMD_MAX - 1
@@ -188,6 +206,11 @@ enum vbus_attr {
 	VBUS_A_DEVICE_TYPE,		/* u32, enum vbus_device_type */
 	VBUS_A_DEVICE_VENET,		/* nest, enum vbus_venet_attr */
 	VBUS_A_DEVICE_STATS,		/* nest, enum vbus_stats_attr, reply */
+	VBUS_A_BUS_POLL_US,		/* u32, microseconds, <= VBUS_BUS_POLL_US_MAX */
+	VBUS_A_BUS_POLL_WINDOWS,	/* u64, reply: idle moments it polled */
+	VBUS_A_BUS_POLL_HITS,		/* u64, reply: polls that found work */
+	VBUS_A_BUS_POLL_TIME_NS,	/* u64, reply: time spent polling */
+	VBUS_A_PAD,			/* alignment of the u64 attributes */
 
 	__VBUS_A_MAX,
 	VBUS_A_MAX = __VBUS_A_MAX - 1

@@ -12,8 +12,9 @@
  * Every field is little-endian and fixed-width; every structure is padded
  * explicitly; include/vbus/ioq.h pins every offset and size below with
  * static asserts. Offsets are in bytes from the start of the region.
- * VBUS_RING_ALIGN is the cache line: the structures that two sides write
- * are kept on separate lines.
+ * VBUS_RING_ALIGN is 128 bytes, a cache line and the one the adjacent-line
+ * prefetcher pairs with it: values two sides write, and values one side
+ * writes often and the other reads often, are kept VBUS_RING_ALIGN apart.
  *
  * Who writes what, and who trusts what
  * ------------------------------------
@@ -30,7 +31,7 @@
  *
  * Region layout
  * -------------
- *   0                    struct vbus_region_header (192 bytes)
+ *   0                    struct vbus_region_header (256 bytes)
  *   device_offset        device table: device_count struct vbus_device_slot
  *   event_offset         the event queue: an ioq of event_count descriptors
  *   event_entry_offset   event_count struct vbus_eventq_entry
@@ -44,12 +45,13 @@
  *
  * Region header
  * -------------
- * Three cache lines. The first holds the layout (where each structure
- * is, as above) and the bus state; the second the bus's identity: its
+ * Two VBUS_RING_ALIGN pairs of cache lines. The first pair is the host's:
+ * its first line holds the layout (where each structure is, as above) and
+ * the bus state, its second the bus's identity: its
  * name (NUL-terminated, the netlink VBUS_A_BUS_NAME) and, when the bus has
  * one (VBUS_REGION_F_UUID in flags), the UUID of the VM it belongs to, so
  * that a guest with several buses can tell them apart. The host writes
- * both. The third line is the guest's: the only bytes of the header it
+ * both. The second pair is the guest's: the only bytes of the header it
  * writes (reset_request).
  *
  * Reset
@@ -138,53 +140,76 @@
  * changed. Events name the slot and the device id, so an event for a slot
  * reused since is recognised and dropped. Where a device queue's shm-signal
  * says "notify the guest", the host posts VBUS_EVENTQ_QUEUE_WORK instead of
- * raising an interrupt: at most one per queue is on its way (the queue's
- * pending flag), and the bus interrupt is raised only when the event
+ * raising an interrupt: at most one per guest request (the queue's event
+ * index, below), and the bus interrupt is raised only when the event
  * queue's own shm-signal allows it, so while the guest drains the event
  * queue the host raises nothing.
  *
- * ioq
- * ---
+ * ioq (version 2)
+ * ----------------
  * A single-producer single-consumer ring of count descriptors (a power of
- * two, at most VBUS_IOQ_COUNT_MAX), in this layout:
+ * two, at most VBUS_IOQ_COUNT_MAX), in this layout, every part on its own
+ * VBUS_RING_ALIGN (128-byte) pair of cache lines:
  *   0     ring header: magic VBUS_IOQ_MAGIC and count (written once by the
  *         host; each side uses its own copy afterwards)
- *   64    the producer's line: its index and the shm-signal it receives
- *   128   the consumer's line: its index and the shm-signal it receives
- *   192   count struct vbus_ioq_desc
+ *   128   producer index: written by the producer only
+ *   256   consumer index: written by the consumer only
+ *   384   producer event: written by the producer only (its shm-signal)
+ *   512   consumer event: written by the consumer only (its shm-signal)
+ *   640   count struct vbus_ioq_desc
+ * Each index is alone on its lines, so publishing moves one line pair to
+ * the other side's CPU and nothing else.
+ *
  * Indices count descriptors from 0 and wrap at 2^32; descriptor i is
- * desc[i & (count - 1)]. The producer fills descriptors at its index, sets
- * VBUS_IOQ_DESC_F_OWNED in each, then stores the index (release). The
- * consumer reads the producer index once (acquire); it must lie no more
- * than count ahead of the consumer index and never move back. The consumer
- * reads each descriptor once: OWNED must be set, no unknown flag may be
- * set, and [offset, offset + length) must lie inside the queue's buffer
- * window (the data area for device queues, the entries for the event
- * queue). It may write up to length bytes there (rx) or read them (tx),
- * then writes the number of bytes used into length, clears OWNED, and
+ * desc[i & (count - 1)]. The indices alone say who owns a descriptor: those
+ * in [consumer index, producer index) are the consumer's, the others the
+ * producer's. The producer fills descriptors at its index, then stores the
+ * index (release). The consumer reads the producer index once (acquire);
+ * it must lie no more than count ahead of the consumer index and never
+ * move back. The consumer reads each descriptor once: no flag but
+ * VBUS_IOQ_DESC_F_NEXT may be set, and [offset, offset + length) must lie
+ * inside the queue's buffer window (the data area for device queues, the
+ * entries for the event queue). It may write up to length bytes there (rx)
+ * or read them (tx), then writes the number of bytes used into length, and
  * stores its own index (release). The producer reclaims descriptors in
  * order: the consumer index may only move forward and never past what was
- * published, OWNED must be clear, and the used length may not exceed the
- * length it posted, which it takes from its private copy. The cookie is the
- * producer's; the consumer may read it but the producer relies only on its
- * private copy. VBUS_IOQ_DESC_F_NEXT marks a buffer continued by the next
- * descriptor (scatter-gather); what a chain means is the device type's
- * business.
+ * published, and the used length, read once, may not exceed the length it
+ * posted, which it takes from its private copy. The producer reads nothing
+ * else back: offset, cookie and flags come from its private copy. The
+ * cookie is the producer's; the consumer may read it. VBUS_IOQ_DESC_F_NEXT
+ * marks a buffer continued by the next descriptor (scatter-gather); what a
+ * chain means is the device type's business.
+ *
+ * Publishing is batched: a side stores its index every VBUS_IOQ_BATCH
+ * entries (fewer on small rings), at once when the other side has caught
+ * up with what it published (it would otherwise wait for the batch), and
+ * always before it waits or returns; an index store is a line transfer to
+ * the other CPU, and publishing per entry made both index lines and the
+ * descriptors bounce on every message.
  *
  * shm-signal
  * ----------
- * Each ioq has one shm-signal per direction, on the line of the side that
- * receives it: enabled (written by the receiver: "notify me") and pending
- * (set by the notifier when it notifies, cleared by the receiver when it
- * re-enables). After publishing, a side issues a full barrier and notifies
- * (a doorbell write from the guest, an event and maybe an interrupt from
- * the host) only if the other side has enabled set and pending clear, and
- * sets pending when it does. A receiver drains with notifications
- * disabled, then clears pending, sets enabled, issues a full barrier and
- * checks its ring once more: either the notifier saw enabled, or the
- * receiver sees the work published before it. Nothing is lost, and while a
- * receiver is busy no notification is sent. Flags are only hints to the
- * side that reads them: a side that corrupts them only delays its own work.
+ * Notification suppression is an event index per direction, written only
+ * by the side that receives the notification, so a notifier never writes a
+ * line the other side owns. The consumer's event E means "kick me when
+ * your producer index passes E"; the producer's event E means "call me when
+ * your consumer index passes E". A side that has just moved its index from
+ * old to new (since its last decision) notifies if and only if E lies in
+ * [old, new), as virtio's event index: (u32)(new - E - 1) < (u32)(new - old).
+ * After publishing it issues a full barrier, reads the other side's event
+ * once, and decides. A receiver that is busy leaves its event where it was,
+ * so it is notified at most once per time it asked; before it sleeps it
+ * writes its event (the index it has seen up to), issues a full barrier
+ * and checks its ring once more: either the notifier read the new event,
+ * or the receiver sees the work published before it. Nothing is lost. The
+ * producer may ask for a delayed call: an event three quarters of the way
+ * into what it has outstanding, so one interrupt completes many buffers
+ * (as virtqueue_enable_cb_delayed()). A hostile event value costs at most
+ * one notification per publish, which the notifier would have sent with an
+ * eager receiver anyway; it is never used for anything but that decision.
+ * A receiver that would rather spin than sleep polls the ring for a
+ * bounded window before it writes its event (the bus's poll_us): a busy
+ * peer is then never notified at all.
  */
 #ifndef _UAPI_LINUX_VBUS_RING_H
 #define _UAPI_LINUX_VBUS_RING_H
@@ -194,10 +219,11 @@
 
 #define VBUS_REGION_MAGIC	0x53554256	/* "VBUS" as little-endian u32 */
 #define VBUS_RING_VERSION	2
-#define VBUS_RING_ALIGN		64	/* cache line: one writer per line */
+#define VBUS_RING_ALIGN		128	/* a line and its prefetch pair */
 
 #define VBUS_IOQ_MAGIC		0x52514f49	/* "IOQR" as little-endian u32 */
 #define VBUS_IOQ_COUNT_MAX	32768
+#define VBUS_IOQ_BATCH		32	/* entries per index store, at most */
 
 #define VBUS_DEVICE_QUEUES_MAX	4
 
@@ -205,8 +231,8 @@
 #define VBUS_REGION_F_UUID	(1U << 0)	/* uuid is the bus's VM UUID */
 
 /*
- * The region header, at offset 0: three lines, the first two written by
- * the host, the last by the guest.
+ * The region header, at offset 0: two pairs of lines, the first written by
+ * the host, the second by the guest.
  */
 struct vbus_region_header {
 	/* The layout. */
@@ -297,8 +323,7 @@ struct vbus_eventq_entry {
 	__le32 generation;		/* CONFIG_CHANGED: the new one */
 };
 
-/* Descriptor flags. */
-#define VBUS_IOQ_DESC_F_OWNED	(1U << 0)	/* the consumer owns it */
+/* Descriptor flags; any other bit is a protocol error. */
 #define VBUS_IOQ_DESC_F_NEXT	(1U << 1)	/* chain continues */
 
 struct vbus_ioq_desc {
@@ -309,26 +334,20 @@ struct vbus_ioq_desc {
 	__le16 reserved;
 };
 
-/* A shm-signal: notifications one side of an ioq receives. */
-struct vbus_shm_signal {
-	__u8 enabled;			/* written by the receiver */
-	__u8 pending;			/* set by the notifier, cleared by the receiver */
-	__u8 reserved[2];
-};
-
-/* One side's cache line: its index and the signal it receives. */
-struct vbus_ioq_index {
-	__le32 index;			/* written by this side only */
-	struct vbus_shm_signal signal;
-	__u8 reserved[VBUS_RING_ALIGN - 8];
+/* One value one side writes, alone on a pair of cache lines. */
+struct vbus_ioq_word {
+	__le32 value;
+	__u8 reserved[VBUS_RING_ALIGN - 4];
 };
 
 struct vbus_ioq_ring {
 	__le32 magic;			/* VBUS_IOQ_MAGIC */
 	__le32 count;			/* descriptors, a power of two */
 	__u8 reserved[VBUS_RING_ALIGN - 8];
-	struct vbus_ioq_index producer;
-	struct vbus_ioq_index consumer;
+	struct vbus_ioq_word producer_index;	/* entries published */
+	struct vbus_ioq_word consumer_index;	/* entries given back */
+	struct vbus_ioq_word producer_event;	/* call me past this */
+	struct vbus_ioq_word consumer_event;	/* kick me past this */
 	struct vbus_ioq_desc desc[];
 };
 

@@ -295,7 +295,8 @@ int guest_wait(struct guest *g, bool tx, bool rx)
 	uint64_t value;
 
 	if (tx && !g->tx.broken) {
-		r = ioq_produce_enable_notify(&g->tx.producer);
+		/* Called back when 3/4 of the frames in flight are sent. */
+		r = ioq_produce_enable_notify_delayed(&g->tx.producer);
 		if (r < 0)
 			return queue_broken(g, &g->tx, "TX", r);
 		work |= r;
@@ -390,11 +391,42 @@ int guest_tx_fill(struct guest *g, uint64_t *next, uint64_t count)
 	return r < 0 ? r : added;
 }
 
+/*
+ * No progress: poll for up to poll_us (the signaled/polled hybrid, as the
+ * host's worker) before sleeping. true: keep polling; false: sleep now.
+ * *idle is when the idle moment began (0: it has not).
+ */
+bool guest_keep_polling(struct guest *g, double *idle)
+{
+	double now;
+
+	if (!g->options.poll_us)
+		return false;
+	now = guest_now();
+	if (!*idle) {
+		*idle = now;
+		g->counters.polls++;
+	}
+	if (now - *idle < g->options.poll_us * 1e-6) {
+		cpu_relax();
+		return true;
+	}
+	*idle = 0;
+	return false;
+}
+
+/* Progress after an idle moment began: the poll found work. */
+void guest_progress(struct guest *g, double *idle)
+{
+	if (*idle)
+		g->counters.poll_hits++;
+	*idle = 0;
+}
+
 int guest_send(struct guest *g, uint64_t count)
 {
 	uint64_t next = 0;
-	uint32_t spins = 0;
-	double start;
+	double start, idle = 0;
 	int r, progress;
 
 	guest_ready(g);
@@ -414,14 +446,11 @@ int guest_send(struct guest *g, uint64_t count)
 			return r;
 		progress += r;
 		if (progress) {
-			spins = 0;
+			guest_progress(g, &idle);
 			continue;
 		}
-		if (++spins < g->options.spin) {
-			cpu_relax();
+		if (guest_keep_polling(g, &idle))
 			continue;
-		}
-		spins = 0;
 		r = guest_wait(g, true, false);
 		if (r < 0)
 			return r;
@@ -512,9 +541,10 @@ static int rx_reclaim(struct guest *g, uint64_t count)
 
 int guest_receive(struct guest *g, uint64_t count)
 {
-	uint32_t spins = 0;
 	double start = 0;
 	int r, progress;
+
+	double idle = 0;
 
 	g->bitmap = calloc(count / 8 + 1, 1);
 	if (!g->bitmap)
@@ -538,14 +568,11 @@ int guest_receive(struct guest *g, uint64_t count)
 			start = guest_now();
 		progress += r;
 		if (progress) {
-			spins = 0;
+			guest_progress(g, &idle);
 			continue;
 		}
-		if (++spins < g->options.spin) {
-			cpu_relax();
+		if (guest_keep_polling(g, &idle))
 			continue;
-		}
-		spins = 0;
 		r = guest_wait(g, false, true);
 		if (r < 0)
 			return r;

@@ -12,7 +12,8 @@
 #include <vbus/region.h>
 
 #define GUEST_BATCH		64
-#define GUEST_SPIN_DEFAULT	256	/* empty polls before sleeping */
+/* Microseconds of polling before sleeping: the bus default, as the host. */
+#define GUEST_POLL_US_DEFAULT	VBUS_BUS_POLL_US_DEFAULT
 #define GUEST_TIMEOUT_DEFAULT	30000	/* ms without progress */
 /* The largest buffer: the largest MTU, its Ethernet header and a VLAN tag. */
 #define GUEST_BUFFER_MAX	((VBUS_VENET_MTU_MAX + 18 + VBUS_RING_ALIGN - 1) & ~(VBUS_RING_ALIGN - 1))
@@ -23,7 +24,7 @@ struct guest_options {
 	struct frame_endpoints to_host;	/* what send builds */
 	struct frame_endpoints from_host; /* what receive expects */
 	int timeout_ms;
-	uint32_t spin;
+	uint32_t poll_us;		/* poll this long before sleeping, 0: never */
 	uint32_t window;		/* TX buffers in flight at most, 0: all */
 	bool announce;			/* say "ready", wait for a line on stdin */
 };
@@ -39,6 +40,7 @@ struct guest_counters {
 	uint64_t frames_too_big;	/* RX buffers given back empty: did not fit */
 	uint64_t doorbells, doorbells_suppressed;
 	uint64_t interrupts, interrupt_signals, sleeps;
+	uint64_t polls, poll_hits;	/* idle moments polled, and found work */
 	uint64_t events, events_queue_work, events_added, events_removed;
 	uint64_t events_config, events_stale;
 	uint64_t protocol_errors;	/* the host (or hostile mode) broke a rule */
@@ -115,6 +117,11 @@ int guest_rx_post(struct guest *g, uint32_t buffers);
 int guest_reset(struct guest *g);
 
 /* Shared by guest.c, hostile.c, stream.c and reset.c. */
+/* No progress: true while the poll_us window lasts (keep polling), false
+ * when it is time to sleep; *idle is when the idle moment began (0: not). */
+bool guest_keep_polling(struct guest *g, double *idle);
+/* Progress: ends an idle moment, counting a poll that found work. */
+void guest_progress(struct guest *g, double *idle);
 void guest_ready(struct guest *g);
 int guest_kick(struct guest *g, uint16_t vector);
 int guest_poll_events(struct guest *g);

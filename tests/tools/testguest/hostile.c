@@ -50,24 +50,24 @@ static struct vbus_ioq_ring *ring_at(struct guest *g, uint32_t offset)
 	return (struct vbus_ioq_ring *)at(g, offset);
 }
 
-static void corrupt_index(struct guest *g, struct vbus_ioq_index *index, uint32_t count,
-			  uint64_t *state)
+/* An index: more than a ring ahead, moving back, or anything. */
+static void corrupt_index(struct guest *g, __le32 *index, uint32_t count, uint64_t *state)
 {
-	uint32_t now = ioq_read_le32(&index->index);
+	uint32_t now = ioq_read_le32(index);
 	const uint32_t values[] = { now + count + 1, now - 1, now + 0x80000000u,
 				    adversarial(g, state) };
 
-	switch (below(state, 3)) {
-	case 0:
-		ioq_write_le32(&index->index, values[below(state, 4)]);
-		break;
-	case 1:
-		ioq_write_u8(&index->signal.enabled, next_random(state));
-		break;
-	default:
-		ioq_write_u8(&index->signal.pending, next_random(state));
-		break;
-	}
+	ioq_write_le32(index, values[below(state, 4)]);
+}
+
+/* An event index (only a hint to the notifier): near, far, or anything. */
+static void corrupt_event(struct guest *g, __le32 *event, uint64_t *state)
+{
+	uint32_t now = ioq_read_le32(event);
+	const uint32_t values[] = { now - 1, now + 1, now + 0x80000000u,
+				    adversarial(g, state) };
+
+	ioq_write_le32(event, values[below(state, 4)]);
 }
 
 static void corrupt_descriptor(struct guest *g, struct vbus_ioq_desc *desc, uint64_t *state)
@@ -92,21 +92,27 @@ static void corrupt_descriptor(struct guest *g, struct vbus_ioq_desc *desc, uint
 	}
 }
 
-/* One of a ring's header, two index lines, or a descriptor. */
+/* One of a ring's header, two indices, two events, or a descriptor. */
 static void corrupt_ring(struct guest *g, uint32_t offset, uint32_t count, uint64_t *state)
 {
 	struct vbus_ioq_ring *ring = ring_at(g, offset);
 
-	switch (below(state, 5)) {
+	switch (below(state, 7)) {
 	case 0:
 		ioq_write_le32(below(state, 2) ? &ring->magic : &ring->count,
 			       adversarial(g, state));
 		break;
 	case 1:
-		corrupt_index(g, &ring->producer, count, state);
+		corrupt_index(g, &ring->producer_index.value, count, state);
 		break;
 	case 2:
-		corrupt_index(g, &ring->consumer, count, state);
+		corrupt_index(g, &ring->consumer_index.value, count, state);
+		break;
+	case 3:
+		corrupt_event(g, &ring->producer_event.value, state);
+		break;
+	case 4:
+		corrupt_event(g, &ring->consumer_event.value, state);
 		break;
 	default:
 		corrupt_descriptor(g, &ring->desc[below(state, count)], state);

@@ -19,6 +19,7 @@ static const struct {
 	COUNTER(frames_duplicate), COUNTER(frames_reordered), COUNTER(frames_gaps),
 	COUNTER(frames_too_big),
 	COUNTER(doorbells), COUNTER(doorbells_suppressed), COUNTER(interrupts), COUNTER(interrupt_signals),
+	COUNTER(polls), COUNTER(poll_hits),
 	COUNTER(sleeps), COUNTER(events), COUNTER(events_queue_work), COUNTER(events_added),
 	COUNTER(events_removed), COUNTER(events_config), COUNTER(events_stale),
 	COUNTER(protocol_errors), COUNTER(corruptions), COUNTER(rounds), COUNTER(breaks),

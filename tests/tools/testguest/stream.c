@@ -63,8 +63,7 @@ int guest_stream(struct guest *g, double seconds, const uint8_t *other_mac)
 	struct pace pace = { .slowest = UINT64_MAX };
 	uint64_t to_host = 0, to_other = 0;
 	bool next_other = false;
-	uint32_t spins = 0;
-	double now;
+	double now, idle = 0;
 	int r, progress;
 
 	if (other_mac)
@@ -113,12 +112,11 @@ int guest_stream(struct guest *g, double seconds, const uint8_t *other_mac)
 				return r;
 		}
 		if (progress) {
-			spins = 0;
+			guest_progress(g, &idle);
 			continue;
 		}
-		if (++spins < g->options.spin)
+		if (guest_keep_polling(g, &idle))
 			continue;
-		spins = 0;
 		r = guest_wait(g, true, false);
 		if (r < 0)
 			return r;

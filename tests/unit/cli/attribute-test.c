@@ -73,7 +73,7 @@ static void test_unknown_key_lists_the_keys(void)
 				      "zcthresh, wmem, txqlen, ifname, bridge)");
 	CU_ASSERT_EQUAL(parse(ATTRIBUTE_BUS, "mtu=1500", NULL, &list, error), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(error, "mtu: not an attribute of this object (expected one of: "
-				      "connector, region_size, domain, uuid)");
+				      "connector, region_size, domain, uuid, poll_us)");
 	CU_ASSERT_EQUAL(parse(ATTRIBUTE_DEVICE_SET, "mac=02:00:00:00:00:01", NULL, &list, error),
 			-EINVAL);
 	CU_ASSERT_STRING_EQUAL(error, "mac: cannot be changed on an existing device (expected "

@@ -197,7 +197,7 @@ static int method_get(sd_bus_message *m, void *userdata, sd_bus_error *error)
 		answer = devices_json;
 	else if (!strcmp(member, "GetBuses"))
 		answer = "{\"buses\": [{\"name\": \"web\", \"id\": 1, \"connector\": \"ivshmem\","
-			 " \"region_size\": 2097152, \"domain\": \"web\", \"uuid\": null,"
+			 " \"region_size\": 2097152, \"poll_us\": 50, \"domain\": \"web\", \"uuid\": null,"
 			 " \"state\": \"ok\", \"devices\": [\"web0\", \"web1\"], \"managed\": true}]}";
 	else
 		answer = "{\"devices\": [{\"name\": \"web0\", \"stats\": {\"tx_packets\": 10,"

@@ -104,7 +104,7 @@ static void test_device_fields(void)
 static void test_bus_table_and_bad_reply(void)
 {
 	struct json_object *o = parse("{\"buses\": [{\"name\": \"web\", \"id\": 1, \"connector\": "
-				      "\"ivshmem\", \"region_size\": 2097152, \"domain\": \"web\", "
+				      "\"ivshmem\", \"region_size\": 2097152, \"poll_us\": 50, \"domain\": \"web\", "
 				      "\"uuid\": null, \"state\": \"ok\", \"devices\": [\"web0\", "
 				      "\"web1\"], \"managed\": true}]}");
 	struct json_object *bad = parse("{\"buses\": 3}");
@@ -113,8 +113,8 @@ static void test_bus_table_and_bad_reply(void)
 	CU_ASSERT_EQUAL(bus_render(out, o, true), 0);
 	CU_ASSERT_EQUAL(bus_render(out, bad, true), -EBADMSG);
 	fclose(out);
-	CU_ASSERT_STRING_EQUAL(text, "NAME  CONNECTOR  REGION  STATE  DOMAIN  DEVICES\n"
-				     "web   ivshmem    2MiB    ok     web     web0,web1\n");
+	CU_ASSERT_STRING_EQUAL(text, "NAME  CONNECTOR  REGION  POLL_US  STATE  DOMAIN  DEVICES\n"
+				     "web   ivshmem    2MiB    50       ok     web     web0,web1\n");
 	json_object_put(o);
 	json_object_put(bad);
 }

@@ -123,7 +123,7 @@ static void test_show_text_and_json(void)
 	CU_ASSERT_EQUAL(run("device show nosuch"), 3);
 	CU_ASSERT_STRING_EQUAL(err, "vbusctl: device nosuch: cannot read: no such device\n");
 	CU_ASSERT_EQUAL(run("bus show"), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "web   ivshmem    2MiB    ok     web     web0,web1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "web   ivshmem    2MiB    50       ok     web     web0,web1\n"));
 	CU_ASSERT_EQUAL(run("stats web0"), 0);
 	CU_ASSERT_STRING_EQUAL(out, "DEVICE  TX_PACKETS  TX_BYTES  RX_PACKETS  RX_BYTES\n"
 				    "web0    10          1000      20          2000\n");

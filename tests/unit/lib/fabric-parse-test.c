@@ -63,7 +63,8 @@ static void test_good_file_gives_its_model(void)
 	static const char text[] =
 		"{\"version\": 1,\n"
 		" \"buses\": [{\"name\": \"vm1\", \"connector\": \"ivshmem\", \"region_size\": 2097152,\n"
-		"             \"domain\": \"web\", \"uuid\": \"6F1C2B3A-9D4E-4F10-8A2B-0C1D2E3F4A5B\"},\n"
+		"             \"domain\": \"web\", \"uuid\": \"6F1C2B3A-9D4E-4F10-8A2B-0C1D2E3F4A5B\",\n"
+		"             \"poll_us\": 0},\n"
 		"            {\"name\": \"vm2\"}],\n"
 		" \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"bus\": \"vm1\",\n"
 		"               \"mac\": \"02:00:00:00:00:01\", \"mtu\": 9000, \"zcthresh\": 0,\n"
@@ -90,6 +91,8 @@ static void test_good_file_gives_its_model(void)
 	CU_ASSERT_STRING_EQUAL(bus->info.domain, "web");
 	CU_ASSERT_TRUE(bus->info.has_uuid);
 	CU_ASSERT_EQUAL(memcmp(bus->info.uuid, uuid, VBUS_UUID_LEN), 0);
+	CU_ASSERT_TRUE(bus->info.has_poll_us);
+	CU_ASSERT_EQUAL(bus->info.poll_us, 0);
 	CU_ASSERT_STRING_EQUAL(bus->origin.file, "fabric.json");
 	CU_ASSERT_EQUAL(bus->origin.index, 0);
 	CU_ASSERT_EQUAL(fabric->buses[1].present, 0);
@@ -154,7 +157,7 @@ static void test_errors_come_in_document_order(void)
 {
 	static const char *const lines[] = {
 		"fabric.json: $: unknown key \"vms\" (expected one of version, buses, devices, $schema)",
-		"fabric.json: $.buses[0]: unknown key \"conector\", did you mean \"connector\"? (expected one of name, connector, region_size, domain, uuid)",
+		"fabric.json: $.buses[0]: unknown key \"conector\", did you mean \"connector\"? (expected one of name, connector, region_size, domain, uuid, poll_us)",
 		"fabric.json: $.buses[0]: \"name\" is missing (expected a name: [a-z0-9][a-z0-9_.-]*, at most 31 characters)",
 		"fabric.json: $.buses[1]: \"vm2\" is a string (expected a bus object: {\"name\": ...})",
 		"fabric.json: $.devices[0]: \"name\" is missing (expected a name: [a-z0-9][a-z0-9_.-]*, at most 31 characters)",
@@ -186,6 +189,8 @@ static void test_bus_values(void)
 {
 	check_bus_error("\"connector\": \"qemu\"",
 			"fabric.json: $.buses[0].connector: \"qemu\" is not a connector (expected one of none, loop, ivshmem)");
+	check_bus_error("\"poll_us\": 10001",
+			"fabric.json: $.buses[0].poll_us: 10001 is out of range (expected 0..10000)");
 	check_bus_error("\"region_size\": 65537",
 			"fabric.json: $.buses[0].region_size: 65537 is not a multiple of 4096 (expected a multiple of 4096 in 65536..1073741824)");
 	check_bus_error("\"region_size\": 4096",

@@ -282,6 +282,50 @@ static void test_changed_bus_is_recreated_with_its_devices(void)
 		   "+ connection web0 -> vm1\n");
 }
 
+/* poll_us changes in place (BUS_SET); with another change, the bus is
+ * recreated with it. */
+static void test_poll_us_is_set_in_place(void)
+{
+	static const char vm1_poll0[] =
+		"{\"version\": 1, \"buses\": [{\"name\": \"vm1\", \"poll_us\": 0}]}";
+	static const char vm1_poll50[] =
+		"{\"version\": 1, \"buses\": [{\"name\": \"vm1\", \"connector\": \"none\","
+		" \"poll_us\": 50}]}";
+	_cleanup_(fabric_freep) struct fabric *desired = parse(vm1_poll0);
+	_cleanup_(fabric_freep) struct fabric *actual = parse(vm1_poll50);
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	_cleanup_(plan_freep) struct plan *inverse = NULL;
+	struct json_object *json;
+	size_t executed;
+
+	check_plan(vm1_poll0, vm1_poll50, false, "~ bus vm1: poll_us 50 -> 0\n");
+	check_plan(vm1_poll0, "{\"version\": 1, \"buses\": [{\"name\": \"vm1\"}]}", false,
+		   "~ bus vm1: poll_us (unset) -> 0\n");
+	check_plan(vm1_poll50, vm1_poll50, false, "");
+	check_plan("{\"version\": 1, \"buses\": [{\"name\": \"vm1\", \"connector\": \"loop\","
+		   " \"poll_us\": 0}]}", vm1_poll50, false,
+		   "- bus vm1 (recreated: connector none -> loop)\n"
+		   "+ bus vm1 (loop, poll_us 0)\n");
+
+	/* Applied in memory, it converges; its inverse puts 50 back. */
+	plan = compute(desired, actual, false);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(plan);
+	CU_ASSERT_EQUAL_FATAL(plan->count, 1);
+	CU_ASSERT_EQUAL(plan->operations[0].action, PLAN_BUS_SET);
+	json = plan_to_json(plan);
+	CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(json, JSON_C_TO_STRING_PLAIN),
+			       "{\"operations\":[{\"action\":\"set\",\"object\":\"bus\","
+			       "\"name\":\"vm1\",\"changes\":{\"poll_us\":{\"from\":50,\"to\":0}}}]}");
+	json_object_put(json);
+	CU_ASSERT_EQUAL(plan_inverse(plan, 1, &inverse), 0);
+	CU_ASSERT_EQUAL_FATAL(inverse->count, 1);
+	CU_ASSERT_EQUAL(inverse->operations[0].bus.info.poll_us, 50);
+	CU_ASSERT_EQUAL(plan_apply_in_memory(plan, actual, &executed), 0);
+	CU_ASSERT_EQUAL(fabric_find_bus(actual, "vm1")->info.poll_us, 0);
+	CU_ASSERT_EQUAL(plan_apply_in_memory(inverse, actual, &executed), 0);
+	CU_ASSERT_EQUAL(fabric_find_bus(actual, "vm1")->info.poll_us, 50);
+}
+
 static void test_bridge_ports(void)
 {
 	static const char on_br0[] =
@@ -532,6 +576,7 @@ int main(void)
 		{ "a move to another bus: disconnect, then connect", test_move_to_another_bus },
 		{ "a device on no bus is connected", test_connect_a_device_that_is_on_no_bus },
 		{ "a changed bus is recreated, its devices reconnected", test_changed_bus_is_recreated_with_its_devices },
+		{ "poll_us is set in place", test_poll_us_is_set_in_place },
 		{ "bridge ports: added, changed, removed with prune only", test_bridge_ports },
 		{ "an attribute actual lacks is set from (unset)", test_set_of_an_attribute_actual_lacks },
 		{ "a device of another type is recreated (fake kernel)", test_device_of_another_type_is_recreated },

@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Batching: many descriptors handed over by one index store, taken and
  * reclaimed many at a time by one index load; a batch never runs past what
- * was published. */
+ * was published. Ring v2 publishes by itself: every batch entries, at once
+ * when the other side has caught up, and the caller publishes the rest
+ * before it waits. */
 #include "ring-fixture.h"
 #include "unit.h"
 
 static __u32 shared_producer_index(struct ring_fixture *f)
 {
-	return ioq_read_le32(&fixture_ring(f)->producer.index);
+	return ioq_read_le32(&fixture_ring(f)->producer_index.value);
 }
 
 static __u32 shared_consumer_index(struct ring_fixture *f)
 {
-	return ioq_read_le32(&fixture_ring(f)->consumer.index);
+	return ioq_read_le32(&fixture_ring(f)->consumer_index.value);
 }
 
 static void add(struct ring_fixture *f, __u32 n)
@@ -22,20 +24,108 @@ static void add(struct ring_fixture *f, __u32 n)
 	CU_ASSERT_EQUAL_FATAL(ioq_produce_add(&f->producer, &buf), 0);
 }
 
-/* The index moves once per publish, by the whole batch. */
+/*
+ * The index moves once per publish, by the whole batch. The first add
+ * publishes at once (the consumer has caught up: it is idle), the next
+ * ones wait for the batch or the caller's publish.
+ */
 static void test_one_publish_hands_over_a_batch(void)
 {
 	struct ring_fixture f;
 	__u32 i;
 
 	fixture_setup(&f, 32);
-	for (i = 0; i < 8; i++)
+	add(&f, 0);
+	CU_ASSERT_EQUAL(shared_producer_index(&f), 1);
+	for (i = 1; i < 8; i++)
 		add(&f, i);
-	CU_ASSERT_EQUAL(shared_producer_index(&f), 0);
-	CU_ASSERT_EQUAL(ioq_consume_available(&f.consumer), 0);
+	CU_ASSERT_EQUAL(shared_producer_index(&f), 1);
 	ioq_produce_publish(&f.producer);
 	CU_ASSERT_EQUAL(shared_producer_index(&f), 8);
 	CU_ASSERT_EQUAL(ioq_consume_available(&f.consumer), 8);
+	fixture_teardown(&f);
+}
+
+/*
+ * Producer: a full batch publishes by itself; so does catching up, when the
+ * consumer has given back everything published.
+ */
+static void test_add_publishes_per_batch_and_when_caught_up(void)
+{
+	struct ioq_buffer bufs[64];
+	struct ring_fixture f;
+	__u32 i;
+	int n;
+
+	fixture_setup(&f, 256);
+	CU_ASSERT_EQUAL(f.producer.q.batch, VBUS_IOQ_BATCH);
+	add(&f, 0);				/* caught up: published */
+	for (i = 1; i < VBUS_IOQ_BATCH; i++)
+		add(&f, i);
+	CU_ASSERT_EQUAL(shared_producer_index(&f), 1);
+	add(&f, VBUS_IOQ_BATCH);		/* a full batch since */
+	CU_ASSERT_EQUAL(shared_producer_index(&f), VBUS_IOQ_BATCH + 1);
+	add(&f, VBUS_IOQ_BATCH + 1);
+	CU_ASSERT_EQUAL(shared_producer_index(&f), VBUS_IOQ_BATCH + 1);
+
+	/* The consumer drains what it saw and gives it all back. */
+	n = ioq_consume_get_batch(&f.consumer, bufs, 64);
+	CU_ASSERT_EQUAL(n, VBUS_IOQ_BATCH + 1);
+	for (i = 0; i < (__u32)n; i++)
+		CU_ASSERT_EQUAL(ioq_consume_put(&f.consumer, &bufs[i], 0), 0);
+	CU_ASSERT_EQUAL(shared_consumer_index(&f), VBUS_IOQ_BATCH + 1);
+	add(&f, VBUS_IOQ_BATCH + 2);		/* caught up again */
+	CU_ASSERT_EQUAL(shared_producer_index(&f), VBUS_IOQ_BATCH + 3);
+	fixture_teardown(&f);
+}
+
+/*
+ * Consumer: puts publish every batch, and when everything seen is given
+ * back (it is about to look for more, and may wait).
+ */
+static void test_put_publishes_per_batch_and_when_drained(void)
+{
+	struct ioq_buffer bufs[64];
+	struct ring_fixture f;
+	__u32 i;
+
+	fixture_setup(&f, 256);
+	for (i = 0; i < 40; i++)
+		add(&f, i);
+	ioq_produce_publish(&f.producer);
+	CU_ASSERT_EQUAL(ioq_consume_get_batch(&f.consumer, bufs, 64), 40);
+	for (i = 0; i < VBUS_IOQ_BATCH - 1; i++)
+		CU_ASSERT_EQUAL(ioq_consume_put(&f.consumer, &bufs[i], 0), 0);
+	CU_ASSERT_EQUAL(shared_consumer_index(&f), 0);
+	CU_ASSERT_EQUAL(ioq_consume_put(&f.consumer, &bufs[i++], 0), 0);
+	CU_ASSERT_EQUAL(shared_consumer_index(&f), VBUS_IOQ_BATCH);
+	for (; i < 39; i++)
+		CU_ASSERT_EQUAL(ioq_consume_put(&f.consumer, &bufs[i], 0), 0);
+	CU_ASSERT_EQUAL(shared_consumer_index(&f), VBUS_IOQ_BATCH);
+	CU_ASSERT_EQUAL(ioq_consume_put(&f.consumer, &bufs[i], 0), 0);
+	CU_ASSERT_EQUAL(shared_consumer_index(&f), 40);
+	fixture_teardown(&f);
+}
+
+/* The batch size is bounded to 1..count; 1 publishes every entry. */
+static void test_batch_bounds(void)
+{
+	struct ring_fixture f;
+
+	fixture_setup(&f, 16);
+	CU_ASSERT_EQUAL(f.producer.q.batch, 4);
+	ioq_set_batch(&f.producer.q, 0);
+	CU_ASSERT_EQUAL(f.producer.q.batch, 1);
+	ioq_set_batch(&f.producer.q, 1000);
+	CU_ASSERT_EQUAL(f.producer.q.batch, 16);
+	ioq_set_batch(&f.producer.q, 1);
+	add(&f, 0);
+	add(&f, 1);
+	add(&f, 2);
+	CU_ASSERT_EQUAL(shared_producer_index(&f), 3);
+	fixture_teardown(&f);
+	fixture_setup(&f, 1);
+	CU_ASSERT_EQUAL(f.producer.q.batch, 1);
 	fixture_teardown(&f);
 }
 
@@ -47,7 +137,7 @@ static void test_empty_publish_does_not_store(void)
 	fixture_setup(&f, 32);
 	add(&f, 0);
 	ioq_produce_publish(&f.producer);
-	ioq_write_le32(&fixture_ring(&f)->producer.index, 12345);
+	ioq_write_le32(&fixture_ring(&f)->producer_index.value, 12345);
 	ioq_produce_publish(&f.producer);
 	CU_ASSERT_EQUAL(shared_producer_index(&f), 12345);
 	fixture_teardown(&f);
@@ -103,6 +193,7 @@ static void test_puts_and_reclaims_in_batches(void)
 	__u32 i;
 
 	fixture_setup(&f, 16);
+	ioq_set_batch(&f.consumer.q, 16);	/* only the explicit publish */
 	for (i = 0; i < 16; i++)
 		add(&f, i);
 	ioq_produce_publish(&f.producer);
@@ -160,6 +251,11 @@ int main(void)
 	static const struct unit_test tests[] = {
 		{ "one publish hands over a batch", test_one_publish_hands_over_a_batch },
 		{ "publishing nothing new stores nothing", test_empty_publish_does_not_store },
+		{ "add publishes per batch and when the consumer caught up",
+		  test_add_publishes_per_batch_and_when_caught_up },
+		{ "put publishes per batch and when everything seen is back",
+		  test_put_publishes_per_batch_and_when_drained },
+		{ "the batch size is bounded to 1..count", test_batch_bounds },
 		{ "get_batch takes at most max", test_get_batch_takes_at_most_max },
 		{ "get_batch stops at what was published", test_get_batch_stops_at_published },
 		{ "puts and reclaims go in batches, in order", test_puts_and_reclaims_in_batches },

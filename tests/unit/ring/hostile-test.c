@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A hostile other side: corrupt indices, buffers outside the window,
- * oversize lengths, flipped ownership bits, and a ring overwritten with
- * random bytes. Each gives -EPROTO, never an access outside the region
- * (run under ASan: the region is allocated to its exact size). */
+ * oversize lengths, unknown flags, hostile event indices, and a ring
+ * overwritten with random bytes. Each gives -EPROTO, or for an event at
+ * most one notification per publish, never an access outside the region
+ * (run under ASan and UBSan: the region is allocated to its exact size). */
 #include "ring-fixture.h"
 #include "unit.h"
 
 static void set_producer_index(struct ring_fixture *f, __u32 index)
 {
-	ioq_write_le32(&fixture_ring(f)->producer.index, index);
+	ioq_write_le32(&fixture_ring(f)->producer_index.value, index);
 }
 
 static void set_consumer_index(struct ring_fixture *f, __u32 index)
 {
-	ioq_write_le32(&fixture_ring(f)->consumer.index, index);
+	ioq_write_le32(&fixture_ring(f)->consumer_index.value, index);
 }
 
 static struct vbus_ioq_desc *desc(struct ring_fixture *f, __u32 position)
@@ -128,9 +129,9 @@ static void test_oversize_lengths(void)
 static void test_consumer_sees_bad_flags(void)
 {
 	static const __u16 flags[] = {
-		0,					/* published but not owned */
-		VBUS_IOQ_DESC_F_NEXT,
-		VBUS_IOQ_DESC_F_OWNED | 0x4,		/* unknown bit */
+		1,					/* v1's OWNED: gone */
+		VBUS_IOQ_DESC_F_NEXT | 0x4,		/* unknown bit */
+		0x8000,
 		0xffff,
 	};
 	struct ring_fixture f;
@@ -146,7 +147,7 @@ static void test_consumer_sees_bad_flags(void)
 }
 
 /* The producer's side: the consumer gives back what it never got, moves
- * back, leaves the ownership bit set, or claims more bytes than posted. */
+ * back, or claims more bytes than posted. */
 static void test_consumer_index_corrupt(void)
 {
 	struct ioq_buffer buf;
@@ -182,23 +183,23 @@ static void test_given_back_descriptor_corrupt(void)
 	fixture_setup(&f, 16);
 	CU_ASSERT_EQUAL(fixture_send(&f, 0), 0);
 	CU_ASSERT_EQUAL(fixture_serve(&f, 0, &cookie), 1);
-	ioq_write_le16(&desc(&f, 0)->flags, VBUS_IOQ_DESC_F_OWNED);	/* still "owned" */
-	CU_ASSERT_EQUAL(ioq_produce_reclaim(&f.producer, &buf), -EPROTO);
-	ioq_write_le16(&desc(&f, 0)->flags, 0x8000);
-	CU_ASSERT_EQUAL(ioq_produce_reclaim(&f.producer, &buf), -EPROTO);
-	ioq_write_le16(&desc(&f, 0)->flags, 0);
 	ioq_write_le32(&desc(&f, 0)->length, FIXTURE_BUFFER_SIZE + 1);	/* used > posted */
 	CU_ASSERT_EQUAL(ioq_produce_reclaim(&f.producer, &buf), -EPROTO);
 	CU_ASSERT_EQUAL(ioq_produce_reclaim_batch(&f.producer, &buf, 1), -EPROTO);
 
-	/* Offset, cookie and posted length come from the producer's own copy. */
+	/*
+	 * Offset, cookie, flags and posted length come from the producer's own
+	 * copy: what the consumer wrote there is never read.
+	 */
 	ioq_write_le32(&desc(&f, 0)->length, FIXTURE_BUFFER_SIZE);
+	ioq_write_le16(&desc(&f, 0)->flags, 0xffff);
 	ioq_write_le32(&desc(&f, 0)->offset, 0xfffffff0);
 	ioq_write_le32(&desc(&f, 0)->cookie, 666);
 	CU_ASSERT_EQUAL(ioq_produce_reclaim(&f.producer, &buf), 1);
 	CU_ASSERT_EQUAL(buf.offset, fixture_buffer(0).offset);
 	CU_ASSERT_EQUAL(buf.cookie, 0);
 	CU_ASSERT_EQUAL(buf.length, FIXTURE_BUFFER_SIZE);
+	CU_ASSERT_EQUAL(buf.flags, 0);
 	fixture_teardown(&f);
 }
 
@@ -207,6 +208,72 @@ static __u32 random_next(__u64 *state)
 {
 	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
 	return *state >> 33;
+}
+
+/*
+ * Hostile events: whatever the other side writes into its event, each
+ * publish gives at most one notification, and the event changes nothing
+ * but that decision (the ring keeps working).
+ */
+static void test_hostile_events(void)
+{
+	static const __u32 events[] = {
+		0, 1, 2, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff,
+	};
+	__u64 state = 0xe7e7;
+	struct ring_fixture f;
+	struct ioq_buffer buf;
+	__u32 i, publishes = 0, completions = 0, cookie;
+
+	fixture_setup(&f, 16);
+	for (i = 0; i < 4000; i++) {
+		__u32 e = i < 7 * 16 ? events[i % 7] + i / 7 : random_next(&state);
+
+		ioq_write_le32(&fixture_ring(&f)->consumer_event.value, e);
+		ioq_write_le32(&fixture_ring(&f)->producer_event.value, ~e);
+		CU_ASSERT_EQUAL_FATAL(fixture_send(&f, i), 0);
+		ioq_produce_should_notify(&f.producer);
+		publishes++;
+		CU_ASSERT_EQUAL_FATAL(fixture_serve(&f, 7, &cookie), 1);
+		CU_ASSERT_EQUAL_FATAL(cookie, i);
+		ioq_consume_should_notify(&f.consumer);
+		completions++;
+		CU_ASSERT_EQUAL_FATAL(ioq_produce_reclaim(&f.producer, &buf), 1);
+		CU_ASSERT_EQUAL_FATAL(buf.used, 7);
+		CU_ASSERT_TRUE_FATAL(f.producer.q.stats.notifications <= publishes);
+		CU_ASSERT_TRUE_FATAL(f.consumer.q.stats.notifications <= completions);
+	}
+	CU_ASSERT_EQUAL(f.producer.q.stats.notifications + f.producer.q.stats.suppressed,
+			publishes);
+	/* Events are hints: the other side's own event was never touched. */
+	CU_ASSERT_EQUAL(f.producer.q.event, 0);
+	CU_ASSERT_EQUAL(f.consumer.q.event, 0);
+	fixture_teardown(&f);
+}
+
+/*
+ * ioq_consume_take() takes what peek() read, without a second read of the
+ * descriptor: a descriptor flipped after the peek changes nothing.
+ */
+static void test_take_does_not_read_again(void)
+{
+	struct ioq_buffer buf = { 0 }, other;
+	struct ring_fixture f;
+
+	fixture_setup(&f, 16);
+	publish_one(&f);
+	CU_ASSERT_EQUAL(ioq_consume_peek(&f.consumer, &buf), 1);
+	ioq_write_le16(&desc(&f, 0)->flags, 0xffff);
+	ioq_write_le32(&desc(&f, 0)->offset, 0);
+	CU_ASSERT_EQUAL(ioq_consume_take(&f.consumer, &buf), 0);
+	CU_ASSERT_EQUAL(buf.offset, fixture_buffer(0).offset);
+	CU_ASSERT_EQUAL(ioq_consume_put(&f.consumer, &buf, 1), 0);
+	/* Taking twice, or what was not peeked, is the caller's error. */
+	CU_ASSERT_EQUAL(ioq_consume_take(&f.consumer, &buf), -EINVAL);
+	other = buf;
+	other.position = 5;
+	CU_ASSERT_EQUAL(ioq_consume_take(&f.consumer, &other), -EINVAL);
+	fixture_teardown(&f);
 }
 
 static volatile __u8 touched;
@@ -293,12 +360,15 @@ int main(void)
 		{ "a producer index that moves back is -EPROTO", test_producer_index_moves_back },
 		{ "a buffer outside the window is -EPROTO", test_buffer_outside_the_window },
 		{ "an oversize length is -EPROTO", test_oversize_lengths },
-		{ "a published descriptor not owned, or with unknown flags, is -EPROTO",
+		{ "a published descriptor with unknown flags is -EPROTO",
 		  test_consumer_sees_bad_flags },
 		{ "a consumer index past published or moving back is -EPROTO",
 		  test_consumer_index_corrupt },
-		{ "a given-back descriptor still owned or oversize is -EPROTO",
+		{ "a given-back descriptor's oversize length is -EPROTO, the rest unread",
 		  test_given_back_descriptor_corrupt },
+		{ "hostile events cost at most one notification per publish",
+		  test_hostile_events },
+		{ "take uses the peeked copy, never a second read", test_take_does_not_read_again },
 		{ "random ring contents give checked buffers or -EPROTO",
 		  test_random_ring_contents },
 	};

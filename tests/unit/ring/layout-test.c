@@ -74,31 +74,43 @@ static void test_ioq(void)
 	AT(vbus_ioq_desc, length, 4);
 	AT(vbus_ioq_desc, cookie, 8);
 	AT(vbus_ioq_desc, flags, 12);
-	SIZE(vbus_shm_signal, 4);
-	AT(vbus_shm_signal, enabled, 0);
-	AT(vbus_shm_signal, pending, 1);
-	SIZE(vbus_ioq_index, 64);
-	AT(vbus_ioq_index, index, 0);
-	AT(vbus_ioq_index, signal, 4);
-	SIZE(vbus_ioq_ring, 192);
+	SIZE(vbus_ioq_word, 128);
+	AT(vbus_ioq_word, value, 0);
+	SIZE(vbus_ioq_ring, 640);
 	AT(vbus_ioq_ring, magic, 0);
 	AT(vbus_ioq_ring, count, 4);
-	AT(vbus_ioq_ring, producer, 64);
-	AT(vbus_ioq_ring, consumer, 128);
-	AT(vbus_ioq_ring, desc, 192);
-	CU_ASSERT_EQUAL(ioq_ring_size(256), 192 + 256 * 16);
+	AT(vbus_ioq_ring, producer_index, 128);
+	AT(vbus_ioq_ring, consumer_index, 256);
+	AT(vbus_ioq_ring, producer_event, 384);
+	AT(vbus_ioq_ring, consumer_event, 512);
+	AT(vbus_ioq_ring, desc, 640);
+	CU_ASSERT_EQUAL(ioq_ring_size(256), 640 + 256 * 16);
+	CU_ASSERT_EQUAL(VBUS_RING_VERSION, 2);
 }
 
-/* The producer's and the consumer's lines are distinct cache lines. */
+/*
+ * Each index and each event alone on its own 128-byte pair of lines (a line
+ * and its adjacent-line prefetch partner), apart from the header and the
+ * descriptors.
+ */
 static void test_indices_on_separate_lines(void)
 {
-	size_t producer = offsetof(struct vbus_ioq_ring, producer);
-	size_t consumer = offsetof(struct vbus_ioq_ring, consumer);
+	static const size_t words[] = {
+		offsetof(struct vbus_ioq_ring, producer_index),
+		offsetof(struct vbus_ioq_ring, consumer_index),
+		offsetof(struct vbus_ioq_ring, producer_event),
+		offsetof(struct vbus_ioq_ring, consumer_event),
+	};
+	size_t i, j;
 
-	CU_ASSERT_EQUAL(VBUS_RING_ALIGN, 64);
-	CU_ASSERT_EQUAL(producer % VBUS_RING_ALIGN, 0);
-	CU_ASSERT_EQUAL(consumer % VBUS_RING_ALIGN, 0);
-	CU_ASSERT_NOT_EQUAL(producer / VBUS_RING_ALIGN, consumer / VBUS_RING_ALIGN);
+	CU_ASSERT_EQUAL(VBUS_RING_ALIGN, 128);
+	for (i = 0; i < 4; i++) {
+		CU_ASSERT_EQUAL(words[i] % VBUS_RING_ALIGN, 0);
+		CU_ASSERT_NOT_EQUAL(words[i] / VBUS_RING_ALIGN, 0);
+		CU_ASSERT_TRUE(words[i] + VBUS_RING_ALIGN <= offsetof(struct vbus_ioq_ring, desc));
+		for (j = 0; j < i; j++)
+			CU_ASSERT_NOT_EQUAL(words[i] / VBUS_RING_ALIGN, words[j] / VBUS_RING_ALIGN);
+	}
 	CU_ASSERT_EQUAL(offsetof(struct vbus_ioq_ring, desc) % VBUS_RING_ALIGN, 0);
 }
 
@@ -112,22 +124,26 @@ static void test_magics_are_bytes(void)
 	CU_ASSERT_EQUAL(memcmp(&word, "IOQR", 4), 0);
 }
 
-/* ioq_format() writes the magic and count and leaves both signals enabled. */
+/*
+ * ioq_format() writes the magic and count; indices and events start at 0
+ * (each side asks for the first entry), the rest of the ring is zero.
+ */
 static void test_format(void)
 {
 	struct ring_fixture f;
 	const __u8 *bytes;
+	__u32 i;
 
 	fixture_setup(&f, 64);
+	memset((__u8 *)f.region + 8, 0xa5, ioq_ring_size(64) - 8);
+	CU_ASSERT_EQUAL(ioq_format(&f.config), 0);
 	bytes = f.region;
 	CU_ASSERT_EQUAL(memcmp(bytes, "IOQR", 4), 0);
 	CU_ASSERT_EQUAL(bytes[4] | bytes[5] << 8 | bytes[6] << 16 | bytes[7] << 24, 64);
-	CU_ASSERT_EQUAL(bytes[64 + 4], 1);	/* producer.signal.enabled */
-	CU_ASSERT_EQUAL(bytes[64 + 5], 0);	/* producer.signal.pending */
-	CU_ASSERT_EQUAL(bytes[128 + 4], 1);	/* consumer.signal.enabled */
-	CU_ASSERT_EQUAL(bytes[128 + 5], 0);
-	CU_ASSERT_EQUAL(ioq_read_le32(&fixture_ring(&f)->producer.index), 0);
-	CU_ASSERT_EQUAL(ioq_read_le32(&fixture_ring(&f)->consumer.index), 0);
+	for (i = 8; i < ioq_ring_size(64); i++)
+		if (bytes[i])
+			break;
+	CU_ASSERT_EQUAL(i, ioq_ring_size(64));
 	fixture_teardown(&f);
 }
 
@@ -138,7 +154,7 @@ static void test_descriptor_bytes(void)
 		0x00, 0x81, 0, 0,		/* offset 0x8100 */
 		0x2a, 0, 0, 0,			/* length 42 */
 		0x78, 0x56, 0x34, 0x12,		/* cookie */
-		VBUS_IOQ_DESC_F_OWNED | VBUS_IOQ_DESC_F_NEXT, 0,
+		VBUS_IOQ_DESC_F_NEXT, 0,
 		0, 0,
 	};
 	struct ioq_buffer buf = {
@@ -173,8 +189,9 @@ static void test_geometry_rules(void)
 	CU_ASSERT_FALSE(valid(0, 96, 8192, 65536));		/* not a power of two */
 	CU_ASSERT_FALSE(valid(0, 2 * VBUS_IOQ_COUNT_MAX, 0, 0));
 	CU_ASSERT_FALSE(valid(32, 64, 8192, 65536));		/* not on a cache line */
-	CU_ASSERT_FALSE(valid(65536 - 64, 64, 0, 8192));	/* runs past the region */
-	CU_ASSERT_FALSE(valid(0xffffffc0, 64, 0, 8192));
+	CU_ASSERT_FALSE(valid(64, 64, 8192, 65536));		/* not on a line pair */
+	CU_ASSERT_FALSE(valid(65536 - 128, 64, 0, 8192));	/* runs past the region */
+	CU_ASSERT_FALSE(valid(0xffffff80, 64, 0, 8192));
 	CU_ASSERT_FALSE(valid(0, 256, 4096, 65536));		/* window over descriptors */
 	CU_ASSERT_FALSE(valid(0, 256, 8192, 65537));		/* window past the region */
 	CU_ASSERT_FALSE(valid(0, 256, 9000, 8192));		/* window backwards */
@@ -186,11 +203,11 @@ int main(void)
 		{ "region header offsets and size", test_region_header },
 		{ "device slot offsets and size", test_device_slot },
 		{ "event queue entry offsets and size", test_event_entry },
-		{ "ioq ring, index lines and descriptor offsets", test_ioq },
-		{ "producer and consumer indices are on separate cache lines",
+		{ "ioq ring v2: index and event words, descriptor offsets", test_ioq },
+		{ "each index and event alone on its own 128-byte line pair",
 		  test_indices_on_separate_lines },
 		{ "the magics are the bytes VBUS and IOQR", test_magics_are_bytes },
-		{ "format writes magic and count, signals enabled", test_format },
+		{ "format writes magic and count, zero indices and events", test_format },
 		{ "a descriptor's bytes are little-endian at the ABI offsets",
 		  test_descriptor_bytes },
 		{ "a queue's geometry must fit the region and not overlap its window",

@@ -21,7 +21,9 @@ static void test_empty_ring(void)
 }
 
 /* A buffer goes out with its offset, length, cookie and flags, and comes
- * back with the used length; nothing is visible before it is published. */
+ * back with the used length. Each side publishes by itself here: the
+ * producer because the consumer has caught up, the consumer because it
+ * gave back everything it saw (batch-test covers what waits). */
 static void test_round_trip(void)
 {
 	struct ioq_buffer out = {
@@ -33,8 +35,6 @@ static void test_round_trip(void)
 
 	fixture_setup(&f, 8);
 	CU_ASSERT_EQUAL(ioq_produce_add(&f.producer, &out), 0);
-	CU_ASSERT_EQUAL(ioq_consume_available(&f.consumer), 0);
-	ioq_produce_publish(&f.producer);
 	CU_ASSERT_EQUAL(ioq_consume_available(&f.consumer), 1);
 
 	CU_ASSERT_EQUAL(ioq_consume_peek(&f.consumer, &got), 1);
@@ -49,8 +49,6 @@ static void test_round_trip(void)
 	CU_ASSERT_EQUAL(got.position, 0);
 
 	CU_ASSERT_EQUAL(ioq_consume_put(&f.consumer, &got, 60), 0);
-	CU_ASSERT_EQUAL(ioq_produce_completed(&f.producer), 0);
-	ioq_consume_publish(&f.consumer);
 	CU_ASSERT_EQUAL(ioq_produce_completed(&f.producer), 1);
 	CU_ASSERT_EQUAL(ioq_produce_reclaim(&f.producer, &back), 1);
 	CU_ASSERT_PTR_EQUAL(back.data, got.data);
@@ -132,8 +130,8 @@ static void test_index_wrap(void)
 	f.producer.reclaimed = f.producer.seen = start;
 	f.consumer.taken = f.consumer.completed = f.consumer.published = start;
 	f.consumer.notified = f.consumer.seen = start;
-	ioq_write_le32(&fixture_ring(&f)->producer.index, start);
-	ioq_write_le32(&fixture_ring(&f)->consumer.index, start);
+	ioq_write_le32(&fixture_ring(&f)->producer_index.value, start);
+	ioq_write_le32(&fixture_ring(&f)->consumer_index.value, start);
 	pump(&f, start, 100, 16);
 	CU_ASSERT_EQUAL(f.producer.head, start + 100);
 	CU_ASSERT_TRUE(f.producer.head < start);
@@ -150,7 +148,7 @@ static void test_producer_refuses_bad_buffers(void)
 	struct ring_fixture f;
 
 	fixture_setup(&f, 8);
-	flags.flags = VBUS_IOQ_DESC_F_OWNED;
+	flags.flags = 1;	/* unknown: v1 OWNED, gone */
 	CU_ASSERT_EQUAL(ioq_produce_add(&f.producer, &below), -EINVAL);
 	CU_ASSERT_EQUAL(ioq_produce_add(&f.producer, &past), -EINVAL);
 	CU_ASSERT_EQUAL(ioq_produce_add(&f.producer, &wrap), -EINVAL);

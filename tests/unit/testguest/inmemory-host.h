@@ -29,6 +29,8 @@
 static const uint8_t host_uuid[VBUS_UUID_LEN] = {
 	0x6e, 0x2f, 0x0b, 0x1c, 0x3a, 0x5d, 0x4e, 0x8f, 0x9a, 0x01, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
 };
+/* The device table: after the header, on the next VBUS_RING_ALIGN. */
+#define HOST_DEVICE_OFFSET	(((sizeof(struct vbus_region_header) + VBUS_RING_ALIGN - 1) / VBUS_RING_ALIGN) * VBUS_RING_ALIGN)
 
 struct inmemory_host {
 	void *region;
@@ -67,9 +69,9 @@ static inline void host_layout(struct inmemory_host *h)
 
 	l->region = h->region;
 	l->size = HOST_REGION_SIZE;
-	l->device_offset = sizeof(*header);
+	l->device_offset = HOST_DEVICE_OFFSET;
 	l->device_count = HOST_SLOTS;
-	l->event_offset = l->device_offset + HOST_SLOTS * sizeof(*slot);
+	l->event_offset = HOST_DEVICE_OFFSET + HOST_SLOTS * sizeof(*slot);
 	l->event_count = HOST_EVENT_COUNT;
 	l->event_entry_offset = l->event_offset + ioq_ring_size(HOST_EVENT_COUNT);
 	h->tx_offset = l->event_entry_offset + HOST_EVENT_COUNT * sizeof(struct vbus_eventq_entry);

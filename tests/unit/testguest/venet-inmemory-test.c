@@ -20,7 +20,7 @@ static struct guest_options options(void)
 		.device_id = -1,
 		.frame_size = 128,
 		.timeout_ms = 10000,
-		.spin = GUEST_SPIN_DEFAULT,
+		.poll_us = GUEST_POLL_US_DEFAULT,
 	};
 
 	frame_endpoints_default(&o.to_host, true);
@@ -41,7 +41,7 @@ static struct vbus_device_slot *slot0(void)
 }
 
 /* Where the in-memory host puts the device table: right after the header. */
-#define SLOT0 sizeof(struct vbus_region_header)
+#define SLOT0 HOST_DEVICE_OFFSET
 
 static void test_guest_reads_the_layout(void)
 {
@@ -198,7 +198,7 @@ static void test_broken_host_ring_is_refused(void)
 	CU_ASSERT_EQUAL_FATAL(guest_setup(), 0);
 	tx = (struct vbus_ioq_ring *)((uint8_t *)host.region + host.tx_offset);
 	CU_ASSERT_EQUAL(guest_tx_fill(&guest, &next, 4), 4);
-	ioq_write_le32(&tx->consumer.index, 9);
+	ioq_write_le32(&tx->consumer_index.value, 9);
 	CU_ASSERT_EQUAL(guest_tx_reclaim(&guest), -EPROTO);
 	CU_ASSERT_TRUE(guest.tx.broken);
 	CU_ASSERT_EQUAL(guest_tx_fill(&guest, &next, 8), 0);

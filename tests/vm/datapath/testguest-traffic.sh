@@ -45,5 +45,11 @@ ratio=$(per_frame "$before") || fail "host->guest: $ratio notifications per fram
 echo "host->guest: $count frames, $(json_field receive.json frames_per_second) frames/s," \
 	"notifications/frame: host stats $ratio, guest $(json_field receive.json notifications_per_frame)"
 "$nl" stats $dev
+# The hybrid: the worker polled (poll_us, default 50) and says what it cost.
+poll_us=$(cat /sys/vbus/buses/$bus/poll_us)
+windows=$(cat /sys/vbus/buses/$bus/poll_windows)
+echo "poll_us $poll_us: $windows poll windows, $(cat /sys/vbus/buses/$bus/poll_hits) found work," \
+	"$(cat /sys/vbus/buses/$bus/poll_time_ns) ns polling"
+[ "$poll_us" -gt 0 ] && [ "$windows" -gt 0 ] || fail "the worker never polled (poll_us $poll_us)"
 [ "$(cat /sys/vbus/buses/$bus/state)" = ok ] || fail "bus state $(cat /sys/vbus/buses/$bus/state)"
 testguest_teardown $bus $dev
