@@ -368,6 +368,8 @@ static int duplicate_keys(struct cursor *c, struct key *keys, size_t count, unsi
 	char path[256];
 	size_t i;
 
+	if (count < 2)
+		return 0;	/* keys may be NULL for an empty object */
 	qsort(keys, count, sizeof(*keys), compare_keys);
 	/* sorted: equal keys are together, in the order they were written */
 	for (i = 1; i < count; i++)

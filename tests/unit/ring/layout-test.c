@@ -12,7 +12,7 @@
 
 static void test_region_header(void)
 {
-	SIZE(vbus_region_header, 192);
+	SIZE(vbus_region_header, 256);
 	AT(vbus_region_header, magic, 0);
 	AT(vbus_region_header, version, 4);
 	AT(vbus_region_header, size, 8);
