@@ -228,8 +228,10 @@ static int cmd_hostile_attach(const char *bus, size_t size)
 	const struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
 	uint8_t *region = map(memfd, size);
 	struct vbus_region_header *hdr = (void *)region;
+	struct vbus_device_slot *slot;
 	struct scribbler s;
 	int64_t deadline;
+	int kick;
 	uint32_t state = 0;
 	char line[64];
 	int r;
@@ -241,11 +243,26 @@ static int cmd_hostile_attach(const char *bus, size_t size)
 		fprintf(stderr, "vbus-attach-race: %s: attach: %s\n", bus, strerror(r));
 		return 1;
 	}
-	/* The worker breaks the bus on its first pass: a bounded wait for it. */
+	/*
+	 * The worker breaks the bus on the first pass that sees the corrupt
+	 * ring; if its first pass came before the scribbler, the guest's
+	 * doorbell (slot 0's vector) brings another: ring it while waiting,
+	 * a bounded wait.
+	 */
+	slot = (void *)(region + le32(&hdr->device_offset));
+	kick = eventfd(0, EFD_CLOEXEC);
+	if (kick < 0 || set_eventfd(dev, VBUS_DEV_SET_KICK,
+				    le16toh(slot->queue[VBUS_VENET_QUEUE_TX].doorbell), kick)) {
+		perror("vbus-attach-race: kick");
+		return 1;
+	}
 	deadline = now_ms() + 30000;
 	while (!(r = info_state(dev, &state)) && state != VBUS_BUS_STATE_BROKEN &&
-	       now_ms() < deadline)
+	       now_ms() < deadline) {
+		if (write(kick, &(uint64_t){ 1 }, sizeof(uint64_t)) < 0)
+			break;
 		nanosleep(&tick, NULL);
+	}
 	scribbler_stop(&s);
 	if (r) {
 		fprintf(stderr, "vbus-attach-race: GET_INFO: %s\n", strerror(-r));
