@@ -5,6 +5,10 @@
 # owned by the domain, its devices connected, QEMU connected to the bus's
 # socket (the bus attached in vbus.ko) and 1af4:1110 in the domain's PCI
 # tree; "virsh destroy" tears it down but the persistent devices.
+# libvirt probes QEMU's capabilities at its first start (21-80 s under TCG)
+# and each domain's QEMU starts under TCG: 80 s on a quiet machine, 470 s
+# on a loaded one.
+# vm-test-timeout: 900
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 . "$VBUS_SRCDIR/tests/vm/daemon/vbusd-lib"
 for tool in libvirtd virtlogd virsh; do
