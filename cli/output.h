@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "json-cleanup.h"
 
 /* Parses vbusd's JSON TEXT (an object); NULL, reported, when it is not. */
 struct json_object *output_parse(const char *text, const char *object);
@@ -43,12 +44,6 @@ static inline void table_freep(struct table **table)
 {
 	if (*table)
 		table_free(*table);
-}
-
-static inline void json_object_putp(struct json_object **o)
-{
-	if (*o)
-		json_object_put(*o);
 }
 
 #endif

@@ -10,8 +10,7 @@
 
 #include "fabric-attribute.h"
 #include "fabric.h"
-
-DEFINE_CLEANUP_FUNC(struct json_object, json_object_put)
+#include "json-cleanup.h"
 
 /* Adds KEY: VALUE to OBJECT; false when out of memory (VALUE is dropped). */
 static bool add(struct json_object *object, const char *key, struct json_object *value)

@@ -15,6 +15,7 @@
 #include "fabric-attribute.h"
 #include "fabric.h"
 #include "json-syntax.h"
+#include "json-cleanup.h"
 
 /* Larger files are refused: 65536 devices fit in a tenth of it. */
 #define FABRIC_FILE_MAX		(64U << 20)
@@ -30,7 +31,6 @@
 #define FORM_MAC	"six two-digit hex numbers separated by ':'"
 #define FORM_IFNAME	"1..15 printable ASCII characters, no '/' or ':', not \".\" or \"..\""
 
-DEFINE_CLEANUP_FUNC(struct json_object, json_object_put)
 DEFINE_CLEANUP_FUNC(struct json_tokener, json_tokener_free)
 
 struct parser {

@@ -10,8 +10,7 @@
 
 #include "fabric-attribute.h"
 #include "plan.h"
-
-DEFINE_CLEANUP_FUNC(struct json_object, json_object_put)
+#include "json-cleanup.h"
 
 /* " (reason)" when there is one. */
 static void print_reason(FILE *out, const struct plan_operation *operation)

@@ -8,16 +8,8 @@
 #include <unistd.h>
 
 #include "state.h"
+#include "fabric-text.h"
 #include "unit.h"
-
-static struct fabric *parse(const char *text)
-{
-	struct fabric_errors errors = { 0 };
-	struct fabric *fabric = NULL;
-
-	CU_ASSERT_EQUAL_FATAL(fabric_parse(text, strlen(text), "test", &fabric, &errors), 0);
-	return fabric;
-}
 
 static const char base[] =
 	"{\"version\":1,\"buses\":[{\"name\":\"vm1\",\"connector\":\"ivshmem\"},"

@@ -9,8 +9,7 @@
 #include "fabric-attribute.h"
 #include "fabric.h"
 #include "unit.h"
-
-DEFINE_CLEANUP_FUNC(struct json_object, json_object_put)
+#include "json-cleanup.h"
 
 static struct json_object *schema;
 

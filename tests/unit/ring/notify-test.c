@@ -5,6 +5,7 @@
  * steps interleave (stepped here by hand). */
 #include "ring-fixture.h"
 #include "unit.h"
+#include "macro.h"
 
 static struct vbus_shm_signal *consumer_signal(struct ring_fixture *f)
 {
@@ -100,7 +101,7 @@ static void test_every_interleaving_keeps_the_work(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(orders) / sizeof(orders[0]); i++) {
+	for (i = 0; i < ELEMENTSOF(orders); i++) {
 		const char *order = orders[i];
 		bool notified = false, saw_work = false;
 		int producer_step = 0, consumer_step = 0;
