@@ -89,6 +89,8 @@ static int api_apply(sd_bus_message *message, void *userdata, sd_bus_error *erro
 	r = merge_desired(manager, fabric, flags & FLAG_PRUNE, &desired, error);
 	if (r < 0 || !desired)
 		return r;
+	if (!(flags & FLAG_PRUNE))
+		state_keep_bridges(desired, manager_desired(manager), fabric);
 	return apply(manager, message,
 		     &(struct apply_request){ .desired = desired,
 					      .prune = flags & FLAG_PRUNE,

@@ -290,13 +290,39 @@ static void refresh_kernel(struct manager *manager)
 		log_error_errno(r, "cannot read the kernel's fabric: %m");
 }
 
+/* A copy of DESIRED with the MAC the kernel made for each device DESIRED
+ * gives none: a guest's MAC must never change behind its back (a device
+ * made again, by drift restore or a re-apply, gets the same). */
+static struct fabric *pin_macs(struct manager *manager, const struct fabric *desired)
+{
+	const struct fabric *actual = kernel_fabric(manager->kernel);
+	struct fabric *pinned = state_copy(desired);
+	const struct fabric_device *now;
+	struct fabric_device *device;
+	size_t i;
+
+	for (i = 0; pinned && actual && i < pinned->device_count; i++) {
+		device = &pinned->devices[i];
+		now = fabric_find_device(actual, device->info.name);
+		if ((device->info.venet.present & VBUS_VENET_F_MAC) || !now ||
+		    !(now->info.venet.present & VBUS_VENET_F_MAC))
+			continue;
+		memcpy(device->info.venet.mac, now->info.venet.mac, VBUS_MAC_LEN);
+		device->info.venet.present |= VBUS_VENET_F_MAC;
+	}
+	return pinned;
+}
+
 static int applied(struct manager *manager, const struct apply_request *request,
 		   const struct apply_outcome *outcome, char *error, size_t size)
 {
+	_cleanup_(fabric_freep) struct fabric *pinned = NULL;
 	char fields[160];
 	int r;
 
-	r = commit(manager, request->desired);
+	refresh_kernel(manager);
+	pinned = pin_macs(manager, request->desired);
+	r = pinned ? commit(manager, pinned) : -ENOMEM;
 	if (r < 0) {
 		snprintf(error, size, "the kernel took the change, but it could not be persisted: %s",
 			 strerror(-r));
@@ -305,7 +331,6 @@ static int applied(struct manager *manager, const struct apply_request *request,
 	}
 	drift_clear(manager->drift);
 	record(manager, request, outcome);
-	refresh_kernel(manager);
 	if (outcome->operations) {
 		snprintf(fields, sizeof(fields), "VBUS_OBJECT=fabric\nVBUS_SOURCE=%s",
 			 request->source ?: "");
@@ -382,6 +407,7 @@ static int configured(struct manager *manager, struct fabric **desired, char *te
 		merged = state_copy(manager->desired);
 		if (!merged || state_overlay(merged, config) < 0)
 			return -ENOMEM;
+		state_keep_bridges(merged, manager->desired, config);
 		r = fabric_check(merged, &errors);
 	}
 	if (r < 0) {
@@ -583,6 +609,8 @@ static int load_desired(struct manager *manager, struct fabric **desired, const 
 		fabric_errors_clear(&errors);
 	} else if (state_overlay(persisted, config) < 0) {
 		return -ENOMEM;
+	} else {
+		state_keep_bridges(persisted, manager->desired, config);
 	}
 	*desired = persisted;
 	persisted = NULL;
