@@ -9,6 +9,7 @@
 
 #include "attribute.h"
 #include "fabric.h"
+#include "macro.h"
 
 enum kind {
 	KIND_NUMBER,		/* a venet integer, range from vbus_venet_range() */
@@ -60,7 +61,7 @@ const char *attribute_keys(enum attribute_target target)
 	size_t i, length = 0;
 
 	if (!list[0])
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		for (i = 0; i < ELEMENTSOF(keys); i++)
 			if (keys[i].targets & (1U << target))
 				length += snprintf(list + length, sizeof(lists[0]) - length, "%s%s",
 						   length ? ", " : "", keys[i].name);
@@ -71,7 +72,7 @@ static const struct key *key_find(const char *name, size_t length)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (i = 0; i < ELEMENTSOF(keys); i++)
 		if (strlen(keys[i].name) == length && !strncmp(keys[i].name, name, length))
 			return &keys[i];
 	return NULL;
@@ -96,7 +97,7 @@ int attribute_parse_size(const char *text, uint64_t *bytes)
 	value = strtoull(text, &end, 10);
 	if (errno)
 		return -ERANGE;
-	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+	for (i = 0; i < ELEMENTSOF(suffixes); i++)
 		if (!strcmp(end, suffixes[i].suffix)) {
 			if (value > (UINT64_MAX >> suffixes[i].shift))
 				return -ERANGE;

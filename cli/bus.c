@@ -5,6 +5,7 @@
 
 #include "object.h"
 #include "output.h"
+#include "macro.h"
 
 #define CREATE_USAGE \
 	"usage: vbusctl bus create NAME [KEY=VALUE...] [--may-exist]\n\n" \
@@ -41,8 +42,8 @@ static const char *const field_keys[] = {
 int bus_render(FILE *out, struct json_object *reply, bool listing)
 {
 	return object_render(out, reply, "buses", listing, table_headers, table_keys,
-			     sizeof(table_keys) / sizeof(table_keys[0]), field_keys,
-			     sizeof(field_keys) / sizeof(field_keys[0]));
+			     ELEMENTSOF(table_keys), field_keys,
+			     ELEMENTSOF(field_keys));
 }
 
 static int bus_create(struct context *context, int argc, char **argv)
@@ -74,6 +75,6 @@ int command_bus(struct context *context, int argc, char **argv)
 		{ "show", bus_show, "show buses" },
 	};
 
-	return command_dispatch(context, "bus", verbs, sizeof(verbs) / sizeof(verbs[0]), argc,
+	return command_dispatch(context, "bus", verbs, ELEMENTSOF(verbs), argc,
 				argv);
 }

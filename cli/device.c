@@ -5,6 +5,7 @@
 
 #include "object.h"
 #include "output.h"
+#include "macro.h"
 
 #define CREATE_USAGE \
 	"usage: vbusctl device create NAME [type=venet] [KEY=VALUE...] [--may-exist]\n\n" \
@@ -41,8 +42,8 @@ static const char *const field_keys[] = {
 int device_render(FILE *out, struct json_object *reply, bool listing)
 {
 	return object_render(out, reply, "devices", listing, table_headers, table_keys,
-			     sizeof(table_keys) / sizeof(table_keys[0]), field_keys,
-			     sizeof(field_keys) / sizeof(field_keys[0]));
+			     ELEMENTSOF(table_keys), field_keys,
+			     ELEMENTSOF(field_keys));
 }
 
 static int device_create(struct context *context, int argc, char **argv)
@@ -75,6 +76,6 @@ int command_device(struct context *context, int argc, char **argv)
 		{ "show", device_show, "show devices" },
 	};
 
-	return command_dispatch(context, "device", verbs, sizeof(verbs) / sizeof(verbs[0]), argc,
+	return command_dispatch(context, "device", verbs, ELEMENTSOF(verbs), argc,
 				argv);
 }

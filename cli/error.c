@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "macro.h"
 
 static const struct error_kind kinds[] = {
 	{ "org.vbus.Error.NotFound", EXIT_NOT_FOUND, NULL },
@@ -33,7 +34,7 @@ const struct error_kind *error_kind_find(const char *name)
 {
 	size_t i;
 
-	for (i = 0; name && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	for (i = 0; name && i < ELEMENTSOF(kinds); i++)
 		if (!strcmp(name, kinds[i].name))
 			return &kinds[i];
 	return NULL;

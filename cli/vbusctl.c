@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "daemon.h"
 #include "options.h"
+#include "macro.h"
 
 static const struct command commands[] = {
 	{ "show", command_show, "the whole fabric as a tree: buses, devices, host interfaces" },
@@ -37,7 +38,7 @@ static void usage(FILE *out)
 		"usage: vbusctl [OPTIONS] COMMAND [ARGS...]\n"
 		"       vbusctl --help | --version\n\n"
 		"Commands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ELEMENTSOF(commands); i++)
 		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].help);
 	fprintf(out,
 		"\nOptions:\n"
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
 	if (code >= 0)
 		return code;
 	code = -1;
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ELEMENTSOF(commands); i++)
 		if (!strcmp(argv[verb], commands[i].name))
 			code = commands[i].run(&context, argc - verb, argv + verb);
 	if (code < 0) {

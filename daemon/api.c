@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The mutating methods of org.vbus.Manager1: each builds a new desired
- * fabric (validated by libvbus's parser and checker, as a file would be) and
- * runs it as one transactional apply. */
+/* org.vbus.Manager1's vtable, its properties and the methods that change
+ * things: each builds a new desired fabric (validated by libvbus's parser
+ * and checker, as a file would be) and runs it as one transactional apply.
+ * The reading methods are in query.c. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <json-c/json.h>
@@ -10,16 +11,15 @@
 
 #include "api.h"
 #include "error.h"
-#include "kernel.h"
-#include "reconcile.h"
+#include "manager.h"
+#include "query.h"
 #include "state.h"
+#include "json-cleanup.h"
 
 #define FLAG_DRY_RUN	1
 #define FLAG_PRUNE	2
 #define FLAG_MAY_EXIST	1
 #define FLAG_IF_EXISTS	1
-
-DEFINE_CLEANUP_FUNC(struct json_object, json_object_put)
 
 static int invalid(sd_bus_error *error, struct fabric_errors *errors)
 {
@@ -38,7 +38,7 @@ static int apply(struct manager *manager, sd_bus_message *message,
 	char text[2048];
 	int r;
 
-	r = reconcile_apply(manager, request, &result, text, sizeof(text));
+	r = manager_apply(manager, request, &result, text, sizeof(text));
 	if (r < 0)
 		return sd_bus_error_set(error, error_from_errno(r), text);
 	if (with_result)
@@ -53,7 +53,7 @@ static int merge_desired(struct manager *manager, const struct fabric *fabric, b
 {
 	struct fabric_errors errors = { 0 };
 	_cleanup_(fabric_freep) struct fabric *merged = state_copy(prune ? fabric :
-								     manager->desired);
+								     manager_desired(manager));
 
 	if (!merged || (!prune && state_overlay(merged, fabric) < 0))
 		return -ENOMEM;
@@ -64,7 +64,7 @@ static int merge_desired(struct manager *manager, const struct fabric *fabric, b
 	return 0;
 }
 
-int api_apply(sd_bus_message *message, void *userdata, sd_bus_error *error)
+static int api_apply(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
 	struct manager *manager = userdata;
 	_cleanup_(fabric_freep) struct fabric *fabric = NULL, *desired = NULL;
@@ -77,7 +77,7 @@ int api_apply(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	if (r < 0)
 		return r;
 	if (!(flags & FLAG_DRY_RUN)) {
-		r = dbus_check_privilege(manager, message, "Apply", error);
+		r = manager_check_privilege(manager, message, "Apply", error);
 		if (r <= 0)
 			return r;
 	}
@@ -89,6 +89,8 @@ int api_apply(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	r = merge_desired(manager, fabric, flags & FLAG_PRUNE, &desired, error);
 	if (r < 0 || !desired)
 		return r;
+	if (!(flags & FLAG_PRUNE))
+		state_keep_bridges(desired, manager_desired(manager), fabric);
 	return apply(manager, message,
 		     &(struct apply_request){ .desired = desired,
 					      .prune = flags & FLAG_PRUNE,
@@ -97,43 +99,17 @@ int api_apply(sd_bus_message *message, void *userdata, sd_bus_error *error)
 		     true, error);
 }
 
-int api_reload_config(struct manager *manager, char **result, char *text, size_t size)
-{
-	_cleanup_(fabric_freep) struct fabric *config = NULL, *desired = NULL;
-	struct fabric_errors errors = { 0 };
-	int r;
-
-	r = state_load_config(manager->options.config_dir, &config, &errors);
-	if (r < 0) {
-		error_join(&errors, text, size);
-		fabric_errors_clear(&errors);
-		return r;
-	}
-	desired = state_copy(manager->desired);
-	if (!desired || state_overlay(desired, config) < 0)
-		return -ENOMEM;
-	if (fabric_check(desired, &errors) < 0) {
-		error_join(&errors, text, size);
-		fabric_errors_clear(&errors);
-		return -EINVAL;
-	}
-	return reconcile_apply(manager,
-			       &(struct apply_request){ .desired = desired,
-							.source = manager->options.config_dir },
-			       result, text, size);
-}
-
-int api_reload(sd_bus_message *message, void *userdata, sd_bus_error *error)
+static int api_reload(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
 	struct manager *manager = userdata;
 	_cleanup_free_ char *result = NULL;
 	char text[8192];
 	int r;
 
-	r = dbus_check_privilege(manager, message, "Reload", error);
+	r = manager_check_privilege(manager, message, "Reload", error);
 	if (r <= 0)
 		return r;
-	r = api_reload_config(manager, &result, text, sizeof(text));
+	r = manager_reload(manager, &result, text, sizeof(text));
 	if (r == -EINVAL && !result)
 		return sd_bus_error_set(error, ERROR_INVALID_CONFIG, text);
 	if (r < 0)
@@ -232,7 +208,7 @@ static int apply_object(struct manager *manager, sd_bus_message *message,
 		     false, error);
 }
 
-int api_create_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
+static int api_create_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
 	struct manager *manager = userdata;
 	_cleanup_(json_object_putp) struct json_object *object = json_object_new_object();
@@ -254,18 +230,18 @@ int api_create_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	r = sd_bus_message_read(message, "t", &flags);
 	if (r < 0)
 		return r;
-	r = dbus_check_privilege(manager, message, "CreateBus", error);
+	r = manager_check_privilege(manager, message, "CreateBus", error);
 	if (r <= 0)
 		return r;
 	r = parse_object("buses", object, "CreateBus", &fabric, error);
 	if (r < 0 || !fabric)
 		return r;
-	if (!(flags & FLAG_MAY_EXIST) && vbus_bus_get(manager->client, name, &info) == 0)
+	if (!(flags & FLAG_MAY_EXIST) && vbus_bus_get(kernel_client(manager_kernel(manager)), name, &info) == 0)
 		return sd_bus_error_setf(error, ERROR_EXISTS, "bus %s: exists", name);
 	return apply_object(manager, message, fabric, "CreateBus", error);
 }
 
-int api_create_device(sd_bus_message *message, void *userdata, sd_bus_error *error)
+static int api_create_device(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
 	struct manager *manager = userdata;
 	_cleanup_(json_object_putp) struct json_object *object = json_object_new_object();
@@ -288,13 +264,13 @@ int api_create_device(sd_bus_message *message, void *userdata, sd_bus_error *err
 	r = sd_bus_message_read(message, "t", &flags);
 	if (r < 0)
 		return r;
-	r = dbus_check_privilege(manager, message, "CreateDevice", error);
+	r = manager_check_privilege(manager, message, "CreateDevice", error);
 	if (r <= 0)
 		return r;
 	r = parse_object("devices", object, "CreateDevice", &fabric, error);
 	if (r < 0 || !fabric)
 		return r;
-	if (!(flags & FLAG_MAY_EXIST) && vbus_device_get(manager->client, name, &info) == 0)
+	if (!(flags & FLAG_MAY_EXIST) && vbus_device_get(kernel_client(manager_kernel(manager)), name, &info) == 0)
 		return sd_bus_error_setf(error, ERROR_EXISTS, "device %s: exists", name);
 	return apply_object(manager, message, fabric, "CreateDevice", error);
 }
@@ -303,11 +279,11 @@ int api_create_device(sd_bus_message *message, void *userdata, sd_bus_error *err
  * becomes managed); -ENOENT when the kernel has no such bus. */
 static int base_bus(struct manager *manager, const char *name, struct fabric_bus *bus)
 {
-	const struct fabric_bus *wanted = fabric_find_bus(manager->desired, name);
+	const struct fabric_bus *wanted = fabric_find_bus(manager_desired(manager), name);
 	struct vbus_bus_info info;
 	int r;
 
-	r = vbus_bus_get(manager->client, name, &info);
+	r = vbus_bus_get(kernel_client(manager_kernel(manager)), name, &info);
 	if (r < 0)
 		return r;
 	if (wanted) {
@@ -320,7 +296,7 @@ static int base_bus(struct manager *manager, const char *name, struct fabric_bus
 }
 
 /* SetBus: a bus's poll_us (the one attribute a bus changes in place). */
-int api_set_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
+static int api_set_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
 	struct manager *manager = userdata;
 	_cleanup_(json_object_putp) struct json_object *object = NULL;
@@ -332,7 +308,7 @@ int api_set_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	r = sd_bus_message_read(message, "s", &name);
 	if (r < 0)
 		return r;
-	r = dbus_check_privilege(manager, message, "SetBus", error);
+	r = manager_check_privilege(manager, message, "SetBus", error);
 	if (r <= 0)
 		return r;
 	if (base_bus(manager, name, &bus) < 0)
@@ -353,11 +329,11 @@ int api_set_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
  * becomes managed); -ENOENT when the kernel has no such device. */
 static int base_device(struct manager *manager, const char *name, struct fabric_device *device)
 {
-	const struct fabric_device *wanted = fabric_find_device(manager->desired, name);
+	const struct fabric_device *wanted = fabric_find_device(manager_desired(manager), name);
 	struct vbus_device_info info;
 	int r;
 
-	r = vbus_device_get(manager->client, name, &info);
+	r = vbus_device_get(kernel_client(manager_kernel(manager)), name, &info);
 	if (r < 0)
 		return r;
 	if (wanted) {
@@ -370,7 +346,7 @@ static int base_device(struct manager *manager, const char *name, struct fabric_
 	return 0;
 }
 
-int api_set_device(sd_bus_message *message, void *userdata, sd_bus_error *error)
+static int api_set_device(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
 	struct manager *manager = userdata;
 	_cleanup_(json_object_putp) struct json_object *object = NULL;
@@ -382,7 +358,7 @@ int api_set_device(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	r = sd_bus_message_read(message, "s", &name);
 	if (r < 0)
 		return r;
-	r = dbus_check_privilege(manager, message, "SetDevice", error);
+	r = manager_check_privilege(manager, message, "SetDevice", error);
 	if (r <= 0)
 		return r;
 	if (base_device(manager, name, &device) < 0)
@@ -399,7 +375,7 @@ int api_set_device(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	return apply_object(manager, message, fabric, "SetDevice", error);
 }
 
-int api_connect(sd_bus_message *message, void *userdata, sd_bus_error *error)
+static int api_connect(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
 	struct manager *manager = userdata;
 	_cleanup_(fabric_freep) struct fabric *fabric = fabric_new();
@@ -414,15 +390,15 @@ int api_connect(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	r = sd_bus_message_read(message, "ss", &name, &bus_name);
 	if (r < 0)
 		return r;
-	r = dbus_check_privilege(manager, message, "Connect", error);
+	r = manager_check_privilege(manager, message, "Connect", error);
 	if (r <= 0)
 		return r;
 	if (base_device(manager, name, &device) < 0)
 		return sd_bus_error_setf(error, ERROR_NOT_FOUND, "device %s: no such device", name);
-	if (vbus_bus_get(manager->client, bus_name, &info) < 0)
+	if (vbus_bus_get(kernel_client(manager_kernel(manager)), bus_name, &info) < 0)
 		return sd_bus_error_setf(error, ERROR_NOT_FOUND, "bus %s: no such bus", bus_name);
 	/* an unmanaged bus becomes managed: a managed device names it */
-	if (!fabric_find_bus(manager->desired, bus_name)) {
+	if (!fabric_find_bus(manager_desired(manager), bus_name)) {
 		fabric_bus_from_info(&bus, &info);
 		if (fabric_add_bus(fabric, &bus) < 0)
 			return -ENOMEM;
@@ -442,6 +418,39 @@ enum removal {
 	REMOVE_CONNECTION,
 };
 
+static const char *const removal_methods[] = {
+	[REMOVE_DEVICE] = "DestroyDevice",
+	[REMOVE_BUS] = "DestroyBus",
+	[REMOVE_CONNECTION] = "Disconnect",
+};
+
+/* Takes the object NAME out of FABRIC (a bus: and the devices that were to
+ * go on it now go on none). */
+static void take_out(struct fabric *fabric, enum removal removal, const char *name)
+{
+	struct fabric_device *device = fabric_find_device(fabric, name);
+	struct fabric_bus *bus = fabric_find_bus(fabric, name);
+	size_t i;
+
+	switch (removal) {
+	case REMOVE_DEVICE:
+		if (device)
+			fabric_remove_device(fabric, device);
+		break;
+	case REMOVE_CONNECTION:
+		if (device)
+			device->info.bus[0] = '\0';
+		break;
+	case REMOVE_BUS:
+		if (bus)
+			fabric_remove_bus(fabric, bus);
+		for (i = 0; i < fabric->device_count; i++)
+			if (!strcmp(fabric->devices[i].info.bus, name))
+				fabric->devices[i].info.bus[0] = '\0';
+		break;
+	}
+}
+
 /*
  * Applies DESIRED (the desired state less what goes) with prune, planned
  * against everything the kernel has, as it has it, overlaid by DESIRED and
@@ -449,16 +458,15 @@ enum removal {
  */
 static int apply_removal(struct manager *manager, sd_bus_message *message,
 			 const struct fabric *desired, enum removal removal, const char *name,
-			 const char *source, sd_bus_error *error)
+			 sd_bus_error *error)
 {
 	_cleanup_(fabric_freep) struct fabric *actual = NULL, *target = NULL;
 	const struct fabric_device *now;
 	struct fabric_device *device;
-	struct fabric_bus *bus;
 	size_t i;
 	int r;
 
-	r = kernel_dump(manager, &actual);
+	r = manager_read_kernel(manager, &actual);
 	if (r < 0)
 		return sd_bus_error_setf(error, ERROR_APPLY_FAILED, "cannot read the kernel: %s",
 					 strerror(-r));
@@ -472,120 +480,148 @@ static int apply_removal(struct manager *manager, sd_bus_message *message,
 		if (!device->info.bus[0] && now)
 			snprintf(device->info.bus, VBUS_NAME_MAX, "%s", now->info.bus);
 	}
-	device = fabric_find_device(target, name);
-	bus = fabric_find_bus(target, name);
-	if (removal == REMOVE_DEVICE && device)
-		fabric_remove_device(target, device);
-	else if (removal == REMOVE_CONNECTION && device)
-		device->info.bus[0] = '\0';
-	else if (removal == REMOVE_BUS && bus)
-		fabric_remove_bus(target, bus);
+	take_out(target, removal, name);
 	return apply(manager, message,
 		     &(struct apply_request){ .desired = desired, .target = target, .prune = true,
-					      .source = source },
+					      .source = removal_methods[removal] },
 		     false, error);
 }
 
-/* The arguments (NAME, FLAGS) of DestroyDevice, DestroyBus and Disconnect,
- * and whether the caller may change things: > 0 to go on, 0 when ERROR
- * holds the refusal. */
-static int read_removal(struct manager *manager, sd_bus_message *message, const char *method,
-			const char **name, uint64_t *flags, sd_bus_error *error)
+/* Whether the kernel has what NAME's removal takes away: > 0 to go on; 0
+ * when done (nothing there, "if exists") or refused, the reply or ERROR set. */
+static int removable(struct manager *manager, sd_bus_message *message, enum removal removal,
+		     const char *name, uint64_t flags, sd_bus_error *error)
 {
-	int r = sd_bus_message_read(message, "st", name, flags);
+	struct vbus_client *client = kernel_client(manager_kernel(manager));
+	const char *object = removal == REMOVE_BUS ? "bus" : "device", *why = NULL;
+	struct vbus_device_info device;
+	struct vbus_bus_info bus;
 
-	if (r < 0)
-		return r;
-	return dbus_check_privilege(manager, message, method, error);
-}
-
-/* What a removal names is not there: done with "if exists", else NotFound. */
-static int reply_absent(sd_bus_message *message, uint64_t flags, const char *object,
-			const char *name, const char *why, sd_bus_error *error)
-{
+	if (removal == REMOVE_BUS) {
+		if (vbus_bus_get(client, name, &bus) < 0)
+			why = "no such bus";
+		else if (bus.device_count)
+			return sd_bus_error_setf(error, ERROR_BUSY,
+						 "bus %s: %u devices are connected to it (disconnect them first)",
+						 name, bus.device_count);
+	} else if (vbus_device_get(client, name, &device) < 0) {
+		why = "no such device";
+	} else if (removal == REMOVE_CONNECTION && !device.bus[0]) {
+		why = "on no bus";
+	}
+	if (!why)
+		return 1;
 	if (flags & FLAG_IF_EXISTS)
-		return sd_bus_reply_method_return(message, "");
+		return sd_bus_reply_method_return(message, "") < 0 ? -EIO : 0;
 	return sd_bus_error_setf(error, ERROR_NOT_FOUND, "%s %s: %s", object, name, why);
 }
 
-int api_destroy_device(sd_bus_message *message, void *userdata, sd_bus_error *error)
+/* DestroyDevice, DestroyBus and Disconnect: (NAME, FLAGS). */
+static int remove_object(sd_bus_message *message, struct manager *manager, enum removal removal,
+			 sd_bus_error *error)
 {
-	struct manager *manager = userdata;
-	_cleanup_(fabric_freep) struct fabric *desired = state_copy(manager->desired);
-	struct vbus_device_info info;
-	struct fabric_device *device;
+	_cleanup_(fabric_freep) struct fabric *desired = state_copy(manager_desired(manager));
 	const char *name;
 	uint64_t flags;
 	int r;
 
 	if (!desired)
 		return -ENOMEM;
-	r = read_removal(manager, message, "DestroyDevice", &name, &flags, error);
+	r = sd_bus_message_read(message, "st", &name, &flags);
+	if (r < 0)
+		return r;
+	r = manager_check_privilege(manager, message, removal_methods[removal], error);
 	if (r <= 0)
 		return r;
-	if (vbus_device_get(manager->client, name, &info) < 0)
-		return reply_absent(message, flags, "device", name, "no such device", error);
-	device = fabric_find_device(desired, name);
-	if (device)
-		fabric_remove_device(desired, device);
-	return apply_removal(manager, message, desired, REMOVE_DEVICE, name, "DestroyDevice",
-			     error);
+	r = removable(manager, message, removal, name, flags, error);
+	if (r <= 0)
+		return r;
+	take_out(desired, removal, name);
+	return apply_removal(manager, message, desired, removal, name, error);
 }
 
-int api_destroy_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
+static int api_destroy_device(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
-	struct manager *manager = userdata;
-	_cleanup_(fabric_freep) struct fabric *desired = state_copy(manager->desired);
-	struct vbus_bus_info info;
-	struct fabric_bus *bus;
-	const char *name;
-	uint64_t flags;
-	size_t i;
-	int r;
-
-	if (!desired)
-		return -ENOMEM;
-	r = read_removal(manager, message, "DestroyBus", &name, &flags, error);
-	if (r <= 0)
-		return r;
-	if (vbus_bus_get(manager->client, name, &info) < 0)
-		return reply_absent(message, flags, "bus", name, "no such bus", error);
-	if (info.device_count)
-		return sd_bus_error_setf(error, ERROR_BUSY,
-					 "bus %s: %u devices are connected to it (disconnect them first)",
-					 name, info.device_count);
-	bus = fabric_find_bus(desired, name);
-	if (bus)
-		fabric_remove_bus(desired, bus);
-	/* managed devices that were to go on it now go on none */
-	for (i = 0; i < desired->device_count; i++)
-		if (!strcmp(desired->devices[i].info.bus, name))
-			desired->devices[i].info.bus[0] = '\0';
-	return apply_removal(manager, message, desired, REMOVE_BUS, name, "DestroyBus", error);
+	return remove_object(message, userdata, REMOVE_DEVICE, error);
 }
 
-int api_disconnect(sd_bus_message *message, void *userdata, sd_bus_error *error)
+static int api_destroy_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
-	struct manager *manager = userdata;
-	_cleanup_(fabric_freep) struct fabric *desired = state_copy(manager->desired);
-	struct vbus_device_info info;
-	struct fabric_device *device;
-	const char *name;
-	uint64_t flags;
-	int r;
-
-	if (!desired)
-		return -ENOMEM;
-	r = read_removal(manager, message, "Disconnect", &name, &flags, error);
-	if (r <= 0)
-		return r;
-	r = vbus_device_get(manager->client, name, &info);
-	if (r < 0 || !info.bus[0])
-		return reply_absent(message, flags, "device", name,
-				    r < 0 ? "no such device" : "on no bus", error);
-	device = fabric_find_device(desired, name);
-	if (device)
-		device->info.bus[0] = '\0';
-	return apply_removal(manager, message, desired, REMOVE_CONNECTION, name, "Disconnect",
-			     error);
+	return remove_object(message, userdata, REMOVE_BUS, error);
 }
+
+static int api_disconnect(sd_bus_message *message, void *userdata, sd_bus_error *error)
+{
+	return remove_object(message, userdata, REMOVE_CONNECTION, error);
+}
+
+/* --- the vtable ----------------------------------------------------------------- */
+
+static int property_version(sd_bus *bus, const char *path, const char *interface,
+			    const char *property, sd_bus_message *reply, void *userdata,
+			    sd_bus_error *error)
+{
+	(void)bus, (void)path, (void)interface, (void)property, (void)userdata, (void)error;
+	return sd_bus_message_append(reply, "s", PACKAGE_VERSION);
+}
+
+static int property_status(sd_bus *bus, const char *path, const char *interface,
+			   const char *property, sd_bus_message *reply, void *userdata,
+			   sd_bus_error *error)
+{
+	(void)bus, (void)path, (void)interface, (void)property, (void)error;
+	return sd_bus_message_append(reply, "s", manager_status_text(userdata));
+}
+
+static int property_drift(sd_bus *bus, const char *path, const char *interface,
+			  const char *property, sd_bus_message *reply, void *userdata,
+			  sd_bus_error *error)
+{
+	(void)bus, (void)path, (void)interface, (void)property, (void)error;
+	return sd_bus_message_append(reply, "s",
+				     drift_policy_to_string(manager_options(userdata)->drift));
+}
+
+const sd_bus_vtable api_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_METHOD_WITH_ARGS("Apply",
+				SD_BUS_ARGS("s", fabric, "s", source, "t", flags),
+				SD_BUS_RESULT("s", result), api_apply, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Export", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", fabric),
+				query_export, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Reload", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", result),
+				api_reload, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("CreateBus",
+				SD_BUS_ARGS("s", name, "a{sv}", attributes, "t", flags),
+				SD_BUS_NO_RESULT, api_create_bus, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("DestroyBus", SD_BUS_ARGS("s", name, "t", flags),
+				SD_BUS_NO_RESULT, api_destroy_bus, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("CreateDevice",
+				SD_BUS_ARGS("s", name, "s", type, "a{sv}", attributes, "t", flags),
+				SD_BUS_NO_RESULT, api_create_device, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("DestroyDevice", SD_BUS_ARGS("s", name, "t", flags),
+				SD_BUS_NO_RESULT, api_destroy_device, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SetDevice", SD_BUS_ARGS("s", name, "a{sv}", attributes),
+				SD_BUS_NO_RESULT, api_set_device, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SetBus", SD_BUS_ARGS("s", name, "a{sv}", attributes),
+				SD_BUS_NO_RESULT, api_set_bus, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Connect", SD_BUS_ARGS("s", device, "s", bus),
+				SD_BUS_NO_RESULT, api_connect, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Disconnect", SD_BUS_ARGS("s", device, "t", flags),
+				SD_BUS_NO_RESULT, api_disconnect, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("GetBuses", SD_BUS_ARGS("as", names),
+				SD_BUS_RESULT("s", buses), query_buses, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("GetDevices", SD_BUS_ARGS("as", names),
+				SD_BUS_RESULT("s", devices), query_devices,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("GetStats", SD_BUS_ARGS("as", names),
+				SD_BUS_RESULT("s", stats), query_stats, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("GetStatus", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", status),
+				query_status, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_SIGNAL_WITH_ARGS("Event",
+				SD_BUS_ARGS("s", kind, "s", object, "s", name, "s", details), 0),
+	SD_BUS_PROPERTY("Version", "s", property_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("StatusText", "s", property_status, 0, 0),
+	SD_BUS_PROPERTY("DriftPolicy", "s", property_drift, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_VTABLE_END
+};

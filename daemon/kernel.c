@@ -1,72 +1,85 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The kernel's side of vbusd: dumps into a fabric, plan operations through
- * libvbus, and the event socket in the loop (re-emitted, fed to drift.c). */
+ * libvbus, and the event socket in the loop, which keeps the kernel's fabric
+ * current and reports each change to the one callback. */
 #include <errno.h>
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "drift.h"
+#include "json-cleanup.h"
 #include "kernel.h"
 #include "log.h"
-#include "ports.h"
+#include "macro.h"
 
-static const char *device_bridge(struct manager *manager, const struct vbus_device_info *info,
-				 char bridge[VBUS_IFNAME_MAX])
+struct kernel {
+	sd_event *event;
+	struct vbus_client *client;
+	struct vbus_events *events;
+	sd_event_source *events_source;
+	struct fabric *fabric;		/* as the events say */
+	kernel_changed_t changed;
+	void *userdata;
+};
+
+int kernel_new(sd_event *event, kernel_changed_t changed, void *userdata, struct kernel **result)
 {
-	const struct fabric_device *wanted;
-	struct link_state state;
+	struct kernel *kernel = calloc(1, sizeof(*kernel));
 
-	if (link_get(manager->link, info->venet.ifname, &state) == 0) {
-		snprintf(bridge, VBUS_IFNAME_MAX, "%s", state.bridge);
-		return bridge;
-	}
-	/* Not observable: take the wanted bridge as the one it is on, so that
-	 * no plan tries to change what nobody can see. */
-	wanted = manager->desired ? fabric_find_device(manager->desired, info->name) : NULL;
-	snprintf(bridge, VBUS_IFNAME_MAX, "%s", wanted ? wanted->bridge : "");
-	return bridge;
+	if (!kernel)
+		return -ENOMEM;
+	kernel->event = sd_event_ref(event);
+	kernel->changed = changed;
+	kernel->userdata = userdata;
+	*result = kernel;
+	return 0;
 }
 
-struct dump {
-	struct manager *manager;
-	struct fabric *fabric;
-};
+void kernel_free(struct kernel *kernel)
+{
+	if (!kernel)
+		return;
+	sd_event_source_disable_unref(kernel->events_source);
+	vbus_events_close(kernel->events);
+	vbus_client_close(kernel->client);
+	fabric_free(kernel->fabric);
+	sd_event_unref(kernel->event);
+	free(kernel);
+}
 
 static int add_bus(const struct vbus_bus_info *info, void *arg)
 {
-	struct dump *dump = arg;
 	struct fabric_bus bus;
 
 	fabric_bus_from_info(&bus, info);
-	return fabric_add_bus(dump->fabric, &bus);
+	return fabric_add_bus(arg, &bus);
 }
 
 static int add_device(const struct vbus_device_info *info, void *arg)
 {
-	struct dump *dump = arg;
 	struct fabric_device device;
-	char bridge[VBUS_IFNAME_MAX];
 
-	fabric_device_from_info(&device, info, device_bridge(dump->manager, info, bridge));
-	return fabric_add_device(dump->fabric, &device);
+	fabric_device_from_info(&device, info, NULL);
+	return fabric_add_device(arg, &device);
 }
 
-int kernel_dump(struct manager *manager, struct fabric **actual)
+int kernel_dump(struct kernel *kernel, struct fabric **actual)
 {
 	int r = -EINTR, attempt;
 
 	*actual = NULL;
+	if (!kernel->client)
+		return -ENOTCONN;
 	/* An inconsistent dump (objects changed during it) is taken again. */
 	for (attempt = 0; attempt < 5 && r == -EINTR; attempt++) {
 		_cleanup_(fabric_freep) struct fabric *fabric = fabric_new();
-		struct dump dump = { manager, fabric };
 
 		if (!fabric)
 			return -ENOMEM;
-		r = vbus_bus_dump(manager->client, add_bus, &dump);
+		r = vbus_bus_dump(kernel->client, add_bus, fabric);
 		if (r == 0)
-			r = vbus_device_dump(manager->client, add_device, &dump);
+			r = vbus_device_dump(kernel->client, add_device, fabric);
 		if (r == 0) {
 			*actual = fabric;
 			fabric = NULL;
@@ -75,54 +88,62 @@ int kernel_dump(struct manager *manager, struct fabric **actual)
 	return r;
 }
 
-static int execute_operation(struct manager *manager, const struct plan_operation *operation)
+int kernel_refresh(struct kernel *kernel)
+{
+	struct fabric *fabric;
+	int r = kernel_dump(kernel, &fabric);
+
+	if (r < 0)
+		return r;
+	fabric_free(kernel->fabric);
+	kernel->fabric = fabric;
+	return 0;
+}
+
+const struct fabric *kernel_fabric(const struct kernel *kernel)
+{
+	return kernel->fabric;
+}
+
+struct vbus_client *kernel_client(struct kernel *kernel)
+{
+	return kernel->client;
+}
+
+const char *kernel_error(const struct kernel *kernel)
+{
+	return kernel->client ? vbus_client_error(kernel->client) : "";
+}
+
+int kernel_execute(struct kernel *kernel, const struct plan_operation *operation)
 {
 	const struct fabric_device *device = &operation->device;
 	struct vbus_venet_config venet;
-	int r = 0;
 
 	switch (operation->action) {
 	case PLAN_DISCONNECT:
-		return vbus_disconnect(manager->client, device->info.name);
+		return vbus_disconnect(kernel->client, device->info.name);
 	case PLAN_DEVICE_DESTROY:
-		return vbus_device_del(manager->client, device->info.name);
+		return vbus_device_del(kernel->client, device->info.name);
 	case PLAN_BUS_DESTROY:
-		return vbus_bus_del(manager->client, operation->bus.info.name);
+		return vbus_bus_del(kernel->client, operation->bus.info.name);
 	case PLAN_BUS_CREATE:
-		return vbus_bus_new(manager->client, &operation->bus.info);
+		return vbus_bus_new(kernel->client, &operation->bus.info);
 	case PLAN_BUS_SET:
-		return vbus_bus_set_poll_us(manager->client, operation->bus.info.name,
+		return vbus_bus_set_poll_us(kernel->client, operation->bus.info.name,
 					    operation->bus.info.poll_us);
 	case PLAN_DEVICE_CREATE:
-		r = vbus_device_new(manager->client, &device->info);
-		if (r == 0 && device->bridge[0])
-			ports_configure(manager, device, device->bridge);
-		return r;
+		return vbus_device_new(kernel->client, &device->info);
 	case PLAN_DEVICE_SET:
-		if (operation->changed) {
-			venet = device->info.venet;
-			venet.present = operation->changed;
-			r = vbus_device_set(manager->client, device->info.name, &venet);
-		}
-		if (r == 0 && operation->bridge_changed)
-			ports_configure(manager, device, device->bridge);
-		return r;
+		if (!operation->changed)
+			return 0;
+		venet = device->info.venet;
+		venet.present = operation->changed;
+		return vbus_device_set(kernel->client, device->info.name, &venet);
 	case PLAN_CONNECT:
-		return vbus_connect(manager->client, device->info.name, device->info.bus);
+		return vbus_connect(kernel->client, device->info.name, device->info.bus);
 	}
 	return -EINVAL;
-}
-
-int kernel_execute(struct manager *manager, const struct plan *plan, size_t *executed)
-{
-	int r;
-
-	for (*executed = 0; *executed < plan->count; (*executed)++) {
-		r = execute_operation(manager, &plan->operations[*executed]);
-		if (r < 0)
-			return r;
-	}
-	return 0;
 }
 
 /* --- events ---------------------------------------------------------------- */
@@ -141,33 +162,32 @@ static const struct {
 	{ VBUS_CMD_DISCONNECT, "disconnect", "connection" },
 };
 
-const char *kernel_event_kind(unsigned int cmd)
+/* The names of CMD's event; NULL when it has none. */
+static const char *event_name_of(unsigned int cmd, bool object)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++)
+	for (i = 0; i < ELEMENTSOF(event_names); i++)
 		if (event_names[i].cmd == cmd)
-			return event_names[i].kind;
+			return object ? event_names[i].object : event_names[i].kind;
 	return NULL;
+}
+
+const char *kernel_event_kind(unsigned int cmd)
+{
+	return event_name_of(cmd, false);
 }
 
 const char *kernel_event_object(unsigned int cmd)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++)
-		if (event_names[i].cmd == cmd)
-			return event_names[i].object;
-	return NULL;
+	return event_name_of(cmd, true);
 }
 
-/* The details of an event: the object's attributes after the change. */
-static char *event_details(const struct vbus_event *event)
+char *kernel_event_details(const struct vbus_event *event)
 {
-	struct json_object *details = NULL;
+	_cleanup_(json_object_putp) struct json_object *details = NULL;
 	struct fabric_device device;
 	struct fabric_bus bus;
-	char *text;
 
 	switch (event->cmd) {
 	case VBUS_CMD_BUS_NEW:
@@ -188,6 +208,8 @@ static char *event_details(const struct vbus_event *event)
 		break;
 	default:
 		details = json_object_new_object();
+		if (!details)
+			break;
 		json_object_object_add(details, "device",
 				       json_object_new_string(event->device.name));
 		json_object_object_add(details, "bus", json_object_new_string(event->bus.name));
@@ -195,12 +217,10 @@ static char *event_details(const struct vbus_event *event)
 	}
 	if (!details)
 		return NULL;
-	text = strdup(json_object_to_json_string_ext(details, JSON_C_TO_STRING_PLAIN));
-	json_object_put(details);
-	return text;
+	return strdup(json_object_to_json_string_ext(details, JSON_C_TO_STRING_PLAIN));
 }
 
-static const char *event_name(const struct vbus_event *event)
+const char *kernel_event_name(const struct vbus_event *event)
 {
 	if (event->cmd == VBUS_CMD_BUS_NEW || event->cmd == VBUS_CMD_BUS_DEL ||
 	    event->cmd == VBUS_CMD_BUS_GET || event->cmd == VBUS_CMD_BUS_SET)
@@ -208,74 +228,116 @@ static const char *event_name(const struct vbus_event *event)
 	return event->device.name;
 }
 
-/* The kernel announces a bus's state change (broken by its guest, or reset
- * by a new attachment) as a BUS_GET event; only the break is an Event. */
-static void bus_state_changed(struct manager *manager, const struct vbus_event *event)
+/* Takes EVENT into the kernel's fabric (a device keeps the bridge it had). */
+static void update_fabric(struct fabric *fabric, const struct vbus_event *event)
 {
-	_cleanup_free_ char *details = NULL;
-	char fields[128];
+	struct fabric_device *device = fabric_find_device(fabric, event->device.name);
+	struct fabric_bus *bus = fabric_find_bus(fabric, event->bus.name);
+	struct fabric_device copy;
+	struct fabric_bus bus_copy;
 
-	if (event->bus.state != VBUS_BUS_STATE_BROKEN) {
-		log_info("bus %s: %s again (a guest attached)", event->bus.name,
-			 vbus_bus_state_to_string(event->bus.state) ?: "unknown");
-		return;
+	switch (event->cmd) {
+	case VBUS_CMD_BUS_NEW:
+		if (bus)
+			fabric_remove_bus(fabric, bus);
+		fabric_bus_from_info(&bus_copy, &event->bus);
+		fabric_add_bus(fabric, &bus_copy);
+		break;
+	case VBUS_CMD_BUS_DEL:
+		if (bus)
+			fabric_remove_bus(fabric, bus);
+		break;
+	case VBUS_CMD_BUS_GET:
+		if (bus)
+			bus->info.state = event->bus.state;
+		break;
+	case VBUS_CMD_BUS_SET:
+		if (bus) {
+			bus->info.has_poll_us = event->bus.has_poll_us;
+			bus->info.poll_us = event->bus.poll_us;
+			if (bus->info.has_poll_us)
+				bus->present |= FABRIC_BUS_F_POLL_US;
+		}
+		break;
+	case VBUS_CMD_DEVICE_NEW:
+	case VBUS_CMD_DEVICE_SET:
+		fabric_device_from_info(&copy, &event->device, device ? device->bridge : NULL);
+		if (device)
+			fabric_remove_device(fabric, device);
+		fabric_add_device(fabric, &copy);
+		break;
+	case VBUS_CMD_DEVICE_DEL:
+		if (device)
+			fabric_remove_device(fabric, device);
+		break;
+	case VBUS_CMD_CONNECT:
+		if (device)
+			snprintf(device->info.bus, VBUS_NAME_MAX, "%s", event->bus.name);
+		break;
+	case VBUS_CMD_DISCONNECT:
+		if (device)
+			device->info.bus[0] = '\0';
+		break;
 	}
-	snprintf(fields, sizeof(fields), "VBUS_OBJECT=bus\nVBUS_NAME=%s\n", event->bus.name);
-	log_fields(LOG_ERR, 0, fields,
-		   "bus %s: broken: the guest corrupted the shared region (reset when a guest attaches again)",
-		   event->bus.name);
-	details = event_details(event);
-	manager_emit_event(manager, "bus-broken", "bus", event->bus.name, details ? details : "{}");
 }
 
-static void handle_event(struct manager *manager, const struct vbus_event *event)
+static void handle_event(struct kernel *kernel, const struct vbus_event *event)
 {
-	const char *kind = kernel_event_kind(event->cmd);
-	_cleanup_free_ char *details = NULL;
+	const struct fabric_device *found;
+	struct fabric_device before;
 
-	if (event->cmd == VBUS_CMD_BUS_GET) {
-		bus_state_changed(manager, event);
-		drift_on_event(manager, event);
+	if (event->cmd != VBUS_CMD_BUS_GET && !kernel_event_kind(event->cmd))
 		return;
-	}
-	if (!kind)
-		return;
-	details = event_details(event);
-	manager_emit_event(manager, kind, kernel_event_object(event->cmd), event_name(event),
-			   details ? details : "{}");
-	drift_on_event(manager, event);
+	found = fabric_find_device(kernel->fabric, event->device.name);
+	if (found)
+		before = *found;
+	update_fabric(kernel->fabric, event);
+	kernel->changed(event, found ? &before : NULL, kernel->userdata);
 }
 
 static int on_events(sd_event_source *source, int fd, uint32_t revents, void *userdata)
 {
-	struct manager *manager = userdata;
+	struct kernel *kernel = userdata;
 	struct vbus_event event;
 	int r;
 
-	(void)source;
 	(void)fd;
 	(void)revents;
 	for (;;) {
-		r = vbus_events_next(manager->events, &event, 0);
-		if (r == -ETIMEDOUT || r == -EAGAIN) {
-			manager_update_status(manager);
+		r = vbus_events_next(kernel->events, &event, 0);
+		if (r == -ETIMEDOUT || r == -EAGAIN)
 			return 0;
-		}
 		if (r == -ENOBUFS) {
 			log_warning("kernel events were lost (socket buffer full): reading the kernel again");
-			drift_resync(manager);
+			r = kernel_refresh(kernel);
+			if (r < 0)
+				log_error_errno(r, "cannot read the kernel's fabric: %m");
+			else
+				kernel->changed(NULL, NULL, kernel->userdata);
 			continue;
 		}
 		if (r == -EBADMSG)
 			continue;
-		if (r < 0)
-			return log_error(0, "kernel events: %s", strerror(-r));
-		handle_event(manager, &event);
+		if (r < 0) {
+			log_error_errno(r, "kernel events: %m; no longer following them");
+			return sd_event_source_set_enabled(source, SD_EVENT_OFF);
+		}
+		if (kernel->fabric)
+			handle_event(kernel, &event);
 	}
 }
 
-int kernel_watch_events(struct manager *manager)
+int kernel_open(struct kernel *kernel)
 {
-	return sd_event_add_io(manager->event, &manager->events_source,
-			       vbus_events_fd(manager->events), EPOLLIN, on_events, manager);
+	int r;
+
+	r = vbus_events_open(&kernel->events);
+	if (r >= 0)
+		r = vbus_client_open(&kernel->client);
+	if (r >= 0)
+		r = sd_event_add_io(kernel->event, &kernel->events_source,
+				    vbus_events_fd(kernel->events), EPOLLIN, on_events, kernel);
+	if (r >= 0)
+		r = kernel_refresh(kernel);
+	return r;
 }

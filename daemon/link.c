@@ -27,8 +27,7 @@ static int on_readable(sd_event_source *source, int fd, uint32_t revents, void *
 	r = host_link_process(link->host_link);
 	if (r < 0) {
 		/* the socket is gone: stop watching rather than spin on it */
-		log_error(r, "host links: cannot read changes: %s; no longer following them",
-			  strerror(-r));
+		log_error_errno(r, "host links: cannot read changes: %m; no longer following them");
 		sd_event_source_set_enabled(source, SD_EVENT_OFF);
 	}
 	return 0;
@@ -57,8 +56,7 @@ int link_new(sd_event *event, void (*changed)(const char *ifname, void *userdata
 	r = host_link_new(&link->host_link);
 	if (r < 0) {
 		free(link);
-		log_warning("host networking is not available (%s): bridges are neither observed nor set",
-			    strerror(-r));
+		log_warning_errno(r, "host networking is not available (%m): bridges are neither observed nor set");
 		return 0;
 	}
 	host_link_set_callback(link->host_link, on_changed, link);

@@ -39,6 +39,7 @@ int log_fields(int priority, int error, const char *fields, const char *format, 
 	size_t count = 0;
 	va_list ap;
 
+	errno = error < 0 ? -error : error;
 	va_start(ap, format);
 	vsnprintf(message, sizeof(message), format, ap);
 	va_end(ap);

@@ -1,28 +1,50 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The Manager: start-up (adopt the kernel, take the desired state, roll a
- * pending apply forward, reconcile once), the loop, status and signals. */
+ * pending apply forward, reconcile once), the components' callbacks, the
+ * apply transaction's bookkeeping, and status once per loop iteration. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <systemd/sd-daemon.h>
+#include <time.h>
 
 #include "api.h"
+#include "bus-servers.h"
 #include "dbus.h"
-#include "drift.h"
 #include "error.h"
-#include "kernel.h"
 #include "log.h"
 #include "manager.h"
 #include "ports.h"
-#include "reconcile.h"
 #include "state.h"
 
-const char *drift_policy_to_string(enum drift_policy policy)
-{
-	return policy == DRIFT_REPORT ? "report" : "restore";
-}
+struct manager {
+	struct options options;
+	char *state_file, *pending_file;
+
+	sd_event *event;
+	sd_event_source *post;		/* recomputes status when dirty */
+	bool dirty;
+	struct kernel *kernel;
+	struct link *link;
+	struct drift *drift;
+	struct dbus *dbus;
+	struct bus_servers *bus_servers;	/* ivshmem: one per ivshmem bus */
+
+	struct fabric *desired;
+	struct fabric *observed;	/* the kernel's, with the host's bridges */
+	struct fabric_errors problems;	/* kept: invalid fabric.d, a failed start-up apply */
+	struct fabric_errors host;	/* the host's, as of the last recompute */
+	struct last_apply last_apply;
+	char status_text[256];
+};
+
+static void on_kernel_changed(const struct vbus_event *event, const struct fabric_device *before,
+			      void *userdata);
+static void on_link_changed(const char *ifname, void *userdata);
+static void on_drift_check(void *userdata);
+static int on_post(sd_event_source *source, void *userdata);
 
 int manager_new(const struct options *options, struct manager **result)
 {
@@ -32,7 +54,6 @@ int manager_new(const struct options *options, struct manager **result)
 	if (!manager)
 		return -ENOMEM;
 	manager->options = *options;
-	manager->private_fd = -1;
 	if (asprintf(&manager->state_file, "%s/fabric.json", options->state_dir) < 0 ||
 	    asprintf(&manager->pending_file, "%s/pending.json", options->state_dir) < 0)
 		return -ENOMEM;
@@ -42,10 +63,18 @@ int manager_new(const struct options *options, struct manager **result)
 	r = sd_event_default(&manager->event);
 	if (r < 0)
 		return r;
-	r = link_new(manager->event, ports_on_link_changed, manager, &manager->link);
+	r = sd_event_add_post(manager->event, &manager->post, on_post, manager);
 	if (r < 0)
 		return r;
-	/* issue 14 wiring: the ivshmem servers follow the kernel's buses */
+	r = kernel_new(manager->event, on_kernel_changed, manager, &manager->kernel);
+	if (r < 0)
+		return r;
+	r = drift_new(manager->event, options->drift, on_drift_check, manager, &manager->drift);
+	if (r < 0)
+		return r;
+	r = link_new(manager->event, on_link_changed, manager, &manager->link);
+	if (r < 0)
+		return r;
 	r = bus_servers_new(manager->event, BUS_SERVERS_DEVICE, BUS_SERVERS_QEMU_USER,
 			    &manager->bus_servers);
 	if (r < 0)
@@ -57,112 +86,496 @@ int manager_new(const struct options *options, struct manager **result)
 
 void manager_free(struct manager *manager)
 {
-	size_t i;
-
 	if (!manager)
 		return;
-	dbus_stop(manager);
-	sd_event_source_unref(manager->drift_check);
-	sd_event_source_unref(manager->events_source);
-	vbus_events_close(manager->events);
-	vbus_client_close(manager->client);
+	dbus_free(manager->dbus);
+	drift_free(manager->drift);
+	kernel_free(manager->kernel);
 	link_free(manager->link);
 	bus_servers_free(manager->bus_servers);
+	sd_event_source_disable_unref(manager->post);
 	fabric_free(manager->desired);
-	fabric_free(manager->actual);
-	for (i = 0; i < manager->problem_count; i++)
-		free(manager->problems[i]);
-	free(manager->problems);
-	free(manager->drifts);
+	fabric_free(manager->observed);
+	fabric_errors_clear(&manager->problems);
+	fabric_errors_clear(&manager->host);
 	free(manager->state_file);
 	free(manager->pending_file);
 	sd_event_unref(manager->event);
 	free(manager);
 }
 
-void manager_set_problems(struct manager *manager, const struct fabric_errors *problems)
+const struct options *manager_options(const struct manager *manager)
+{
+	return &manager->options;
+}
+
+const char *manager_state_file(const struct manager *manager)
+{
+	return manager->state_file;
+}
+
+const struct fabric *manager_desired(const struct manager *manager)
+{
+	return manager->desired;
+}
+
+struct kernel *manager_kernel(struct manager *manager)
+{
+	return manager->kernel;
+}
+
+struct link *manager_link(struct manager *manager)
+{
+	return manager->link;
+}
+
+const char *manager_status_text(const struct manager *manager)
+{
+	return manager->status_text;
+}
+
+int manager_check_privilege(struct manager *manager, sd_bus_message *message,
+			    const char *method, sd_bus_error *error)
+{
+	return dbus_check_privilege(manager->dbus, message, method, error);
+}
+
+/* --- status, once per loop iteration ---------------------------------------- */
+
+static void dirty(struct manager *manager)
+{
+	manager->dirty = true;
+}
+
+static void set_problems(struct manager *manager, const struct fabric_errors *problems)
 {
 	size_t i;
 
-	for (i = 0; i < manager->problem_count; i++)
-		free(manager->problems[i]);
-	free(manager->problems);
-	manager->problems = calloc(problems->count + 1, sizeof(char *));
-	manager->problem_count = 0;
-	for (i = 0; manager->problems && i < problems->count; i++) {
-		manager->problems[i] = strdup(problems->lines[i]);
-		if (manager->problems[i])
-			manager->problem_count++;
-	}
+	fabric_errors_clear(&manager->problems);
+	for (i = 0; i < problems->count; i++)
+		fabric_errors_add(&manager->problems, "%s", problems->lines[i]);
+	dirty(manager);
 }
 
-void manager_live_problems(struct manager *manager, struct fabric_errors *problems)
+static void describe(struct manager *manager, struct status *status)
 {
-	size_t i;
-
-	for (i = 0; manager->actual && i < manager->actual->bus_count; i++)
-		if (manager->actual->buses[i].info.state == VBUS_BUS_STATE_BROKEN)
-			fabric_errors_add(problems,
-					  "bus %s: broken (the guest corrupted the shared region; "
-					  "it is reset when a guest attaches again)",
-					  manager->actual->buses[i].info.name);
-	ports_problems(manager, problems);
+	*status = (struct status){
+		.desired = manager->desired,
+		.actual = manager->observed,
+		.problems = &manager->problems,
+		.host = &manager->host,
+	};
+	status->drift = drift_entries(manager->drift, &status->drift_count);
 }
 
-void manager_update_status(struct manager *manager)
+/* The kernel's fabric with the host's bridges, the host's problems and the
+ * status text afresh; systemd hears of a new text. */
+static void recompute(struct manager *manager)
 {
-	size_t buses = manager->actual ? manager->actual->bus_count : 0;
-	size_t devices = manager->actual ? manager->actual->device_count : 0;
-	struct fabric_errors live = { 0 };
-	size_t problems;
-	char state[64];
+	const struct fabric *actual = kernel_fabric(manager->kernel);
+	char text[sizeof(manager->status_text)];
+	struct status status;
+	bus_servers_sync(manager->bus_servers, actual);
 
-	/* issue 14 wiring: before an API reply, so a bus's socket exists when
-	 * the call that made the bus returns (the libvirt hook relies on it) */
-	bus_servers_sync(manager->bus_servers, manager->actual);
-	manager_live_problems(manager, &live);
-	problems = manager->problem_count + manager->drift_count + live.count;
-	fabric_errors_clear(&live);
-
-	if (problems)
-		snprintf(state, sizeof(state), "%zu problem%s", problems, problems == 1 ? "" : "s");
-	else
-		snprintf(state, sizeof(state), "%s",
-			 reconcile_in_sync(manager) ? "in sync" : "out of sync");
-	snprintf(manager->status_text, sizeof(manager->status_text), "%zu bus%s, %zu device%s, %s",
-		 buses, buses == 1 ? "" : "es", devices, devices == 1 ? "" : "s", state);
+	fabric_free(manager->observed);
+	manager->observed = actual ? state_copy(actual) : NULL;
+	if (manager->observed)
+		ports_observe(manager->link, manager->desired, manager->observed);
+	fabric_errors_clear(&manager->host);
+	ports_problems(manager->link, manager->desired, actual, &manager->host);
+	describe(manager, &status);
+	status_text(&status, text, sizeof(text));
+	if (!strcmp(text, manager->status_text))
+		return;
+	snprintf(manager->status_text, sizeof(manager->status_text), "%s", text);
 	sd_notifyf(0, "STATUS=%s", manager->status_text);
 }
 
-void manager_emit_event(struct manager *manager, const char *kind, const char *object,
-			const char *name, const char *details)
+static int on_post(sd_event_source *source, void *userdata)
 {
-	dbus_emit_event(manager, kind, object, name, details);
+	struct manager *manager = userdata;
+
+	(void)source;
+	if (!manager->dirty)
+		return 0;
+	manager->dirty = false;
+	recompute(manager);
+	return 0;
+}
+
+int manager_status(struct manager *manager, struct status *status,
+		   const struct last_apply **last)
+{
+	int r = kernel_refresh(manager->kernel);
+
+	if (r < 0)
+		return r;
+	recompute(manager);
+	describe(manager, status);
+	*last = &manager->last_apply;
+	return 0;
+}
+
+/* --- apply ----------------------------------------------------------------- */
+
+int manager_read_kernel(struct manager *manager, struct fabric **actual)
+{
+	int r = kernel_dump(manager->kernel, actual);
+
+	if (r < 0)
+		return r;
+	ports_observe(manager->link, manager->desired, *actual);
+	return 0;
+}
+
+static int executor_read(void *userdata, struct fabric **actual)
+{
+	return manager_read_kernel(userdata, actual);
+}
+
+/* The kernel's part, then the bridge port (whose failures are logged, not
+ * refusals). */
+static int executor_execute(void *userdata, const struct plan_operation *operation)
+{
+	struct manager *manager = userdata;
+	const struct fabric_device *device = &operation->device;
+	int r = kernel_execute(manager->kernel, operation);
+
+	if (r < 0)
+		return r;
+	if ((operation->action == PLAN_DEVICE_CREATE && device->bridge[0]) ||
+	    (operation->action == PLAN_DEVICE_SET && operation->bridge_changed))
+		ports_configure(manager->link, kernel_fabric(manager->kernel), device,
+				device->bridge);
+	return 0;
+}
+
+static const char *executor_error(void *userdata)
+{
+	struct manager *manager = userdata;
+
+	return kernel_error(manager->kernel);
+}
+
+static void record(struct manager *manager, const struct apply_request *request,
+		   const struct apply_outcome *outcome)
+{
+	struct last_apply *last = &manager->last_apply;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	last->valid = true;
+	gmtime_r(&now, &tm);
+	strftime(last->time, sizeof(last->time), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(last->source, sizeof(last->source), "%s", request->source ?: "");
+	snprintf(last->result, sizeof(last->result), "%s",
+		 apply_result_to_string(outcome->result));
+	last->operations = outcome->operations;
+	snprintf(last->error, sizeof(last->error), "%s", outcome->error);
+}
+
+/* The desired state becomes DESIRED, persisted; the pending file goes. */
+static int commit(struct manager *manager, const struct fabric *desired)
+{
+	struct fabric *copy = state_copy(desired);
+	int r;
+
+	if (!copy)
+		return -ENOMEM;
+	fabric_free(manager->desired);
+	manager->desired = copy;
+	r = state_write(manager->state_file, copy);
+	if (r < 0)
+		return r;
+	return state_remove(manager->pending_file);
+}
+
+/* After an apply: the kernel's fabric read again, and an ivshmem bus's
+ * socket served before the call that made the bus returns (libvirt's hook
+ * starts QEMU, which connects at once, right after it). */
+static void refresh_kernel(struct manager *manager)
+{
+	int r = kernel_refresh(manager->kernel);
+
+	if (r < 0)
+		log_error_errno(r, "cannot read the kernel's fabric: %m");
+	bus_servers_sync(manager->bus_servers, kernel_fabric(manager->kernel));
+}
+
+/* A copy of DESIRED with the MAC the kernel made for each device DESIRED
+ * gives none: a guest's MAC must never change behind its back (a device
+ * made again, by drift restore or a re-apply, gets the same). */
+static struct fabric *pin_macs(struct manager *manager, const struct fabric *desired)
+{
+	const struct fabric *actual = kernel_fabric(manager->kernel);
+	struct fabric *pinned = state_copy(desired);
+	const struct fabric_device *now;
+	struct fabric_device *device;
+	size_t i;
+
+	for (i = 0; pinned && actual && i < pinned->device_count; i++) {
+		device = &pinned->devices[i];
+		now = fabric_find_device(actual, device->info.name);
+		if ((device->info.venet.present & VBUS_VENET_F_MAC) || !now ||
+		    !(now->info.venet.present & VBUS_VENET_F_MAC))
+			continue;
+		memcpy(device->info.venet.mac, now->info.venet.mac, VBUS_MAC_LEN);
+		device->info.venet.present |= VBUS_VENET_F_MAC;
+	}
+	return pinned;
+}
+
+static int applied(struct manager *manager, const struct apply_request *request,
+		   const struct apply_outcome *outcome, char *error, size_t size)
+{
+	_cleanup_(fabric_freep) struct fabric *pinned = NULL;
+	char fields[160];
+	int r;
+
+	refresh_kernel(manager);
+	pinned = pin_macs(manager, request->desired);
+	r = pinned ? commit(manager, pinned) : -ENOMEM;
+	if (r < 0) {
+		snprintf(error, size, "the kernel took the change, but it could not be persisted: %s",
+			 strerror(-r));
+		return log_error_errno(r, "%s: cannot persist the desired state: %m",
+				       manager->state_file);
+	}
+	drift_clear(manager->drift);
+	record(manager, request, outcome);
+	if (outcome->operations) {
+		snprintf(fields, sizeof(fields), "VBUS_OBJECT=fabric\nVBUS_SOURCE=%s",
+			 request->source ?: "");
+		log_fields(LOG_INFO, 0, fields, "apply %s: %zu operations", request->source ?: "",
+			   outcome->operations);
+		dbus_emit_event(manager->dbus, "apply", "fabric", "", outcome->json);
+	}
+	return 0;
+}
+
+static void rolled_back(struct manager *manager, const struct apply_request *request,
+			const struct apply_outcome *outcome, int error)
+{
+	const char *drift = request->source && !strcmp(request->source, "drift") ?
+			    "\nVBUS_DRIFT=restore-failed" : "";
+	char fields[256];
+
+	snprintf(fields, sizeof(fields), "VBUS_OBJECT=fabric\nVBUS_SOURCE=%s%s",
+		 request->source ?: "", drift);
+	log_fields(LOG_ERR, error, fields, "apply %s: %s", request->source ?: "", outcome->error);
+	record(manager, request, outcome);
+	refresh_kernel(manager);
+	dbus_emit_event(manager->dbus, "rollback", "fabric", "", outcome->json ?: "{}");
+}
+
+/* manager_apply(), and whether the apply ran (*RAN; its failure is then
+ * logged already). */
+static int run_apply(struct manager *manager, const struct apply_request *request, char **result,
+		     char *error, size_t size, bool *ran)
+{
+	const struct executor executor = {
+		.read = executor_read,
+		.execute = executor_execute,
+		.error = executor_error,
+		.userdata = manager,
+	};
+	struct apply_request transaction = *request;
+	struct apply_outcome outcome;
+	int r;
+
+	transaction.pending_file = manager->pending_file;
+	r = reconcile_apply(&executor, &transaction, &outcome);
+	snprintf(error, size, "%s", outcome.error);
+	*result = outcome.json;
+	outcome.json = NULL;
+	*ran = outcome.result != APPLY_NOT_RUN;
+	if (outcome.result == APPLY_OK)
+		r = applied(manager, request, &outcome, error, size);
+	else if (*ran)
+		rolled_back(manager, request, &outcome, r);
+	dirty(manager);
+	apply_outcome_clear(&outcome);
+	return r;
+}
+
+int manager_apply(struct manager *manager, const struct apply_request *request, char **result,
+		  char *error, size_t size)
+{
+	bool ran;
+
+	return run_apply(manager, request, result, error, size, &ran);
+}
+
+/* fabric.d and the desired state merged and checked, in *DESIRED; ERROR
+ * says why not. */
+static int configured(struct manager *manager, struct fabric **desired, char *text, size_t size)
+{
+	_cleanup_(fabric_freep) struct fabric *config = NULL, *merged = NULL;
+	struct fabric_errors errors = { 0 };
+	int r;
+
+	r = state_load_config(manager->options.config_dir, &config, &errors);
+	if (r >= 0) {
+		merged = state_copy(manager->desired);
+		if (!merged || state_overlay(merged, config) < 0)
+			return -ENOMEM;
+		state_keep_bridges(merged, manager->desired, config);
+		r = fabric_check(merged, &errors);
+	}
+	if (r < 0) {
+		error_join(&errors, text, size);
+		fabric_errors_clear(&errors);
+		return r;
+	}
+	*desired = merged;
+	merged = NULL;
+	return 0;
+}
+
+int manager_reload(struct manager *manager, char **result, char *text, size_t size)
+{
+	_cleanup_(fabric_freep) struct fabric *desired = NULL;
+	int r;
+
+	*result = NULL;
+	r = configured(manager, &desired, text, size);
+	if (r < 0)
+		return r;
+	return manager_apply(manager,
+			     &(struct apply_request){ .desired = desired,
+						      .source = manager->options.config_dir },
+			     result, text, size);
+}
+
+/* --- what the components report ---------------------------------------------- */
+
+/* Takes into the desired state what someone else set on device NOW. */
+static void adopt(struct manager *manager, const struct fabric_device *now,
+		  const struct fabric_device *before)
+{
+	struct fabric_device *wanted = fabric_find_device(manager->desired, now->info.name);
+	char changes[256], fields[384];
+	int r;
+
+	if (!wanted || !drift_adopt(wanted, now, before, changes, sizeof(changes)))
+		return;
+	snprintf(fields, sizeof(fields), "VBUS_OBJECT=device\nVBUS_NAME=%s\nVBUS_ADOPTED=%s",
+		 now->info.name, changes);
+	log_fields(LOG_INFO, 0, fields, "device %s: changed outside vbusd (%s): adopted",
+		   now->info.name, changes);
+	r = state_write(manager->state_file, manager->desired);
+	if (r < 0)
+		log_error_errno(r, "%s: cannot persist the desired state: %m", manager->state_file);
+}
+
+/* The kernel announces a bus's state change (broken by its guest, or reset
+ * by a new attachment) as a BUS_GET event; only the break is an Event. */
+static void bus_state_changed(struct manager *manager, const struct vbus_event *event)
+{
+	_cleanup_free_ char *details = NULL;
+	char fields[128];
+
+	if (event->bus.state != VBUS_BUS_STATE_BROKEN) {
+		log_info("bus %s: %s again (a guest attached)", event->bus.name,
+			 vbus_bus_state_to_string(event->bus.state) ?: "unknown");
+		return;
+	}
+	snprintf(fields, sizeof(fields), "VBUS_OBJECT=bus\nVBUS_NAME=%s\n", event->bus.name);
+	log_fields(LOG_ERR, 0, fields,
+		   "bus %s: broken: the guest corrupted the shared region (reset when a guest attaches again)",
+		   event->bus.name);
+	details = kernel_event_details(event);
+	dbus_emit_event(manager->dbus, "bus-broken", "bus", event->bus.name, details ?: "{}");
+}
+
+static void on_kernel_changed(const struct vbus_event *event, const struct fabric_device *before,
+			      void *userdata)
+{
+	struct manager *manager = userdata;
+	const struct fabric *actual = kernel_fabric(manager->kernel);
+	_cleanup_free_ char *details = NULL;
+	size_t i;
+
+	dirty(manager);
+	if (!event) {
+		/* events were lost: adopt what differs from the desired state */
+		for (i = 0; i < actual->device_count; i++)
+			adopt(manager, &actual->devices[i], NULL);
+		drift_check_later(manager->drift);
+		return;
+	}
+	if (event->cmd == VBUS_CMD_BUS_GET) {
+		bus_state_changed(manager, event);
+		return;
+	}
+	details = kernel_event_details(event);
+	dbus_emit_event(manager->dbus, kernel_event_kind(event->cmd),
+			kernel_event_object(event->cmd), kernel_event_name(event), details ?: "{}");
+	if (event->cmd == VBUS_CMD_DEVICE_SET) {
+		struct fabric_device now;
+
+		fabric_device_from_info(&now, &event->device, NULL);
+		adopt(manager, &now, before);
+	}
+	if (drift_event_matters(manager->desired, event))
+		drift_check_later(manager->drift);
+}
+
+static void on_link_changed(const char *ifname, void *userdata)
+{
+	struct manager *manager = userdata;
+
+	ports_link_changed(manager->link, manager->desired, kernel_fabric(manager->kernel), ifname);
+	dirty(manager);
+}
+
+static void on_drift_check(void *userdata)
+{
+	struct manager *manager = userdata;
+	struct apply_request request = { .desired = manager->desired, .source = "drift" };
+	_cleanup_free_ struct drift_entry *found = NULL;
+	_cleanup_free_ char *result = NULL;
+	enum drift_action action;
+	char details[192], error[2048];
+	bool ran;
+	size_t i, count;
+	int r;
+
+	dirty(manager);
+	r = kernel_refresh(manager->kernel);
+	if (r < 0) {
+		log_error_errno(r, "drift check: cannot read the kernel's fabric: %m");
+		return;
+	}
+	action = drift_check(manager->drift, manager->desired, kernel_fabric(manager->kernel),
+			     &found, &count);
+	for (i = 0; i < count; i++) {
+		snprintf(details, sizeof(details), "{\"what\":\"%s\"}", found[i].what);
+		dbus_emit_event(manager->dbus,
+				action == DRIFT_RESTORE_NOW ? "drift-restored" : "drift-reported",
+				found[i].object, found[i].name, details);
+	}
+	if (action != DRIFT_RESTORE_NOW)
+		return;
+	r = run_apply(manager, &request, &result, error, sizeof(error), &ran);
+	if (r < 0 && !ran)
+		log_fields(LOG_ERR, r, "VBUS_DRIFT=restore-failed", "restoring drift: %s", error);
 }
 
 /* --- start-up ---------------------------------------------------------------- */
 
 static int open_kernel(struct manager *manager)
 {
-	int r;
+	const struct fabric *actual;
+	int r = kernel_open(manager->kernel);
 
-	/* events first: nothing that changes during the dump goes unseen */
-	r = vbus_events_open(&manager->events);
-	if (r >= 0)
-		r = vbus_client_open(&manager->client);
 	if (r == -ENOENT)
-		return log_error(r, "vbus.ko is not loaded (the generic netlink family \"vbus\" is missing); load it with: modprobe vbus");
+		return log_error_errno(r, "vbus.ko is not loaded (the generic netlink family \"vbus\" is missing); load it with: modprobe vbus");
 	if (r < 0)
-		return log_error(r, "cannot talk to vbus.ko: %s", strerror(-r));
-	r = kernel_watch_events(manager);
-	if (r < 0)
-		return log_error(r, "cannot watch kernel events: %s", strerror(-r));
-	r = drift_refresh(manager);
-	if (r < 0)
-		return log_error(r, "cannot read the kernel's fabric: %s",
-				 vbus_client_error(manager->client));
-	log_info("adopted the kernel's fabric: %zu buses, %zu devices", manager->actual->bus_count,
-		 manager->actual->device_count);
+		return log_error_errno(r, "cannot talk to vbus.ko: %m");
+	actual = kernel_fabric(manager->kernel);
+	log_info("adopted the kernel's fabric: %zu buses, %zu devices", actual->bus_count,
+		 actual->device_count);
 	return 0;
 }
 
@@ -172,6 +585,7 @@ static int load_desired(struct manager *manager, struct fabric **desired, const 
 {
 	_cleanup_(fabric_freep) struct fabric *persisted = NULL, *config = NULL;
 	struct fabric_errors errors = { 0 };
+	size_t i;
 	int r;
 
 	r = state_read(manager->pending_file, desired, &errors);
@@ -181,14 +595,17 @@ static int load_desired(struct manager *manager, struct fabric **desired, const 
 		return 0;
 	}
 	if (r != -ENOENT)
-		log_error(r, "%s: unreadable, ignored", manager->pending_file);
+		log_error_errno(r, "%s: unreadable, ignored: %m", manager->pending_file);
 	fabric_errors_clear(&errors);
 	r = state_read(manager->state_file, &persisted, &errors);
 	if (r == -ENOENT)
 		persisted = fabric_new();
+	else if (r < 0 && errors.count)
+		return log_error_errno(r, "%s: cannot read the persisted desired state: %s",
+				       manager->state_file, errors.lines[0]);
 	else if (r < 0)
-		return log_error(r, "%s: cannot read the persisted desired state: %s",
-				 manager->state_file, errors.count ? errors.lines[0] : strerror(-r));
+		return log_error_errno(r, "%s: cannot read the persisted desired state: %m",
+				       manager->state_file);
 	if (!persisted)
 		return -ENOMEM;
 	fabric_free(manager->desired);
@@ -197,13 +614,15 @@ static int load_desired(struct manager *manager, struct fabric **desired, const 
 		return -ENOMEM;
 	r = state_load_config(manager->options.config_dir, &config, &errors);
 	if (r < 0) {
-		log_error(r, "%s: invalid, not applied:", manager->options.config_dir);
-		for (size_t i = 0; i < errors.count; i++)
-			log_error(r, "%s", errors.lines[i]);
-		manager_set_problems(manager, &errors);
+		log_error_errno(r, "%s: invalid, not applied:", manager->options.config_dir);
+		for (i = 0; i < errors.count; i++)
+			log_error("%s", errors.lines[i]);
+		set_problems(manager, &errors);
 		fabric_errors_clear(&errors);
 	} else if (state_overlay(persisted, config) < 0) {
 		return -ENOMEM;
+	} else {
+		state_keep_bridges(persisted, manager->desired, config);
 	}
 	*desired = persisted;
 	persisted = NULL;
@@ -215,6 +634,7 @@ static int reconcile_at_start(struct manager *manager)
 {
 	_cleanup_(fabric_freep) struct fabric *desired = NULL;
 	_cleanup_free_ char *result = NULL;
+	struct fabric_errors problems = { 0 };
 	const char *source = NULL;
 	char error[2048];
 	int r;
@@ -222,13 +642,11 @@ static int reconcile_at_start(struct manager *manager)
 	r = load_desired(manager, &desired, &source);
 	if (r < 0)
 		return r;
-	r = reconcile_apply(manager, &(struct apply_request){ .desired = desired, .source = source },
-			    &result, error, sizeof(error));
+	r = manager_apply(manager, &(struct apply_request){ .desired = desired, .source = source },
+			  &result, error, sizeof(error));
 	if (r < 0) {
-		struct fabric_errors problems = { 0 };
-
 		fabric_errors_add(&problems, "start-up apply: %s", error);
-		manager_set_problems(manager, &problems);
+		set_problems(manager, &problems);
 		fabric_errors_clear(&problems);
 		state_remove(manager->pending_file);
 	}
@@ -239,9 +657,7 @@ static int reconcile_at_start(struct manager *manager)
 
 static int on_stop(sd_event_source *source, const struct signalfd_siginfo *info, void *userdata)
 {
-	struct manager *manager = userdata;
-
-	(void)manager;
+	(void)userdata;
 	sd_notify(0, "STOPPING=1");
 	log_info("stopping on %s; every kernel object stays in place", strsignal(info->ssi_signo));
 	return sd_event_exit(sd_event_source_get_event(source), 0);
@@ -250,18 +666,24 @@ static int on_stop(sd_event_source *source, const struct signalfd_siginfo *info,
 static int on_reload(sd_event_source *source, const struct signalfd_siginfo *info, void *userdata)
 {
 	struct manager *manager = userdata;
+	_cleanup_(fabric_freep) struct fabric *desired = NULL;
 	_cleanup_free_ char *result = NULL;
 	char error[4096];
+	bool ran = false;
 	int r;
 
 	(void)source;
 	(void)info;
 	sd_notify(0, "RELOADING=1");
-	r = api_reload_config(manager, &result, error, sizeof(error));
-	if (r < 0)
-		log_error(r, "reload: %s", error);
+	r = configured(manager, &desired, error, sizeof(error));
+	if (r >= 0)
+		r = run_apply(manager,
+			      &(struct apply_request){ .desired = desired,
+						       .source = manager->options.config_dir },
+			      &result, error, sizeof(error), &ran);
+	if (r < 0 && !ran)
+		log_error_errno(r, "reload: %s", error);
 	sd_notify(0, "READY=1");
-	manager_update_status(manager);
 	return 0;
 }
 
@@ -289,22 +711,23 @@ int manager_run(struct manager *manager)
 
 	r = watch_signals(manager);
 	if (r < 0)
-		return log_error(r, "cannot watch signals: %s", strerror(-r));
+		return log_error_errno(r, "cannot watch signals: %m");
 	r = open_kernel(manager);
 	if (r < 0)
 		return r;
 	r = reconcile_at_start(manager);
 	if (r < 0)
 		return r;
-	r = dbus_start(manager);
+	r = dbus_new(manager->event, manager->options.private_socket, manager->options.system_bus,
+		     api_vtable, manager, &manager->dbus);
 	if (r < 0)
 		return r;
 	sd_event_set_watchdog(manager->event, true);
-	manager_update_status(manager);
+	recompute(manager);
 	sd_notifyf(0, "READY=1\nSTATUS=%s", manager->status_text);
 	log_info("ready: %s", manager->status_text);
 	r = sd_event_loop(manager->event);
 	if (r < 0)
-		return log_error(r, "event loop: %s", strerror(-r));
+		return log_error_errno(r, "event loop: %m");
 	return 0;
 }

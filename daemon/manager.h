@@ -1,24 +1,51 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The Manager: vbusd's one object. It owns the event loop, the kernel client
- * and event socket, the desired state and the D-Bus connections; every
- * component gets it passed in. */
+/*
+ * The Manager: owns the loop, the desired state and one of each component,
+ * and is the only one that knows them all. Data flows one way: components
+ * report through the callback they were created with and mark the manager
+ * dirty; the manager decides and calls down; nothing calls back up.
+ *
+ * The daemon's files, what each owns, and whom it calls:
+ *   vbusd.c     options, the one-instance lock          -> manager
+ *   manager.c   desired state, kept problems, last apply, status text, the
+ *               dirty flag (recomputed once per loop iteration)
+ *                            -> kernel, reconcile, drift, dbus, bus-servers
+ *   kernel.c    netlink client, event socket, the kernel's fabric
+ *                                          -> libvbus (reports to its callback)
+ *   reconcile.c nothing: plan, execute through an executor, roll back
+ *                                          -> plan (lib), state
+ *   drift.c     reported drift, the deferred check   -> fabric-attribute (lib)
+ *   status.c    nothing: status text, problems, GetStatus lists
+ *                                          -> reconcile_in_sync
+ *   ports.c     nothing: bridge ports from the link and fabrics -> link
+ *   link.c      host-link in the loop (rtnetlink)    -> host-link
+ *   bus-servers.c  one ivshmem server per ivshmem bus, following the
+ *               kernel's buses                        -> ivshmem-server, attachment
+ *   ivshmem-server.c  one bus's socket and its QEMU client (lib/ivshmem.c)
+ *   attachment.c  the bus's /dev/vbus attachment while QEMU is connected
+ *   state.c     nothing: fabric.d, the persisted and pending files
+ *   api.c       the vtable and the mutating methods  -> manager, kernel
+ *   query.c     the reading methods                  -> manager, kernel, status
+ *   dbus.c      the system bus name; signals         -> private
+ *   private.c   the private socket's connections, who may change things
+ *   log.c, error.c  the journal; D-Bus error names
+ * Only api.c and query.c (the front end, whose handlers get the manager as
+ * userdata) and vbusd.c include this header; they use the functions below,
+ * the struct stays in manager.c.
+ */
 #ifndef VBUSD_MANAGER_H
 #define VBUSD_MANAGER_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <systemd/sd-bus.h>
-#include <systemd/sd-event.h>
 
+#include "drift.h"
 #include "fabric.h"
-#include "libvbus.h"
-#include "bus-servers.h"
+#include "kernel.h"
 #include "link.h"
-
-enum drift_policy {
-	DRIFT_RESTORE,
-	DRIFT_REPORT,
-};
+#include "reconcile.h"
+#include "status.h"
 
 struct options {
 	const char *state_dir;
@@ -28,60 +55,7 @@ struct options {
 	bool system_bus;
 };
 
-/* A connection on the private socket, and whether its peer may change
- * things (CAP_NET_ADMIN when it connected). */
-struct private_connection {
-	sd_bus *bus;
-	sd_event_source *io;		/* its socket in the loop (see dbus.c) */
-	bool privileged;
-	bool closed;			/* the peer hung up: to be freed */
-};
-
-/* A managed object someone else removed or disconnected, not restored. */
-struct drift {
-	char object[16];		/* "bus", "device", "connection" */
-	char name[VBUS_NAME_MAX];
-	char what[96];
-};
-
-struct last_apply {
-	bool valid;
-	char time[32];			/* ISO 8601, UTC */
-	char source[128];
-	char result[16];		/* "ok", "failed", "rolled back" */
-	size_t operations;
-	char error[1024];		/* "" for none */
-};
-
-struct manager {
-	struct options options;
-	char *state_file, *pending_file;
-
-	sd_event *event;
-	struct vbus_client *client;
-	struct vbus_events *events;
-	sd_event_source *events_source;
-	sd_event_source *drift_check;	/* deferred, while a check is due */
-	struct link *link;
-	struct bus_servers *bus_servers;	/* ivshmem (wiring of issue 14) */
-
-	struct fabric *desired;
-	struct fabric *actual;		/* the kernel as its events say */
-
-	sd_bus *system_bus;
-	int private_fd;
-	sd_event_source *private_source;
-	struct private_connection *connections;
-	size_t connection_count;
-	sd_event_source *reap_source;	/* frees closed connections */
-
-	struct drift *drifts;
-	size_t drift_count;
-	char **problems;
-	size_t problem_count;
-	struct last_apply last_apply;
-	char status_text[256];
-};
+struct manager;
 
 int manager_new(const struct options *options, struct manager **manager);
 void manager_free(struct manager *manager);
@@ -91,20 +65,36 @@ DEFINE_CLEANUP_FUNC(struct manager, manager_free)
  * tells systemd it is ready; then runs until SIGTERM or SIGINT. */
 int manager_run(struct manager *manager);
 
-/* Recomputes the status text, and sends it to systemd. */
-void manager_update_status(struct manager *manager);
+/* --- for the front end (api.c, query.c) ------------------------------------ */
 
-/* Adds the problems that last only while the kernel or the host says so
- * (broken buses, missing bridges) to PROBLEMS. */
-void manager_live_problems(struct manager *manager, struct fabric_errors *problems);
+const struct options *manager_options(const struct manager *manager);
+const char *manager_state_file(const struct manager *manager);
+const struct fabric *manager_desired(const struct manager *manager);
+struct kernel *manager_kernel(struct manager *manager);
+struct link *manager_link(struct manager *manager);
+const char *manager_status_text(const struct manager *manager);
 
-/* Replaces the list of problems with PROBLEMS' lines. */
-void manager_set_problems(struct manager *manager, const struct fabric_errors *problems);
+/* The kernel's fabric read now, with the bridges the host has. */
+int manager_read_kernel(struct manager *manager, struct fabric **actual);
 
-/* The Event signal on every connection. */
-void manager_emit_event(struct manager *manager, const char *kind, const char *object,
-			const char *name, const char *details);
+/* Whether the sender of MESSAGE may change things; AccessDenied when not. */
+int manager_check_privilege(struct manager *manager, sd_bus_message *message,
+			    const char *method, sd_bus_error *error);
 
-const char *drift_policy_to_string(enum drift_policy policy);
+/*
+ * Runs REQUEST as one transaction (reconcile.c); on success the desired
+ * state becomes REQUEST's, persisted. *RESULT: Apply's JSON result (also on
+ * a refusal, when planned); ERROR: why it failed.
+ */
+int manager_apply(struct manager *manager, const struct apply_request *request, char **result,
+		  char *error, size_t size);
+
+/* fabric.d applied without prune, for SIGHUP as for the Reload method. */
+int manager_reload(struct manager *manager, char **result, char *error, size_t size);
+
+/* Reads the kernel afresh and describes the manager's state in STATUS and
+ * *LAST (valid until the loop runs again). */
+int manager_status(struct manager *manager, struct status *status,
+		   const struct last_apply **last);
 
 #endif

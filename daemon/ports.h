@@ -1,29 +1,38 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Managed devices' host interfaces as bridge ports: configured when they or
- * their bridges appear, and what keeps them from their bridges. */
+ * their bridges appear, what keeps them from their bridges, and the bridges
+ * a kernel fabric's devices are on. Stateless: the link and the fabrics are
+ * passed in. */
 #ifndef VBUSD_PORTS_H
 #define VBUSD_PORTS_H
 
 #include "fabric.h"
-#include "manager.h"
+#include "link.h"
 
 /* The host interface name of DEVICE (a desired device): the fabric's, else
- * the kernel's, else the default one. */
-void ports_ifname(struct manager *manager, const struct fabric_device *device,
+ * the kernel's (as ACTUAL, which may be NULL, says), else the default one. */
+void ports_ifname(const struct fabric *actual, const struct fabric_device *device,
 		  char ifname[VBUS_IFNAME_MAX]);
 
-/* Brings DEVICE's interface up on its desired bridge (BRIDGE NULL: leave the
- * master alone). An absent interface is not an error: it appears while a
- * guest is attached, and ports_on_link_changed() configures it then. */
-void ports_configure(struct manager *manager, const struct fabric_device *device,
-		     const char *bridge);
+/* Brings DEVICE's interface up on BRIDGE (NULL: leave the master alone). An
+ * absent interface is not an error: it appears while a guest is attached,
+ * and ports_link_changed() configures it then. Failures are logged. */
+void ports_configure(struct link *link, const struct fabric *actual,
+		     const struct fabric_device *device, const char *bridge);
 
-/* host-link's callback: IFNAME is a managed device's interface or a bridge
- * managed devices want. */
-void ports_on_link_changed(const char *ifname, void *userdata);
+/* IFNAME appeared or changed: configures the devices of DESIRED whose
+ * interface or bridge it is. */
+void ports_link_changed(struct link *link, const struct fabric *desired,
+			const struct fabric *actual, const char *ifname);
 
 /* Adds "device web0: bridge br0 does not exist" to PROBLEMS for every
  * present interface whose desired bridge is missing. */
-void ports_problems(struct manager *manager, struct fabric_errors *problems);
+void ports_problems(struct link *link, const struct fabric *desired, const struct fabric *actual,
+		    struct fabric_errors *problems);
+
+/* Sets the bridge of ACTUAL's devices: the interface's master when it is
+ * there; else the one DESIRED wants, so that no plan tries to change what
+ * nobody can see. */
+void ports_observe(struct link *link, const struct fabric *desired, struct fabric *actual);
 
 #endif

@@ -7,12 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api.h"
 #include "error.h"
-#include "kernel.h"
-#include "reconcile.h"
-
-DEFINE_CLEANUP_FUNC(struct json_object, json_object_put)
+#include "json-cleanup.h"
+#include "manager.h"
+#include "query.h"
 
 static void strv_free(char **strv)
 {
@@ -22,19 +20,6 @@ static void strv_free(char **strv)
 }
 
 DEFINE_CLEANUP_FUNC(char *, strv_free)
-
-/* The "as" argument NAMES; an empty list for none (sd-bus gives NULL). */
-static int read_names(sd_bus_message *message, char ***names)
-{
-	int r = sd_bus_message_read_strv(message, names);
-
-	if (r >= 0 && !*names) {
-		*names = calloc(1, sizeof(char *));
-		if (!*names)
-			return -ENOMEM;
-	}
-	return r;
-}
 
 static int reply_json(sd_bus_message *message, struct json_object *object)
 {
@@ -47,7 +32,7 @@ static int reply_json(sd_bus_message *message, struct json_object *object)
 
 static int read_kernel(struct manager *manager, struct fabric **actual, sd_bus_error *error)
 {
-	int r = kernel_dump(manager, actual);
+	int r = manager_read_kernel(manager, actual);
 
 	if (r < 0)
 		return sd_bus_error_setf(error, ERROR_KERNEL_UNAVAILABLE,
@@ -66,24 +51,34 @@ static bool wanted(char **names, const char *name)
 	return false;
 }
 
-static int check_names(char **names, bool (*exists)(const struct fabric *, const char *),
-		       const struct fabric *actual, const char *kind, sd_bus_error *error)
+/*
+ * The beginning of GetBuses, GetDevices and GetStats: the "as" argument
+ * (*NAMES, empty for all), the kernel read now (*ACTUAL), and NotFound for a
+ * name that is not a bus (BUSES) or a device of it.
+ */
+static int read_query(sd_bus_message *message, struct manager *manager, bool buses,
+		      char ***names, struct fabric **actual, sd_bus_error *error)
 {
-	for (; *names; names++)
-		if (!exists(actual, *names))
+	const char *kind = buses ? "bus" : "device";
+	char **name;
+	int r;
+
+	r = sd_bus_message_read_strv(message, names);
+	if (r < 0)
+		return r;
+	if (!*names) {
+		*names = calloc(1, sizeof(char *));
+		if (!*names)
+			return -ENOMEM;
+	}
+	r = read_kernel(manager, actual, error);
+	if (r < 0)
+		return r;
+	for (name = *names; *name; name++)
+		if (buses ? !fabric_find_bus(*actual, *name) : !fabric_find_device(*actual, *name))
 			return sd_bus_error_setf(error, ERROR_NOT_FOUND, "%s %s: no such %s", kind,
-						 *names, kind);
+						 *name, kind);
 	return 0;
-}
-
-static bool bus_exists(const struct fabric *fabric, const char *name)
-{
-	return fabric_find_bus(fabric, name);
-}
-
-static bool device_exists(const struct fabric *fabric, const char *name)
-{
-	return fabric_find_device(fabric, name);
 }
 
 static struct json_object *bus_json(struct manager *manager, const struct fabric *actual,
@@ -108,8 +103,8 @@ static struct json_object *bus_json(struct manager *manager, const struct fabric
 					      json_object_new_string(actual->devices[i].info.name));
 	json_object_object_add(object, "devices", devices);
 	json_object_object_add(object, "managed",
-			       json_object_new_boolean(!!fabric_find_bus(manager->desired,
-								       bus->info.name)));
+			       json_object_new_boolean(!!fabric_find_bus(manager_desired(manager),
+									 bus->info.name)));
 	return object;
 }
 
@@ -119,21 +114,16 @@ int query_buses(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	_cleanup_(fabric_freep) struct fabric *actual = NULL;
 	_cleanup_(json_object_putp) struct json_object *reply = json_object_new_object();
 	_cleanup_(strv_freep) char **names = NULL;
-	struct json_object *buses;
+	struct json_object *buses = json_object_new_array();
 	size_t i;
 	int r;
 
-	r = read_names(message, &names);
-	if (r < 0)
-		return r;
-	r = read_kernel(manager, &actual, error);
-	if (r < 0)
-		return r;
-	r = check_names(names, bus_exists, actual, "bus", error);
-	if (r < 0)
-		return r;
-	buses = json_object_new_array();
+	if (!reply || !buses)
+		return -ENOMEM;
 	json_object_object_add(reply, "buses", buses);
+	r = read_query(message, manager, true, &names, &actual, error);
+	if (r < 0)
+		return r;
 	for (i = 0; i < actual->bus_count; i++)
 		if (wanted(names, actual->buses[i].info.name))
 			json_object_array_add(buses, bus_json(manager, actual, &actual->buses[i]));
@@ -152,15 +142,15 @@ static struct json_object *device_json(struct manager *manager, const struct fab
 	if (!device->info.bus[0])
 		json_object_object_add(object, "bus", NULL);
 	/* the real master when the interface is there, else the desired one
-	 * (kernel_dump's choice) */
+	 * (manager_read_kernel's choice) */
 	json_object_object_add(object, "bridge", device->bridge[0] ?
 			       json_object_new_string(device->bridge) : NULL);
-	if (link_get(manager->link, device->info.venet.ifname, &state) == 0)
+	if (link_get(manager_link(manager), device->info.venet.ifname, &state) == 0)
 		link = state.up ? "up" : "down";
 	json_object_object_add(object, "link", json_object_new_string(link));
 	json_object_object_add(object, "managed",
-			       json_object_new_boolean(!!fabric_find_device(manager->desired,
-									  device->info.name)));
+			       json_object_new_boolean(!!fabric_find_device(manager_desired(manager),
+									    device->info.name)));
 	return object;
 }
 
@@ -170,21 +160,16 @@ int query_devices(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	_cleanup_(fabric_freep) struct fabric *actual = NULL;
 	_cleanup_(json_object_putp) struct json_object *reply = json_object_new_object();
 	_cleanup_(strv_freep) char **names = NULL;
-	struct json_object *devices;
+	struct json_object *devices = json_object_new_array();
 	size_t i;
 	int r;
 
-	r = read_names(message, &names);
-	if (r < 0)
-		return r;
-	r = read_kernel(manager, &actual, error);
-	if (r < 0)
-		return r;
-	r = check_names(names, device_exists, actual, "device", error);
-	if (r < 0)
-		return r;
-	devices = json_object_new_array();
+	if (!reply || !devices)
+		return -ENOMEM;
 	json_object_object_add(reply, "devices", devices);
+	r = read_query(message, manager, false, &names, &actual, error);
+	if (r < 0)
+		return r;
 	for (i = 0; i < actual->device_count; i++)
 		if (wanted(names, actual->devices[i].info.name))
 			json_object_array_add(devices, device_json(manager, &actual->devices[i]));
@@ -270,41 +255,36 @@ int query_stats(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	_cleanup_(fabric_freep) struct fabric *actual = NULL;
 	_cleanup_(json_object_putp) struct json_object *reply = json_object_new_object();
 	_cleanup_(strv_freep) char **names = NULL;
-	struct stats_query query = { 0 };
+	struct stats_query query = { .devices = json_object_new_array() };
 	int r;
 
-	r = read_names(message, &names);
-	if (r < 0)
-		return r;
-	r = read_kernel(manager, &actual, error);
-	if (r < 0)
-		return r;
-	r = check_names(names, device_exists, actual, "device", error);
+	if (!reply || !query.devices)
+		return -ENOMEM;
+	json_object_object_add(reply, "devices", query.devices);
+	r = read_query(message, manager, false, &names, &actual, error);
 	if (r < 0)
 		return r;
 	query.names = names;
-	query.devices = json_object_new_array();
-	json_object_object_add(reply, "devices", query.devices);
 	json_object_object_add(reply, "buses", bus_poll_stats(names, actual));
-	r = vbus_stats_dump(manager->client, add_stats, &query);
+	r = vbus_stats_dump(kernel_client(manager_kernel(manager)), add_stats, &query);
 	if (r < 0)
 		return sd_bus_error_setf(error, ERROR_KERNEL_UNAVAILABLE, "cannot read statistics: %s",
 					 strerror(-r));
 	return reply_json(message, reply);
 }
 
-static struct json_object *unmanaged(struct manager *manager, const struct fabric *actual)
+static struct json_object *unmanaged(const struct fabric *desired, const struct fabric *actual)
 {
 	struct json_object *object = json_object_new_object();
 	struct json_object *buses = json_object_new_array(), *devices = json_object_new_array();
 	size_t i;
 
 	for (i = 0; i < actual->bus_count; i++)
-		if (!fabric_find_bus(manager->desired, actual->buses[i].info.name))
+		if (!fabric_find_bus(desired, actual->buses[i].info.name))
 			json_object_array_add(buses,
 					      json_object_new_string(actual->buses[i].info.name));
 	for (i = 0; i < actual->device_count; i++)
-		if (!fabric_find_device(manager->desired, actual->devices[i].info.name))
+		if (!fabric_find_device(desired, actual->devices[i].info.name))
 			json_object_array_add(devices,
 					      json_object_new_string(actual->devices[i].info.name));
 	json_object_object_add(object, "buses", buses);
@@ -312,90 +292,53 @@ static struct json_object *unmanaged(struct manager *manager, const struct fabri
 	return object;
 }
 
-static struct json_object *status_lists(struct manager *manager, struct json_object *status)
-{
-	struct json_object *drift = json_object_new_array(), *problems = json_object_new_array();
-	struct json_object *entry, *last = NULL;
-	const struct last_apply *apply = &manager->last_apply;
-	struct fabric_errors live = { 0 };
-	size_t i;
-
-	for (i = 0; i < manager->drift_count; i++) {
-		entry = json_object_new_object();
-		json_object_object_add(entry, "object",
-				       json_object_new_string(manager->drifts[i].object));
-		json_object_object_add(entry, "name", json_object_new_string(manager->drifts[i].name));
-		json_object_object_add(entry, "what", json_object_new_string(manager->drifts[i].what));
-		json_object_array_add(drift, entry);
-	}
-	for (i = 0; i < manager->problem_count; i++)
-		json_object_array_add(problems, json_object_new_string(manager->problems[i]));
-	manager_live_problems(manager, &live);
-	for (i = 0; i < live.count; i++)
-		json_object_array_add(problems, json_object_new_string(live.lines[i]));
-	fabric_errors_clear(&live);
-	json_object_object_add(status, "drift", drift);
-	json_object_object_add(status, "problems", problems);
-	if (apply->valid) {
-		last = json_object_new_object();
-		json_object_object_add(last, "time", json_object_new_string(apply->time));
-		json_object_object_add(last, "source", json_object_new_string(apply->source));
-		json_object_object_add(last, "result", json_object_new_string(apply->result));
-		json_object_object_add(last, "operations", json_object_new_int64(apply->operations));
-		json_object_object_add(last, "error", apply->error[0] ?
-				       json_object_new_string(apply->error) : NULL);
-	}
-	json_object_object_add(status, "last_apply", last);
-	return status;
-}
-
 int query_status(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
 	struct manager *manager = userdata;
-	_cleanup_(fabric_freep) struct fabric *actual = NULL;
+	const struct options *options = manager_options(manager);
 	_cleanup_(json_object_putp) struct json_object *status = json_object_new_object();
 	struct json_object *kernel = NULL;
+	const struct last_apply *last;
 	struct vbus_version version;
+	struct status state;
 	int r;
 
-	r = read_kernel(manager, &actual, error);
+	if (!status)
+		return -ENOMEM;
+	r = manager_status(manager, &state, &last);
 	if (r < 0)
-		return r;
-	if (vbus_get_version(manager->client, &version) == 0) {
+		return sd_bus_error_setf(error, ERROR_KERNEL_UNAVAILABLE,
+					 "cannot read the kernel's fabric: %s", strerror(-r));
+	if (vbus_get_version(kernel_client(manager_kernel(manager)), &version) == 0) {
 		kernel = json_object_new_object();
 		json_object_object_add(kernel, "module",
 				       json_object_new_string(version.module_version));
 		json_object_object_add(kernel, "genl_version",
 				       json_object_new_int64(version.genl_version));
 	}
-	fabric_free(manager->actual);
-	manager->actual = actual;
-	actual = NULL;
 	json_object_object_add(status, "version", json_object_new_string(PACKAGE_VERSION));
 	json_object_object_add(status, "kernel", kernel);
 	json_object_object_add(status, "drift_policy",
-			       json_object_new_string(drift_policy_to_string(manager->options.drift)));
-	json_object_object_add(status, "in_sync",
-			       json_object_new_boolean(reconcile_in_sync(manager)));
-	json_object_object_add(status, "buses", json_object_new_int64(manager->actual->bus_count));
+			       json_object_new_string(drift_policy_to_string(options->drift)));
+	json_object_object_add(status, "in_sync", json_object_new_boolean(status_in_sync(&state)));
+	json_object_object_add(status, "buses", json_object_new_int64(state.actual->bus_count));
 	json_object_object_add(status, "devices",
-			       json_object_new_int64(manager->actual->device_count));
-	json_object_object_add(status, "unmanaged", unmanaged(manager, manager->actual));
-	status_lists(manager, status);
-	json_object_object_add(status, "state_file", json_object_new_string(manager->state_file));
-	json_object_object_add(status, "config_dir",
-			       json_object_new_string(manager->options.config_dir));
+			       json_object_new_int64(state.actual->device_count));
+	json_object_object_add(status, "unmanaged", unmanaged(state.desired, state.actual));
+	status_lists_to_json(&state, last, status);
+	json_object_object_add(status, "state_file",
+			       json_object_new_string(manager_state_file(manager)));
+	json_object_object_add(status, "config_dir", json_object_new_string(options->config_dir));
 	return reply_json(message, status);
 }
 
 int query_export(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
-	struct manager *manager = userdata;
 	_cleanup_(fabric_freep) struct fabric *actual = NULL;
 	_cleanup_free_ char *text = NULL;
 	int r;
 
-	r = read_kernel(manager, &actual, error);
+	r = read_kernel(userdata, &actual, error);
 	if (r < 0)
 		return r;
 	r = fabric_to_json(actual, &text);

@@ -145,3 +145,20 @@ int state_overlay(struct fabric *into, const struct fabric *from)
 	}
 	return 0;
 }
+
+void state_keep_bridges(struct fabric *into, const struct fabric *previous,
+			const struct fabric *from)
+{
+	const struct fabric_device *before;
+	struct fabric_device *device;
+	size_t i;
+
+	for (i = 0; i < from->device_count; i++) {
+		if (from->devices[i].bridge[0])
+			continue;
+		before = fabric_find_device(previous, from->devices[i].info.name);
+		device = fabric_find_device(into, from->devices[i].info.name);
+		if (before && device && before->bridge[0])
+			snprintf(device->bridge, sizeof(device->bridge), "%s", before->bridge);
+	}
+}

@@ -22,5 +22,11 @@ struct fabric *state_copy(const struct fabric *fabric);
 /* Puts FROM's objects into INTO: an object FROM names replaces INTO's of that
  * name whole (it takes FROM's attributes); the others are added. */
 int state_overlay(struct fabric *into, const struct fabric *from);
+/* After an overlay of a file's FROM: the devices FROM names without a
+ * bridge keep the one PREVIOUS gave them. An attribute a file leaves out is
+ * not managed, and a host interface that comes and goes with its guest
+ * keeps its bridge only if vbusd does (prune, or SetDevice, removes it). */
+void state_keep_bridges(struct fabric *into, const struct fabric *previous,
+			const struct fabric *from);
 
 #endif

@@ -114,11 +114,11 @@ static int take_lock(const char *state_dir)
 	int fd;
 
 	if (mkdir(state_dir, 0755) < 0 && errno != EEXIST)
-		return log_error(-errno, "%s: cannot create the state directory: %m", state_dir);
+		return log_error_errno(-errno, "%s: cannot create the state directory: %m", state_dir);
 	snprintf(path, sizeof(path), "%s/lock", state_dir);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return log_error(-errno, "%s: cannot open the lock: %m", path);
+		return log_error_errno(-errno, "%s: cannot open the lock: %m", path);
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		int error = -errno;
 
@@ -127,9 +127,9 @@ static int take_lock(const char *state_dir)
 		pid[strcspn(pid, "\n")] = '\0';
 		close(fd);
 		if (error == -EWOULDBLOCK)
-			return log_error(-EBUSY, "%s: another vbusd runs (pid %s) with this state directory; stop it first",
+			return log_error_errno(-EBUSY, "%s: another vbusd runs (pid %s) with this state directory; stop it first",
 					 path, pid[0] ? pid : "unknown");
-		return log_error(error, "%s: cannot lock: %s", path, strerror(-error));
+		return log_error_errno(error, "%s: cannot lock: %m", path);
 	}
 	if (ftruncate(fd, 0) == 0)
 		dprintf(fd, "%d\n", (int)getpid());
@@ -150,7 +150,7 @@ int main(int argc, char **argv)
 		return 1;
 	r = manager_new(&options, &manager);
 	if (r < 0) {
-		log_error(r, "cannot start: %s", strerror(-r));
+		log_error_errno(r, "cannot start: %m");
 		return 1;
 	}
 	r = manager_run(manager);

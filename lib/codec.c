@@ -6,6 +6,7 @@
 #include <netlink/genl/genl.h>
 
 #include "codec.h"
+#include "macro.h"
 
 #define U32_ATTR { .type = NLA_U32, .maxlen = sizeof(uint32_t) }
 #define U64_ATTR { .type = NLA_U64, .maxlen = sizeof(uint64_t) }
@@ -129,7 +130,7 @@ static int put_venet_fields(struct nl_msg *msg, const struct vbus_venet_config *
 	if ((venet->present & VBUS_VENET_F_MAC) &&
 	    nla_put(msg, VBUS_VENET_A_MAC, VBUS_MAC_LEN, venet->mac) < 0)
 		return -EMSGSIZE;
-	for (i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+	for (i = 0; i < ELEMENTSOF(numbers); i++)
 		if ((venet->present & numbers[i].flag) &&
 		    nla_put_u32(msg, numbers[i].type, numbers[i].value) < 0)
 			return -EMSGSIZE;
@@ -210,7 +211,7 @@ int vbus_parse_version(struct nlattr **attrs, struct vbus_version *version)
 	static const int required[] = { VBUS_A_VERSION, VBUS_A_MODULE_VERSION };
 
 	memset(version, 0, sizeof(*version));
-	if (!all_present(attrs, required, sizeof(required) / sizeof(required[0])))
+	if (!all_present(attrs, required, ELEMENTSOF(required)))
 		return -EPROTO;
 	version->genl_version = nla_get_u32(attrs[VBUS_A_VERSION]);
 	nla_strlcpy(version->module_version, attrs[VBUS_A_MODULE_VERSION],
@@ -226,7 +227,7 @@ int vbus_parse_bus(struct nlattr **attrs, struct vbus_bus_info *bus)
 	};
 
 	memset(bus, 0, sizeof(*bus));
-	if (!all_present(attrs, required, sizeof(required) / sizeof(required[0])))
+	if (!all_present(attrs, required, ELEMENTSOF(required)))
 		return -EPROTO;
 	nla_strlcpy(bus->name, attrs[VBUS_A_BUS_NAME], sizeof(bus->name));
 	bus->connector = nla_get_u32(attrs[VBUS_A_BUS_CONNECTOR]);
@@ -274,7 +275,7 @@ static int parse_venet(struct nlattr *nest, struct vbus_venet_config *venet)
 		memcpy(venet->mac, nla_data(attrs[VBUS_VENET_A_MAC]), VBUS_MAC_LEN);
 		venet->present |= VBUS_VENET_F_MAC;
 	}
-	for (i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+	for (i = 0; i < ELEMENTSOF(numbers); i++)
 		if (attrs[numbers[i].type]) {
 			*numbers[i].value = nla_get_u32(attrs[numbers[i].type]);
 			venet->present |= 1U << numbers[i].type;
@@ -291,7 +292,7 @@ int vbus_parse_device(struct nlattr **attrs, struct vbus_device_info *device)
 	static const int required[] = { VBUS_A_DEVICE_NAME, VBUS_A_DEVICE_ID, VBUS_A_DEVICE_TYPE };
 
 	memset(device, 0, sizeof(*device));
-	if (!all_present(attrs, required, sizeof(required) / sizeof(required[0])))
+	if (!all_present(attrs, required, ELEMENTSOF(required)))
 		return -EPROTO;
 	nla_strlcpy(device->name, attrs[VBUS_A_DEVICE_NAME], sizeof(device->name));
 	device->id = nla_get_u32(attrs[VBUS_A_DEVICE_ID]);
@@ -332,7 +333,7 @@ int vbus_parse_stats(struct nlattr **attrs, char device[VBUS_NAME_MAX], struct v
 	if (r < 0)
 		return r;
 	nla_strlcpy(device, attrs[VBUS_A_DEVICE_NAME], VBUS_NAME_MAX);
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+	for (i = 0; i < ELEMENTSOF(fields); i++)
 		if (values[fields[i].type])
 			*fields[i].value = nla_get_u64(values[fields[i].type]);
 	return 0;

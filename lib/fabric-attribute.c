@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fabric-attribute.h"
+#include "macro.h"
 
 #define VENET(field) offsetof(struct fabric_device, info.venet.field)
 
@@ -19,7 +20,7 @@ const struct fabric_attribute fabric_attributes[] = {
 	{ "bridge", 0, FABRIC_ATTRIBUTE_IFNAME, offsetof(struct fabric_device, bridge) },
 };
 
-const size_t fabric_attribute_count = sizeof(fabric_attributes) / sizeof(fabric_attributes[0]);
+const size_t fabric_attribute_count = ELEMENTSOF(fabric_attributes);
 
 const struct fabric_attribute *fabric_attribute_find(const char *name)
 {
@@ -125,7 +126,7 @@ const struct fabric_bus_attribute fabric_bus_attributes[] = {
 };
 
 const size_t fabric_bus_attribute_count =
-	sizeof(fabric_bus_attributes) / sizeof(fabric_bus_attributes[0]);
+	ELEMENTSOF(fabric_bus_attributes);
 
 bool fabric_bus_attribute_equal(uint32_t flag, const struct fabric_bus *a,
 				const struct fabric_bus *b)

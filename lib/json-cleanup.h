@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* json_object_putp() for _cleanup_(): the one copy for libvbus, vbusd and
- * vbusctl. */
+/* json_object_putp(): _cleanup_ for json-c objects, for libvbus, vbusd,
+ * vbusctl and their tests. */
 #ifndef VBUS_JSON_CLEANUP_H
 #define VBUS_JSON_CLEANUP_H
 

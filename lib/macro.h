@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Small helpers shared by libvbus, vbusd and vbusctl: cleanup attributes. */
+/* Small helpers shared by libvbus, vbusd and vbusctl: cleanup attributes,
+ * the number of elements of an array. */
 #ifndef VBUS_MACRO_H
 #define VBUS_MACRO_H
 
 #include <stdlib.h>
 #include <unistd.h>
+
+/* The number of elements of ARRAY (an array, not a pointer). */
+#define ELEMENTSOF(array) (sizeof(array) / sizeof((array)[0]))
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
 

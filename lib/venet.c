@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "libvbus.h"
+#include "macro.h"
 
 /* The integer attributes and their uapi ranges: the one table of them. */
 struct range {
@@ -25,7 +26,7 @@ static const struct range *find_range(uint32_t flag)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+	for (i = 0; i < ELEMENTSOF(ranges); i++)
 		if (ranges[i].flag == flag)
 			return &ranges[i];
 	return NULL;

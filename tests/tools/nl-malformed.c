@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "netlink.h"
+#include "macro.h"
 
 struct malformed_case {
 	const char *name;
@@ -144,7 +145,7 @@ int main(void)
 		fprintf(stderr, "nl-malformed: cannot open the vbus family: %s\n", strerror(-r));
 		return 1;
 	}
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ELEMENTSOF(cases); i++) {
 		_cleanup_(nlmsg_freep) struct nl_msg *msg = vbus_request_new(client, cases[i].cmd, 0);
 
 		if (!msg || cases[i].build(msg) < 0) {

@@ -143,7 +143,7 @@ static int parse_venet_option(struct vbus_venet_config *venet, const char *key, 
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+	for (i = 0; i < ELEMENTSOF(numbers); i++)
 		if (!strcmp(key, numbers[i].key)) {
 			venet->present |= numbers[i].flag;
 			return parse_u32(value, (uint32_t *)((char *)venet + numbers[i].offset));
@@ -263,7 +263,7 @@ static const char *event_name(uint8_t cmd)
 		[VBUS_CMD_DISCONNECT] = "DISCONNECT",
 	};
 
-	return cmd < sizeof(names) / sizeof(names[0]) && names[cmd] ? names[cmd] : "UNKNOWN";
+	return cmd < ELEMENTSOF(names) && names[cmd] ? names[cmd] : "UNKNOWN";
 }
 
 static void print_event(const struct vbus_event *event)
@@ -729,7 +729,7 @@ static const char *const op_names[OP_COUNT] = {
 
 /* The outcomes a race makes legitimate; anything else is a failure. */
 static const int expected_errors[] = { EEXIST, ENOENT, EBUSY, ENOTCONN, ENOSPC, EINTR };
-#define EXPECTED_COUNT (sizeof(expected_errors) / sizeof(expected_errors[0]))
+#define EXPECTED_COUNT (ELEMENTSOF(expected_errors))
 
 struct op_counts {
 	unsigned long total, ok, other;
@@ -1038,7 +1038,7 @@ static const struct command *find_command(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ELEMENTSOF(commands); i++)
 		if (!strcmp(name, commands[i].name))
 			return &commands[i];
 	return NULL;
@@ -1049,7 +1049,7 @@ static void usage(FILE *out)
 	size_t i;
 
 	fprintf(out, "usage: vbus-nl COMMAND [ARGS...]\n\nCommands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ELEMENTSOF(commands); i++)
 		fprintf(out, "  %s%s%s\n", commands[i].name, *commands[i].arguments ? " " : "",
 			commands[i].arguments);
 	fprintf(out,

@@ -13,6 +13,7 @@
 #include "testguest/attach.h"
 #include "testguest/guest.h"
 #include "testguest/report.h"
+#include "macro.h"
 
 enum {
 	EXIT_OK = 0,
@@ -221,7 +222,7 @@ static void usage(FILE *out)
 	size_t i;
 
 	fprintf(out, "usage: vbus-test-guest [OPTIONS] BUS COMMAND [ARGUMENT]\n\nCommands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ELEMENTSOF(commands); i++)
 		fprintf(out, "  %-8s %-8s %s\n", commands[i].name, commands[i].argument,
 			commands[i].help);
 	fprintf(out,
@@ -333,7 +334,7 @@ int main(int argc, char **argv)
 	if (argc - optind < 2)
 		return usage_error("missing BUS or COMMAND", NULL);
 	inv.bus = argv[optind];
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ELEMENTSOF(commands); i++)
 		if (!strcmp(argv[optind + 1], commands[i].name))
 			command = &commands[i];
 	if (!command)

@@ -10,6 +10,15 @@ vbusctl=$VBUS_BUILDDIR/cli/vbusctl
 
 now() { date +%s.%N; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# CPU time (user + system, in clock ticks) the process has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# Ticks used over 10 s of idleness (a measuring interval, not a wait).
+idle_ticks() {
+	local before
+	before=$(cpu_ticks "$1")
+	sleep 10
+	echo $(($(cpu_ticks "$1") - before))
+}
 
 vbus_insmod vbus
 work=$(mktemp -d)
@@ -25,6 +34,7 @@ for _ in $(seq 600); do
 done
 "$vbusctl" status >/dev/null || fail "vbusd did not answer within 60 s"
 rss_idle=$(rss_kib "$pid")
+cpu_idle=$(idle_ticks "$pid")
 
 python3 - "$devices" "$buses" >"$work/fabric.json" <<'PY'
 import json, sys
@@ -41,6 +51,7 @@ start=$(now)
 end=$(now)
 vbus_time=$(awk "BEGIN { print $end - $start }")
 rss_after=$(rss_kib "$pid")
+cpu_after=$(idle_ticks "$pid")
 created=$(ls /sys/vbus/devices | wc -l)
 [ "$created" -eq "$devices" ] || fail "vbusd made $created devices, expected $devices"
 
@@ -72,3 +83,5 @@ printf '  %-44s %8.2f s\n' "ip -batch: $devices veth pairs" "$veth_time"
 printf '  %-44s %8.2f\n' "ratio vbusctl apply / ip -batch" "$(awk "BEGIN { print $vbus_time / $veth_time }")"
 printf '  %-44s %8d KiB\n' "vbusd RSS idle" "$rss_idle"
 printf '  %-44s %8d KiB\n' "vbusd RSS after the apply" "$rss_after"
+printf '  %-44s %8d ticks\n' "vbusd CPU over 10 s idle (start)" "$cpu_idle"
+printf '  %-44s %8d ticks\n' "vbusd CPU over 10 s idle (after the apply)" "$cpu_after"

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "guest.h"
+#include "macro.h"
 
 #define HOSTILE_EVERY		32	/* rounds per corruption, on average */
 #define HOSTILE_CHECK_EVERY	64	/* rounds per look at the host's verdict */
@@ -37,7 +38,7 @@ static uint32_t adversarial(struct guest *g, uint64_t *state)
 		g->layout.data_size + 1, (uint32_t)next_random(state),
 	};
 
-	return values[below(state, sizeof(values) / sizeof(values[0]))];
+	return values[below(state, ELEMENTSOF(values))];
 }
 
 static uint8_t *at(struct guest *g, uint32_t offset)
@@ -199,7 +200,7 @@ static void kick(struct guest *g, uint64_t *state)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++)
+	for (i = 0; i < ELEMENTSOF(vectors); i++)
 		if (g->kick[vectors[i]] >= 0)
 			guest_kick(g, vectors[i]);
 }

@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 
 #include "report.h"
+#include "macro.h"
 
 #define COUNTER(name) { #name, offsetof(struct guest_counters, name) }
 
@@ -30,7 +31,7 @@ void report_add(struct guest_counters *total, const struct guest_counters *c)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
+	for (i = 0; i < ELEMENTSOF(counters); i++)
 		*(uint64_t *)((char *)total + counters[i].offset) +=
 			*(const uint64_t *)((const char *)c + counters[i].offset);
 	total->seconds += c->seconds;
@@ -54,7 +55,7 @@ void report_print(const char *mode, const struct guest *g, bool json)
 	json_object_object_add(o, "mode", json_object_new_string(mode));
 	json_object_object_add(o, "device_id", json_object_new_int64(g->slot.id));
 	json_object_object_add(o, "slot", json_object_new_int64(g->slot.index));
-	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
+	for (i = 0; i < ELEMENTSOF(counters); i++)
 		json_object_object_add(o, counters[i].name, json_object_new_uint64(
 			*(const uint64_t *)((const char *)c + counters[i].offset)));
 	json_object_object_add(o, "seconds", json_object_new_double(c->seconds));

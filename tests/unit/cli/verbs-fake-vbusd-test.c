@@ -12,6 +12,7 @@
 
 #include "fake-vbusd.h"
 #include "unit.h"
+#include "macro.h"
 
 static struct fake_vbusd fake;
 static char out[8192], err[8192], calls[8192];
@@ -249,7 +250,7 @@ static void test_usage_and_unreachable(void)
 	char args[64];
 	size_t i;
 
-	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+	for (i = 0; i < ELEMENTSOF(verbs); i++) {
 		snprintf(args, sizeof(args), "%s --help", verbs[i]);
 		CU_ASSERT_EQUAL(run(args), 0);
 		CU_ASSERT_PTR_NOT_NULL(strstr(out, "usage: vbusctl "));

@@ -8,16 +8,8 @@
 #include <unistd.h>
 
 #include "state.h"
+#include "fabric-text.h"
 #include "unit.h"
-
-static struct fabric *parse(const char *text)
-{
-	struct fabric_errors errors = { 0 };
-	struct fabric *fabric = NULL;
-
-	CU_ASSERT_EQUAL_FATAL(fabric_parse(text, strlen(text), "test", &fabric, &errors), 0);
-	return fabric;
-}
 
 static const char base[] =
 	"{\"version\":1,\"buses\":[{\"name\":\"vm1\",\"connector\":\"ivshmem\"},"
@@ -131,6 +123,25 @@ static void test_config_dir_loads_examples(void)
 	CU_ASSERT_EQUAL(fabric->device_count, 3);
 }
 
+static void test_a_file_without_bridge_keeps_it(void)
+{
+	_cleanup_(fabric_freep) struct fabric *previous = parse(
+		"{\"version\":1,\"devices\":[{\"name\":\"web0\",\"type\":\"venet\",\"bridge\":\"br0\"},"
+		"{\"name\":\"db0\",\"type\":\"venet\",\"bridge\":\"br1\"}]}");
+	_cleanup_(fabric_freep) struct fabric *file = parse(
+		"{\"version\":1,\"devices\":[{\"name\":\"web0\",\"type\":\"venet\",\"mtu\":9000},"
+		"{\"name\":\"db0\",\"type\":\"venet\",\"bridge\":\"br2\"}]}");
+	_cleanup_(fabric_freep) struct fabric *into = state_copy(previous);
+
+	CU_ASSERT_EQUAL_FATAL(state_overlay(into, file), 0);
+	CU_ASSERT_STRING_EQUAL(fabric_find_device(into, "web0")->bridge, "");
+	state_keep_bridges(into, previous, file);
+	/* left out: kept; named: the file's */
+	CU_ASSERT_STRING_EQUAL(fabric_find_device(into, "web0")->bridge, "br0");
+	CU_ASSERT_EQUAL(fabric_find_device(into, "web0")->info.venet.mtu, 9000);
+	CU_ASSERT_STRING_EQUAL(fabric_find_device(into, "db0")->bridge, "br2");
+}
+
 int main(void)
 {
 	static const struct unit_test tests[] = {
@@ -143,6 +154,7 @@ int main(void)
 		  test_write_is_read_back_and_leaves_no_temporary },
 		{ "missing config dir is an empty fabric", test_config_dir_missing_is_empty },
 		{ "config dir loads the examples", test_config_dir_loads_examples },
+		{ "a file without bridge keeps it", test_a_file_without_bridge_keeps_it },
 	};
 
 	return unit_run("vbusd state", UNIT_TESTS(tests));

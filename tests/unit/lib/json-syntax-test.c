@@ -6,6 +6,7 @@
 
 #include "json-syntax.h"
 #include "unit.h"
+#include "macro.h"
 
 static int check(const char *text, struct json_syntax_error *error)
 {
@@ -34,7 +35,7 @@ static void test_valid_json_passes(void)
 	struct json_syntax_error error;
 	size_t i;
 
-	for (i = 0; i < sizeof(valid) / sizeof(valid[0]); i++)
+	for (i = 0; i < ELEMENTSOF(valid); i++)
 		CU_ASSERT_EQUAL(check(valid[i], &error), 0);
 }
 

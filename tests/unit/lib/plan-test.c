@@ -10,6 +10,7 @@
 #include "fabric.h"
 #include "plan.h"
 #include "unit.h"
+#include "macro.h"
 
 static struct fabric *parse(const char *text)
 {
@@ -399,7 +400,7 @@ static void test_idempotent_and_reversible_on_the_fake_kernel(void)
 		"  \"bridge\": \"br1\", \"mac\": \"02:00:00:00:00:02\", \"ifname\": \"web\"},"
 		"  {\"name\": \"old0\", \"type\": \"venet\", \"bus\": \"vm2\"}]}",
 	};
-	size_t count = sizeof(fabrics) / sizeof(fabrics[0]), i, j;
+	size_t count = ELEMENTSOF(fabrics), i, j;
 
 	/* every fabric from every other, with and without prune */
 	for (i = 0; i < count; i++)

@@ -6,6 +6,7 @@
 
 #include "libvbus.h"
 #include "unit.h"
+#include "macro.h"
 
 static void test_connectors_both_ways(void)
 {
@@ -86,7 +87,7 @@ static void test_mac_rejects_bad_input(void)
 	static const uint8_t untouched[VBUS_MAC_LEN] = { 1, 2, 3, 4, 5, 6 };
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ELEMENTSOF(bad); i++)
 		CU_ASSERT_EQUAL(vbus_mac_parse(bad[i], mac), -EINVAL);
 	CU_ASSERT_EQUAL(vbus_mac_parse(NULL, mac), -EINVAL);
 	CU_ASSERT_EQUAL(memcmp(mac, untouched, sizeof(mac)), 0);
@@ -129,7 +130,7 @@ static void test_uuid_rejects_bad_input(void)
 	static const uint8_t untouched[VBUS_UUID_LEN] = { 0 };
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ELEMENTSOF(bad); i++)
 		CU_ASSERT_EQUAL(vbus_uuid_parse(bad[i], uuid), -EINVAL);
 	CU_ASSERT_EQUAL(vbus_uuid_parse(NULL, uuid), -EINVAL);
 	CU_ASSERT_EQUAL(memcmp(uuid, untouched, sizeof(uuid)), 0);

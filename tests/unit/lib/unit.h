@@ -6,6 +6,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "macro.h"
+
 struct unit_test {
 	const char *name;
 	CU_TestFunc run;
@@ -34,6 +36,6 @@ static inline int unit_run(const char *suite_name, const struct unit_test *tests
 	return failures ? 1 : 0;
 }
 
-#define UNIT_TESTS(array) (array), sizeof(array) / sizeof((array)[0])
+#define UNIT_TESTS(array) (array), ELEMENTSOF(array)
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "libvbus.h"
 #include "unit.h"
+#include "macro.h"
 
 /* Checks a config with one field set; returns the result, ERROR the text. */
 static int check_one(uint32_t flag, uint32_t value, char *error, size_t size)
@@ -164,7 +165,7 @@ static void test_ifname_rules(void)
 	CU_ASSERT_EQUAL(check_ifname("a.b", error, sizeof(error)), 0);
 	CU_ASSERT_EQUAL(check_ifname("1234567890123456", error, sizeof(error)), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(error, "ifname: longer than 15 characters");
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ELEMENTSOF(bad); i++) {
 		CU_ASSERT_EQUAL(check_ifname(bad[i], error, sizeof(error)), -EINVAL);
 		CU_ASSERT_EQUAL(strncmp(error, "ifname: ", 8), 0);
 	}

@@ -6,6 +6,7 @@
  * (run under ASan and UBSan: the region is allocated to its exact size). */
 #include "ring-fixture.h"
 #include "unit.h"
+#include "macro.h"
 
 static void set_producer_index(struct ring_fixture *f, __u32 index)
 {
@@ -87,7 +88,7 @@ static void test_buffer_outside_the_window(void)
 	struct ring_fixture f;
 	size_t i;
 
-	for (i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+	for (i = 0; i < ELEMENTSOF(offsets); i++) {
 		fixture_setup(&f, 16);
 		publish_one(&f);
 		ioq_write_le32(&desc(&f, 0)->offset, offsets[i]);
@@ -107,7 +108,7 @@ static void test_oversize_lengths(void)
 	struct ioq_buffer buf;
 	size_t i;
 
-	for (i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+	for (i = 0; i < ELEMENTSOF(lengths); i++) {
 		fixture_setup(&f, 16);
 		publish_one(&f);
 		ioq_write_le32(&desc(&f, 0)->offset, FIXTURE_BUFFER_START);
@@ -137,7 +138,7 @@ static void test_consumer_sees_bad_flags(void)
 	struct ring_fixture f;
 	size_t i;
 
-	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+	for (i = 0; i < ELEMENTSOF(flags); i++) {
 		fixture_setup(&f, 16);
 		publish_one(&f);
 		ioq_write_le16(&desc(&f, 0)->flags, flags[i]);

@@ -6,6 +6,7 @@
  * (stepped here by hand); a producer can ask for a delayed call. */
 #include "ring-fixture.h"
 #include "unit.h"
+#include "macro.h"
 
 static __u32 consumer_event(struct ring_fixture *f)
 {
@@ -126,7 +127,7 @@ static void test_every_interleaving_keeps_the_work(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(orders) / sizeof(orders[0]); i++) {
+	for (i = 0; i < ELEMENTSOF(orders); i++) {
 		const char *order = orders[i];
 		bool notified = false, saw_work = false;
 		int producer_step = 0, consumer_step = 0;

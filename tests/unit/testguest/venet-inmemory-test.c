@@ -8,6 +8,7 @@
 
 #include "inmemory-host.h"
 #include "unit.h"
+#include "macro.h"
 
 #define FRAMES	100000
 
@@ -95,7 +96,7 @@ static void test_guest_refuses_broken_layouts(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ELEMENTSOF(cases); i++) {
 		CU_ASSERT_FATAL(host_setup(&host) == 0);
 		memcpy((uint8_t *)host.region + cases[i].offset, &(uint32_t){ htole32(cases[i].value) },
 		       4);
