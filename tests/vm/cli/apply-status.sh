@@ -41,8 +41,10 @@ vbusctl device show | tee devices
 grep -Eq '^web0 +venet +web +[0-9a-f:]{17} +9000 ' devices || fail "device table: no web0 row"
 grep -Eq '^db0 +venet +db +.* 0 +2MiB ' devices || fail "device table: db0 zcthresh 0, wmem 2MiB"
 vbusctl bus show | tee buses
-grep -Eq '^web +ivshmem +2MiB +ok +web +web0,web1$' buses || fail "bus table: web row"
+grep -Eq '^web +ivshmem +2MiB +50 +ok +web +web0,web1$' buses || fail "bus table: web row"
 vbusctl stats web0 | tee stats
-[ "$(wc -l <stats)" -eq 2 ] && grep -q '^web0 ' stats || fail "stats web0"
+# the device's table (a header and web0), then its bus's polling figures
+[ "$(sed '/^$/q' stats | grep -c .)" -eq 2 ] && grep -q '^web0 ' stats || fail "stats web0"
+grep -Eq '^web +50 ' stats || fail "stats web0: no polling figures of bus web"
 
 vbusd_stop

@@ -14,6 +14,7 @@ arguments() {
 	"bus create") echo "jb connector=loop --may-exist" ;;
 	"device create") echo "j0 mtu=1500 --may-exist" ;;
 	"device set") echo "j0 mtu=1400" ;;
+	"bus set") echo "jb poll_us=20" ;;
 	connect) echo "j0 jb" ;;
 	disconnect) echo "j0 --if-exists" ;;
 	"device destroy") echo "j0 --if-exists" ;;
@@ -40,7 +41,7 @@ done
 [ "${#commands[@]}" -ge 17 ] || fail "the command table has ${#commands[@]} commands: ${commands[*]}"
 # Run in an order where each change has what it needs; every command of the
 # table must have a case (arguments) and a place here.
-order=("bus create" "device create" "device set" connect show "device show" "bus show" stats
+order=("bus create" "bus set" "device create" "device set" connect show "device show" "bus show" stats
        status export version apply diff monitor disconnect "device destroy" "bus destroy")
 in_order() {
 	local placed
@@ -89,7 +90,7 @@ for command in "${order[@]}"; do
 	fi
 	# shellcheck disable=SC2086 # words on purpose
 	case $command in
-	*create | *destroy | "device set" | connect | disconnect)
+	*create | *destroy | *" set" | connect | disconnect)
 		# a change prints nothing: once, with --pretty (which implies -j)
 		: >"out/$n.plain"
 		vbusctl $command $args --pretty >"out/$n.pretty" ||
@@ -105,7 +106,7 @@ done
 python3 - out "$n" <<'PY' || fail "the JSON rule does not hold (above)"
 import json, sys
 directory, count = sys.argv[1], int(sys.argv[2])
-changes = ("bus create", "device create", "device set", "connect", "disconnect",
+changes = ("bus create", "bus set", "device create", "device set", "connect", "disconnect",
            "device destroy", "bus destroy")
 failed = False
 
