@@ -137,7 +137,7 @@ static void test_adopts_what_someone_else_changed(void)
 	char changes[128];
 
 	CU_ASSERT_TRUE(drift_adopt(&wanted, &now, &before, changes, sizeof(changes)));
-	CU_ASSERT_STRING_EQUAL(changes, "mtu 1400, wmem 8192");
+	CU_ASSERT_STRING_EQUAL(changes, "mtu 1400, wmem 8KiB");
 	CU_ASSERT_EQUAL(wanted.info.venet.mtu, 1400);
 	CU_ASSERT_EQUAL(wanted.info.venet.wmem, 8192);
 	CU_ASSERT_TRUE(wanted.info.venet.present & VBUS_VENET_F_WMEM);
