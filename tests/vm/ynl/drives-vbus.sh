@@ -89,8 +89,14 @@ expect out 'out == [None]'
 ynl --do bus-new --json '{"bus-name": "vm2"}'
 ynl --do bus-get --json '{"bus-name": "vm1"}' >out
 expect out 'out[0] == {"bus-name": "vm1", "bus-connector": "ivshmem", "bus-region-size": 2097152,
-	"bus-state": "ok", "bus-device-count": 0, "bus-domain": "web-vm",
+	"bus-state": "ok", "bus-device-count": 0, "bus-poll-us": 50, "bus-poll-windows": 0,
+	"bus-poll-hits": 0, "bus-poll-time-ns": 0, "bus-domain": "web-vm",
 	"bus-uuid": "5f1e0a2c-1b7d-4c3e-9a4b-0d2e6f7a8b9c"}'
+# poll_us changes in place (bus-set), and is announced
+ynl --do bus-set --json '{"bus-name": "vm1", "bus-poll-us": 20}' >out
+expect out 'out == [None]'
+ynl --do bus-get --json '{"bus-name": "vm1"}' >out
+expect out 'out[0]["bus-poll-us"] == 20'
 
 # Devices, with the venet nest.
 ynl --do device-new --json '{"device-name": "web0", "device-type": "venet",
