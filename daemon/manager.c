@@ -386,13 +386,14 @@ static int run_apply(struct manager *manager, const struct apply_request *reques
 	transaction.pending_file = manager->pending_file;
 	r = reconcile_apply(&executor, &transaction, &outcome);
 	snprintf(error, size, "%s", outcome.error);
-	*result = outcome.json;
-	outcome.json = NULL;
 	*ran = outcome.result != APPLY_NOT_RUN;
+	/* the apply and rollback Events carry the result: it is handed over after */
 	if (outcome.result == APPLY_OK)
 		r = applied(manager, request, &outcome, error, size);
 	else if (*ran)
 		rolled_back(manager, request, &outcome, r);
+	*result = outcome.json;
+	outcome.json = NULL;
 	dirty(manager);
 	apply_outcome_clear(&outcome);
 	return r;
