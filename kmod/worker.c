@@ -329,17 +329,23 @@ static int vbus_worker_poll(struct vbus_attachment *att, u32 poll_us)
 	u64 start, end, now;
 	int r;
 
+	/*
+	 * ktime_get_ns(), not local_clock(): local_clock() runs through
+	 * static branches that the kernel re-patches when it finds the TSC
+	 * unstable, and a CPU spinning through text being patched is what
+	 * TCG (the VM tier) gets wrong ("Oops: int3" in sched_clock_cpu).
+	 */
 	preempt_disable();
-	start = local_clock();
+	start = ktime_get_ns();
 	end = start + (u64)poll_us * NSEC_PER_USEC;
 	do {
 		r = vbus_worker_pending(att);
 		if (r)
 			break;
 		cpu_relax();
-		now = local_clock();
+		now = ktime_get_ns();
 	} while (now < end && !need_resched());
-	now = local_clock();
+	now = ktime_get_ns();
 	preempt_enable();
 	atomic64_inc(&bus->poll_windows);
 	atomic64_add(now - start, &bus->poll_time_ns);

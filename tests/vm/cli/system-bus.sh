@@ -17,9 +17,8 @@ cat >/etc/dbus-1/system.d/vbus-test.conf <<'XML'
   <policy context="default"><allow send_destination="org.vbus.Manager1"/></policy>
 </busconfig>
 XML
-mkdir -p /run/dbus
-dbus-daemon --system --fork --print-pid >dbus.pid
-trap 'kill $(cat dbus.pid) 2>/dev/null || true; rm -f /etc/dbus-1/system.d/vbus-test.conf; cleanup' EXIT
+system_bus_start
+trap 'system_bus_stop; rm -f /etc/dbus-1/system.d/vbus-test.conf; cleanup' EXIT
 
 # No vbusd on either path: the same message as without a system bus.
 expect_exit 4 vbusctl status

@@ -8,9 +8,8 @@ command -v dbus-daemon >/dev/null || fail "dbus-daemon is missing: apt-get insta
 command -v setpriv >/dev/null || fail "setpriv is missing: apt-get install util-linux"
 
 cp "$VBUS_SRCDIR/systemd/dbus-1/system.d/org.vbus.Manager1.conf" /etc/dbus-1/system.d/
-mkdir -p /run/dbus
-dbus-daemon --system --fork --print-pid >dbus.pid
-trap 'kill $(cat dbus.pid) 2>/dev/null || true; rm -f /etc/dbus-1/system.d/org.vbus.Manager1.conf; cleanup' EXIT
+system_bus_start
+trap 'system_bus_stop; rm -f /etc/dbus-1/system.d/org.vbus.Manager1.conf; cleanup' EXIT
 
 vbus_insmod vbus
 "$vbusd" --state-dir "$state" --config-dir "$config" --private-socket $socket >>vbusd.log 2>&1 &
