@@ -15,6 +15,7 @@ arguments() {
 	"device create") echo "j0 mtu=1500 --may-exist" ;;
 	"device set") echo "j0 mtu=1400" ;;
 	"bus set") echo "jb poll_us=20" ;;
+	"domain hook") echo "release jsondom" ;;	# a domain without vbus: stdin below
 	connect) echo "j0 jb" ;;
 	disconnect) echo "j0 --if-exists" ;;
 	"device destroy") echo "j0 --if-exists" ;;
@@ -42,7 +43,7 @@ done
 # Run in an order where each change has what it needs; every command of the
 # table must have a case (arguments) and a place here.
 order=("bus create" "bus set" "device create" "device set" connect show "device show" "bus show" stats
-       status export version apply diff monitor disconnect "device destroy" "bus destroy")
+       status export version apply diff monitor "domain hook" disconnect "device destroy" "bus destroy")
 in_order() {
 	local placed
 	for placed in "${order[@]}"; do
@@ -96,6 +97,14 @@ for command in "${order[@]}"; do
 		vbusctl $command $args --pretty >"out/$n.pretty" ||
 			fail "$command --pretty: exit $?: $(cat "out/$n.pretty")"
 		continue ;;
+	"domain hook")
+		# libvirt's hook prints nothing on stdout, -j or not (libvirt takes
+		# a qemu.d hook's stdout as replacement XML); the domain's XML on stdin
+		: >"out/$n.plain"
+		echo "<domain type='qemu'><name>jsondom</name></domain>" |
+			vbusctl $command $args --pretty >"out/$n.pretty" ||
+			fail "$command --pretty: exit $?: $(cat "out/$n.pretty")"
+		continue ;;
 	esac
 	vbusctl $command $args -j >"out/$n.plain" || [ $? -eq 11 ] ||
 		fail "$command -j: exit $?: $(cat "out/$n.plain")"
@@ -107,6 +116,7 @@ python3 - out "$n" <<'PY' || fail "the JSON rule does not hold (above)"
 import json, sys
 directory, count = sys.argv[1], int(sys.argv[2])
 changes = ("bus create", "bus set", "device create", "device set", "connect", "disconnect",
+           "domain hook",
            "device destroy", "bus destroy")
 failed = False
 

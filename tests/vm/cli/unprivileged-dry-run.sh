@@ -23,7 +23,7 @@ fabric=$VBUS_SRCDIR/examples/two-vms.json
 cp "$fabric" /tmp/fabric.json && chmod 644 /tmp/fabric.json
 
 expect_exit 0 as_nobody diff -f /tmp/fabric.json
-grep -qx '+ bus web (ivshmem, region_size 2097152, domain web)' out || fail "nobody's diff: $(cat out) $(cat err)"
+grep -qx '+ bus web (ivshmem, region_size 2MiB, domain web)' out || fail "nobody's diff: $(cat out) $(cat err)"
 expect_exit 0 as_nobody apply --dry-run -f /tmp/fabric.json
 grep -q '^+ device web0 ' out || fail "nobody's apply --dry-run: $(cat out) $(cat err)"
 [ -z "$(sys_devices)" ] || fail "a dry run changed the kernel: $(sys_devices)"
