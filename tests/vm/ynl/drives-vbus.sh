@@ -143,7 +143,7 @@ expect out 'out == [[], []]'
 wait "$listener" || fail "the event listener failed"
 trap - EXIT
 expect events '[(e["name"], e["msg"].get("device-name", e["msg"].get("bus-name"))) for e in out] == [
-		("bus-new-ntf", "vm1"), ("bus-new-ntf", "vm2"),
+		("bus-new-ntf", "vm1"), ("bus-new-ntf", "vm2"), ("bus-set-ntf", "vm1"),
 		("device-new-ntf", "web0"), ("device-new-ntf", "db0"),
 		("device-set-ntf", "web0"), ("connect-ntf", "web0"), ("disconnect-ntf", "web0"),
 		("device-del-ntf", "web0"), ("device-del-ntf", "db0"),
