@@ -149,8 +149,9 @@ expect events '[(e["name"], e["msg"].get("device-name", e["msg"].get("bus-name")
 		("device-del-ntf", "web0"), ("device-del-ntf", "db0"),
 		("bus-del-ntf", "vm1"), ("bus-del-ntf", "vm2")]
 	and out[0]["msg"]["bus-connector"] == "ivshmem" and out[0]["msg"]["bus-domain"] == "web-vm"
-	and out[2]["msg"]["device-venet"]["mtu"] == 9000
-	and out[4]["msg"]["device-venet"]["zcthresh"] == 1024
-	and out[5]["msg"] == out[6]["msg"] == {"device-name": "web0", "bus-name": "vm1"}
-	and "bus-name" not in out[7]["msg"]'
+	and out[2]["msg"]["bus-poll-us"] == 20
+	and out[3]["msg"]["device-venet"]["mtu"] == 9000
+	and out[5]["msg"]["device-venet"]["zcthresh"] == 1024
+	and out[6]["msg"] == out[7]["msg"] == {"device-name": "web0", "bus-name": "vm1"}
+	and "bus-name" not in out[8]["msg"]'
 rmmod vbus
