@@ -215,8 +215,11 @@ static ssize_t poll_us_store(struct kobject *kobj, struct kobj_attribute *attr,
 	err = kstrtou32(buf, 0, &value);
 	if (err)
 		return err;
-	if (value > VBUS_BUS_POLL_US_MAX)
+	if (value > VBUS_BUS_POLL_US_MAX) {
+		pr_info_ratelimited("vbus: bus %s: poll_us %u is out of range 0..%u\n",
+				    bus->name, value, VBUS_BUS_POLL_US_MAX);
 		return -ERANGE;
+	}
 	err = vbus_sysfs_trylock();
 	if (err)
 		return err;
