@@ -102,8 +102,10 @@ static int method_create_device(sd_bus_message *m, void *userdata, sd_bus_error 
 	return sd_bus_reply_method_return(m, NULL);
 }
 
-static int method_set_device(sd_bus_message *m, void *userdata, sd_bus_error *error)
+/* SetDevice and SetBus: "denied" and "nosuch" answer as vbusd would. */
+static int method_set(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
+	bool device = !strcmp(sd_bus_message_get_member(m), "SetDevice");
 	char attributes[512];
 	const char *name;
 	int r;
@@ -114,12 +116,13 @@ static int method_set_device(sd_bus_message *m, void *userdata, sd_bus_error *er
 		r = read_attributes(m, attributes, sizeof(attributes));
 	if (r < 0)
 		return r;
-	record("SetDevice %s%s", name, attributes);
+	record("%s %s%s", sd_bus_message_get_member(m), name, attributes);
 	if (!strcmp(name, "denied"))
-		return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED,
-					"changing a device needs CAP_NET_ADMIN");
+		return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
+					 "changing a %s needs CAP_NET_ADMIN", device ? "device" : "bus");
 	if (!strcmp(name, "nosuch"))
-		return sd_bus_error_set(error, "org.vbus.Error.NotFound", "no such device");
+		return sd_bus_error_setf(error, "org.vbus.Error.NotFound", "no such %s",
+					 device ? "device" : "bus");
 	return sd_bus_reply_method_return(m, NULL);
 }
 
@@ -274,7 +277,8 @@ static const sd_bus_vtable vtable[] = {
 	SD_BUS_METHOD("DestroyBus", "st", "", method_named, 0),
 	SD_BUS_METHOD("CreateDevice", "ssa{sv}t", "", method_create_device, 0),
 	SD_BUS_METHOD("DestroyDevice", "st", "", method_named, 0),
-	SD_BUS_METHOD("SetDevice", "sa{sv}", "", method_set_device, 0),
+	SD_BUS_METHOD("SetDevice", "sa{sv}", "", method_set, 0),
+	SD_BUS_METHOD("SetBus", "sa{sv}", "", method_set, 0),
 	SD_BUS_METHOD("Connect", "ss", "", method_named, 0),
 	SD_BUS_METHOD("Disconnect", "st", "", method_named, 0),
 	SD_BUS_METHOD("GetBuses", "as", "s", method_get, 0),

@@ -78,6 +78,24 @@ static void test_device_set(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "(hint: changes need CAP_NET_ADMIN: run vbusctl as root)"));
 }
 
+static void test_bus_set(void)
+{
+	CU_ASSERT_EQUAL(run("bus set vm1 poll_us=20"), 0);
+	CU_ASSERT_STRING_EQUAL(calls, "SetBus vm1 poll_us=u:20\n");
+	CU_ASSERT_EQUAL(run("bus set vm1 poll_us=0"), 0);
+	CU_ASSERT_STRING_EQUAL(calls, "SetBus vm1 poll_us=u:0\n");
+	CU_ASSERT_EQUAL(run("bus set nosuch poll_us=20"), 3);
+	CU_ASSERT_STRING_EQUAL(err, "vbusctl: bus nosuch: cannot change: no such bus\n");
+	CU_ASSERT_EQUAL(run("bus set denied poll_us=20"), 5);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "(hint: changes need CAP_NET_ADMIN: run vbusctl as root)"));
+	/* refused before sending: out of range, a device's key, no key at all */
+	CU_ASSERT_EQUAL(run("bus set vm1 poll_us=10001"), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "poll_us=10001: out of range (expected 0..10000)"));
+	CU_ASSERT_EQUAL(run("bus set vm1 mtu=1500"), 2);
+	CU_ASSERT_EQUAL(run("bus set vm1"), 2);
+	CU_ASSERT_STRING_EQUAL(calls, "");
+}
+
 static void test_bad_values_send_nothing(void)
 {
 	CU_ASSERT_EQUAL(run("device create web0 mtu=70000"), 2);
@@ -275,6 +293,7 @@ int main(void)
 	static const struct unit_test tests[] = {
 		{ "device create sends typed a{sv}", test_device_create_sends_a_sv },
 		{ "device set; not found 3; denied 5", test_device_set },
+		{ "bus set: SetBus; not found 3; denied 5; range 2", test_bus_set },
 		{ "bad values are refused before sending", test_bad_values_send_nothing },
 		{ "destroy, connect, disconnect, bus create", test_destroy_connect_disconnect },
 		{ "show, stats, status, export: text and JSON", test_show_text_and_json },
