@@ -469,6 +469,31 @@ static void adopt(struct manager *manager, const struct fabric_device *now,
 		log_error_errno(r, "%s: cannot persist the desired state: %m", manager->state_file);
 }
 
+/* Takes into the desired state a poll_us someone else set on a managed bus
+ * (sysfs, ynl): the bus's counterpart of adopt(). vbusd's own BUS_SET is
+ * already in the desired state when its event arrives. */
+static void adopt_bus(struct manager *manager, const struct vbus_event *event)
+{
+	struct fabric_bus *wanted = fabric_find_bus(manager->desired, event->bus.name);
+	char fields[256];
+	int r;
+
+	if (!wanted || !event->bus.has_poll_us ||
+	    ((wanted->present & FABRIC_BUS_F_POLL_US) &&
+	     wanted->info.poll_us == event->bus.poll_us))
+		return;
+	wanted->info.poll_us = event->bus.poll_us;
+	wanted->info.has_poll_us = true;
+	wanted->present |= FABRIC_BUS_F_POLL_US;
+	snprintf(fields, sizeof(fields), "VBUS_OBJECT=bus\nVBUS_NAME=%s\nVBUS_ADOPTED=poll_us %u",
+		 event->bus.name, event->bus.poll_us);
+	log_fields(LOG_INFO, 0, fields, "bus %s: changed outside vbusd (poll_us %u): adopted",
+		   event->bus.name, event->bus.poll_us);
+	r = state_write(manager->state_file, manager->desired);
+	if (r < 0)
+		log_error_errno(r, "%s: cannot persist the desired state: %m", manager->state_file);
+}
+
 /* The kernel announces a bus's state change (broken by its guest, or reset
  * by a new attachment) as a BUS_GET event; only the break is an Event. */
 static void bus_state_changed(struct manager *manager, const struct vbus_event *event)
@@ -518,6 +543,8 @@ static void on_kernel_changed(const struct vbus_event *event, const struct fabri
 		fabric_device_from_info(&now, &event->device, NULL);
 		adopt(manager, &now, before);
 	}
+	if (event->cmd == VBUS_CMD_BUS_SET)
+		adopt_bus(manager, event);
 	if (drift_event_matters(manager->desired, event))
 		drift_check_later(manager->drift);
 }
