@@ -180,6 +180,12 @@ static int run_recover(struct guest *g, const char *argument, const struct invoc
 	return guest_send(g, count);
 }
 
+static int run_rewrite(struct guest *g, const char *argument, const struct invocation *inv)
+{
+	(void)inv;
+	return guest_rewrite(g, argument);
+}
+
 static int run_info(struct guest *g, const char *argument, const struct invocation *invocation)
 {
 	(void)argument;
@@ -214,6 +220,8 @@ static const struct command commands[] = {
 	{ "reset", run_reset, "N", "ask the host for a reset, then send N frames" },
 	{ "recover", run_recover, "N",
 	  "corrupt the region until the bus breaks, reset, then send N frames" },
+	{ "rewrite", run_rewrite, "PREFIX",
+	  "send the frame PREFIX.a; after a line on stdin, rewrite its buffer with PREFIX.b" },
 	{ "info", run_info, "", "print the layout the host wrote" },
 };
 

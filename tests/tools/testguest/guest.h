@@ -107,6 +107,9 @@ int guest_stream(struct guest *g, double seconds, const uint8_t *other_mac);
  * posts RX buffers and counts what arrives unless post is false (a guest
  * that never receives). */
 int guest_sink(struct guest *g, bool post);
+/* Sends PREFIX.a, then (after a line on stdin) rewrites its buffer with
+ * PREFIX.b: see rewrite.c. */
+int guest_rewrite(struct guest *g, const char *prefix);
 
 int guest_wait(struct guest *g, bool tx, bool rx);
 uint32_t guest_tx_in_flight(const struct guest *g);
