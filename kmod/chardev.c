@@ -66,8 +66,49 @@ static struct vbus_attachment *vbus_attachment_new(struct vbus_bus *bus)
 }
 
 /*
- * Under vbus_lock, the region pinned: lays it out for the devices on the
- * bus now and plugs them. The worker is not started yet (the caller starts
+ * A device on the bus whose slot in att is in the state asked for (plugged
+ * or not), or NULL. Under vbus_lock, which every writer of a port's device
+ * holds. Devices whose model has no data path never get a slot.
+ */
+static struct vbus_device *vbus_attach_find(struct vbus_attachment *att, bool plugged)
+{
+	struct vbus_device *dev;
+
+	lockdep_assert_held(&vbus_lock);
+	list_for_each_entry(dev, &att->bus->devices, bus_node)
+		if (dev->model->datapath && !!vbus_region_find_port(att, dev) == plugged)
+			return dev;
+	return NULL;
+}
+
+/*
+ * Unplugs every device of att, one per hold of vbus_lock (each may
+ * unregister a netdev), and ends the attachment's place on its bus in the
+ * same hold as the last, so that no connect plugs into it afterwards.
+ */
+static void vbus_unplug_all(struct vbus_attachment *att)
+{
+	struct vbus_device *dev;
+
+	do {
+		mutex_lock(&vbus_lock);
+		dev = vbus_attach_find(att, true);
+		if (dev)
+			vbus_region_unplug(att, dev);
+		else if (att->bus->attach == att)
+			att->bus->attach = NULL;
+		mutex_unlock(&vbus_lock);
+	} while (dev);
+}
+
+/*
+ * The region pinned: lays it out for the devices on the bus now and plugs
+ * them. The layout makes att the bus's attachment at once, under
+ * vbus_lock, so that a connect or disconnect meanwhile plugs or unplugs as
+ * on any attached bus; then each device is plugged in a hold of vbus_lock
+ * of its own, since plugging registers its host netdev: the control plane
+ * waits for one registration at a time, not for a whole bus's (up to
+ * VBUS_BUS_MAX_DEVICES). The worker is not started yet (the caller starts
  * it once this succeeded), so a guest cannot break the bus before the
  * attach is complete, and a failed attach has no worker to stop.
  */
@@ -77,36 +118,34 @@ static int vbus_attach_devices(struct vbus_attachment *att)
 	struct vbus_device *dev;
 	int err;
 
-	lockdep_assert_held(&vbus_lock);
+	mutex_lock(&vbus_lock);
+	bus->attaching = false;
 	err = vbus_region_layout(att, bus->device_count);
+	if (!err) {
+		bus->attach = att;
+		/* A fresh attachment that has not been served is sound. */
+		vbus_bus_set_state(bus, VBUS_BUS_STATE_OK);
+	}
+	mutex_unlock(&vbus_lock);
 	if (err)
 		return err;
-	list_for_each_entry(dev, &bus->devices, bus_node) {
-		err = vbus_region_plug(att, dev);
-		if (err)
-			goto err_unplug;
-	}
-	bus->attach = att;
-	/* A fresh attachment that has not been served is sound. */
-	vbus_bus_set_state(bus, VBUS_BUS_STATE_OK);
-	return 0;
 
-err_unplug:
-	list_for_each_entry(dev, &bus->devices, bus_node)
-		vbus_region_unplug(att, dev);
+	do {
+		mutex_lock(&vbus_lock);
+		dev = vbus_attach_find(att, false);
+		if (dev)
+			err = vbus_region_plug(att, dev);
+		mutex_unlock(&vbus_lock);
+	} while (dev && !err);
+	if (err)
+		vbus_unplug_all(att);
 	return err;
 }
 
 void vbus_detach(struct vbus_attachment *att)
 {
-	struct vbus_device *dev;
-
 	vbus_worker_stop(att);
-	mutex_lock(&vbus_lock);
-	list_for_each_entry(dev, &att->bus->devices, bus_node)
-		vbus_region_unplug(att, dev);
-	att->bus->attach = NULL;
-	mutex_unlock(&vbus_lock);
+	vbus_unplug_all(att);
 	vbus_worker_clear_eventfds(att);
 	vbus_attachment_put(att);
 }
@@ -114,7 +153,8 @@ void vbus_detach(struct vbus_attachment *att)
 /*
  * Attaches the bus called name to memfd, or, for the loop connector (loop
  * true, memfd NULL), to a new shmem region of the bus's size. Not under
- * vbus_lock: the region (up to VBUS_REGION_SIZE_MAX) is pinned without it,
+ * vbus_lock: the region (up to VBUS_REGION_SIZE_MAX) is pinned without it
+ * and its devices plugged one per hold (vbus_attach_devices()),
  * while bus->attaching keeps the bus from being deleted or attached twice.
  * The worker is not started: the caller starts it once it has set up how
  * doorbells and the interrupt are delivered.
@@ -152,11 +192,13 @@ int vbus_attach(const char *name, bool loop, struct file *memfd,
 		err = vbus_region_pin(att, region, bus->region_size);
 	if (!memfd && !IS_ERR(region))
 		fput(region);
-	mutex_lock(&vbus_lock);
-	bus->attaching = false;
-	if (!err)
+	if (!err) {
 		err = vbus_attach_devices(att);
-	mutex_unlock(&vbus_lock);
+	} else {
+		mutex_lock(&vbus_lock);
+		bus->attaching = false;
+		mutex_unlock(&vbus_lock);
+	}
 	if (err) {
 		/* Never started; stopped before its last reference goes. */
 		vbus_worker_stop(att);
