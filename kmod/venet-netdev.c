@@ -210,18 +210,19 @@ static int venet_stop(struct net_device *ndev)
 	return 0;
 }
 
-/* The guest's counters, seen from the host. */
+/* The guest's counters, seen from the host: a snapshot (the worker writes them). */
 static void venet_get_stats64(struct net_device *ndev,
 			      struct rtnl_link_stats64 *stats)
 {
 	struct venet_host *host = netdev_priv(ndev);
-	const struct vbus_device_stats *s = &host->dev->stats;
+	struct vbus_device_stats s;
 
-	stats->rx_packets = READ_ONCE(s->tx_packets);
-	stats->rx_bytes = READ_ONCE(s->tx_bytes);
-	stats->tx_packets = READ_ONCE(s->rx_packets);
-	stats->tx_bytes = READ_ONCE(s->rx_bytes);
-	stats->tx_dropped = READ_ONCE(s->drops) + atomic_long_read(&host->dropped);
+	vbus_device_stats_read(host->dev, &s);
+	stats->rx_packets = s.tx_packets;
+	stats->rx_bytes = s.tx_bytes;
+	stats->tx_packets = s.rx_packets;
+	stats->tx_bytes = s.rx_bytes;
+	stats->tx_dropped = s.drops + atomic_long_read(&host->dropped);
 }
 
 static const struct net_device_ops venet_netdev_ops = {
