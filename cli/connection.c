@@ -10,8 +10,10 @@
 #include "options.h"
 
 #define CONNECT_USAGE \
-	"usage: vbusctl connect DEVICE BUS\n\n" \
-	"Connects DEVICE to BUS; a running guest sees the device appear.\n"
+	"usage: vbusctl connect DEVICE BUS [--move]\n\n" \
+	"Connects DEVICE to BUS; a running guest sees the device appear. A device\n" \
+	"on another bus is refused: --move takes it off that bus (its guest loses\n" \
+	"the device) and connects it to BUS.\n"
 #define DISCONNECT_USAGE \
 	"usage: vbusctl disconnect DEVICE [--if-exists]\n\n" \
 	"Disconnects DEVICE from its bus. --if-exists: no error when there is no\n" \
@@ -20,10 +22,12 @@
 int command_connect(struct context *context, int argc, char **argv)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
+	bool move = false;
+	const struct verb_option options[] = { { .name = "move", .flag = &move }, { NULL } };
 	char object[64], bus[64];
 	int first, code, r;
 
-	code = options_parse_verb(context, CONNECT_USAGE, NULL, argc, argv, &first);
+	code = options_parse_verb(context, CONNECT_USAGE, options, argc, argv, &first);
 	if (code >= 0)
 		return code;
 	code = options_operands("connect", CONNECT_USAGE, argc - first, 2, 2);
@@ -38,7 +42,7 @@ int command_connect(struct context *context, int argc, char **argv)
 	if (code != EXIT_OK)
 		return code;
 	snprintf(bus, sizeof(bus), "cannot connect to bus %s", argv[first + 1]);
-	r = daemon_method(context, "Connect", &message);
+	r = daemon_method(context, move ? "Move" : "Connect", &message);
 	if (r >= 0)
 		r = sd_bus_message_append(message, "ss", argv[first], argv[first + 1]);
 	if (r < 0)

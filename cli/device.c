@@ -13,9 +13,10 @@
 	"mac, mtu, zcthresh, wmem, txqlen, ifname, bridge; sizes take K, M, G.\n" \
 	"--may-exist: an existing device is given these attributes instead.\n"
 #define DESTROY_USAGE \
-	"usage: vbusctl device destroy NAME [--if-exists]\n\n" \
-	"Destroys device NAME (disconnect it first). --if-exists: no error when\n" \
-	"there is no such device.\n"
+	"usage: vbusctl device destroy NAME [--if-exists] [--force]\n\n" \
+	"Destroys device NAME. A connected device is refused (disconnect it\n" \
+	"first): --force disconnects it (its guest loses the device) and destroys\n" \
+	"it. --if-exists: no error when there is no such device.\n"
 #define SET_USAGE \
 	"usage: vbusctl device set NAME KEY=VALUE...\n\n" \
 	"Changes attributes of device NAME: mtu, zcthresh (bytes, 0 = zero-copy\n" \

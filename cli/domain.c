@@ -88,16 +88,19 @@ static int hook_prepare(struct context *context, const char *domain, struct doma
 	return EXIT_OK;
 }
 
-/* METHOD(NAME, FLAGS 1 = if exists); an exit code, failures reported. */
+/* METHOD(NAME, FLAGS 1 = if exists, and for DestroyDevice 2 = of a
+ * connected device too: the domain is going); an exit code, failures
+ * reported. */
 static int call_if_exists(struct context *context, const char *method, const char *name,
 			  const char *object, const char *what)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL, *reply = NULL;
+	uint64_t flags = strcmp(method, "DestroyDevice") ? 1 : 1 | 2;
 	int r;
 
 	r = daemon_method(context, method, &message);
 	if (r >= 0)
-		r = sd_bus_message_append(message, "st", name, (uint64_t)1);
+		r = sd_bus_message_append(message, "st", name, flags);
 	if (r < 0)
 		return error_report(object, what, NULL, NULL, r);
 	return daemon_call(context, message, object, what, &reply);

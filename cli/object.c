@@ -78,8 +78,14 @@ int object_destroy(struct context *context, const char *kind, const char *method
 		   const char *usage, int argc, char **argv)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
-	bool if_exists = false;
-	const struct verb_option options[] = { { .name = "if-exists", .flag = &if_exists }, { NULL } };
+	bool if_exists = false, force = false;
+	/* --force (destroy a connected device) is the device's alone */
+	const struct verb_option device_options[] = {
+		{ .name = "if-exists", .flag = &if_exists },
+		{ .name = "force", .flag = &force },
+		{ NULL }
+	}, bus_options[] = { { .name = "if-exists", .flag = &if_exists }, { NULL } };
+	const struct verb_option *options = strcmp(kind, "device") ? bus_options : device_options;
 	char object[64], verb[32];
 	int first, code, r;
 
@@ -98,7 +104,8 @@ int object_destroy(struct context *context, const char *kind, const char *method
 		return code;
 	r = daemon_method(context, method, &message);
 	if (r >= 0)
-		r = sd_bus_message_append(message, "st", argv[first], (uint64_t)(if_exists ? 1 : 0));
+		r = sd_bus_message_append(message, "st", argv[first],
+					  (uint64_t)((if_exists ? 1 : 0) | (force ? 2 : 0)));
 	if (r < 0)
 		return error_report(object, "cannot destroy", NULL, NULL, r);
 	return daemon_call(context, message, object, "cannot destroy", NULL);

@@ -20,6 +20,7 @@
 #define FLAG_PRUNE	2
 #define FLAG_MAY_EXIST	1
 #define FLAG_IF_EXISTS	1
+#define FLAG_FORCE	2	/* DestroyDevice: of a connected device too */
 
 static int invalid(sd_bus_error *error, struct fabric_errors *errors)
 {
@@ -375,11 +376,14 @@ static int api_set_device(sd_bus_message *message, void *userdata, sd_bus_error 
 	return apply_object(manager, message, fabric, "SetDevice", error);
 }
 
-static int api_connect(sd_bus_message *message, void *userdata, sd_bus_error *error)
+/* Connect (refuses to take a device off another bus, as ovs-vsctl add-port
+ * refuses a port of another bridge) and Move (does that on purpose). */
+static int connect_device(sd_bus_message *message, struct manager *manager, bool move,
+			  sd_bus_error *error)
 {
-	struct manager *manager = userdata;
 	_cleanup_(fabric_freep) struct fabric *fabric = fabric_new();
 	struct fabric_device device;
+	struct vbus_device_info now;
 	struct vbus_bus_info info;
 	struct fabric_bus bus;
 	const char *name, *bus_name;
@@ -390,13 +394,18 @@ static int api_connect(sd_bus_message *message, void *userdata, sd_bus_error *er
 	r = sd_bus_message_read(message, "ss", &name, &bus_name);
 	if (r < 0)
 		return r;
-	r = manager_check_privilege(manager, message, "Connect", error);
+	r = manager_check_privilege(manager, message, move ? "Move" : "Connect", error);
 	if (r <= 0)
 		return r;
 	if (base_device(manager, name, &device) < 0)
 		return sd_bus_error_setf(error, ERROR_NOT_FOUND, "device %s: no such device", name);
 	if (vbus_bus_get(kernel_client(manager_kernel(manager)), bus_name, &info) < 0)
 		return sd_bus_error_setf(error, ERROR_NOT_FOUND, "bus %s: no such bus", bus_name);
+	if (!move && vbus_device_get(kernel_client(manager_kernel(manager)), name, &now) >= 0 &&
+	    now.bus[0] && strcmp(now.bus, bus_name))
+		return sd_bus_error_setf(error, ERROR_BUSY,
+					 "device %s: connected to bus %s (disconnect it first, or move it: its guest loses the device)",
+					 name, now.bus);
 	/* an unmanaged bus becomes managed: a managed device names it */
 	if (!fabric_find_bus(manager_desired(manager), bus_name)) {
 		fabric_bus_from_info(&bus, &info);
@@ -406,7 +415,17 @@ static int api_connect(sd_bus_message *message, void *userdata, sd_bus_error *er
 	snprintf(device.info.bus, VBUS_NAME_MAX, "%s", bus_name);
 	if (fabric_add_device(fabric, &device) < 0)
 		return -ENOMEM;
-	return apply_object(manager, message, fabric, "Connect", error);
+	return apply_object(manager, message, fabric, move ? "Move" : "Connect", error);
+}
+
+static int api_connect(sd_bus_message *message, void *userdata, sd_bus_error *error)
+{
+	return connect_device(message, userdata, false, error);
+}
+
+static int api_move(sd_bus_message *message, void *userdata, sd_bus_error *error)
+{
+	return connect_device(message, userdata, true, error);
 }
 
 /* --- removal: a plan with prune against the whole kernel, less the object --- */
@@ -508,6 +527,10 @@ static int removable(struct manager *manager, sd_bus_message *message, enum remo
 		why = "no such device";
 	} else if (removal == REMOVE_CONNECTION && !device.bus[0]) {
 		why = "on no bus";
+	} else if (removal == REMOVE_DEVICE && device.bus[0] && !(flags & FLAG_FORCE)) {
+		return sd_bus_error_setf(error, ERROR_BUSY,
+					 "device %s: connected to bus %s (disconnect it first, or force: its guest loses the device)",
+					 name, device.bus);
 	}
 	if (!why)
 		return 1;
@@ -607,6 +630,8 @@ const sd_bus_vtable api_vtable[] = {
 				SD_BUS_NO_RESULT, api_set_bus, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Connect", SD_BUS_ARGS("s", device, "s", bus),
 				SD_BUS_NO_RESULT, api_connect, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Move", SD_BUS_ARGS("s", device, "s", bus),
+				SD_BUS_NO_RESULT, api_move, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Disconnect", SD_BUS_ARGS("s", device, "t", flags),
 				SD_BUS_NO_RESULT, api_disconnect, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("GetBuses", SD_BUS_ARGS("as", names),

@@ -133,11 +133,12 @@ static int method_named(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	int r;
 
 	(void)userdata;
-	if (!strcmp(sd_bus_message_get_member(m), "Connect")) {
+	if (!strcmp(sd_bus_message_get_member(m), "Connect") ||
+	    !strcmp(sd_bus_message_get_member(m), "Move")) {
 		r = sd_bus_message_read(m, "ss", &name, &second);
 		if (r < 0)
 			return r;
-		record("Connect %s %s", name, second);
+		record("%s %s %s", sd_bus_message_get_member(m), name, second);
 	} else {
 		r = sd_bus_message_read(m, "st", &name, &flags);
 		if (r < 0)
@@ -280,6 +281,7 @@ static const sd_bus_vtable vtable[] = {
 	SD_BUS_METHOD("SetDevice", "sa{sv}", "", method_set, 0),
 	SD_BUS_METHOD("SetBus", "sa{sv}", "", method_set, 0),
 	SD_BUS_METHOD("Connect", "ss", "", method_named, 0),
+	SD_BUS_METHOD("Move", "ss", "", method_named, 0),
 	SD_BUS_METHOD("Disconnect", "st", "", method_named, 0),
 	SD_BUS_METHOD("GetBuses", "as", "s", method_get, 0),
 	SD_BUS_METHOD("GetDevices", "as", "s", method_get, 0),

@@ -38,6 +38,7 @@ denied Apply string:"$fabric" string:two-vms.json uint64:0
 denied DestroyDevice string:web0 uint64:0
 denied Disconnect string:web0 uint64:1
 denied Connect string:web0 string:web
+denied Move string:web0 string:web
 denied DestroyBus string:web uint64:0
 denied Reload
 # a{sv} is beyond dbus-send: busctl, which shows the error as its errno
