@@ -291,6 +291,13 @@ static int bridge_index(struct host_link *hl, const char *bridge, int *index,
 	return 0;
 }
 
+int host_link_check_bridge(struct host_link *hl, const char *bridge, char *error, size_t size)
+{
+	int index;
+
+	return bridge_index(hl, bridge, &index, error, size);
+}
+
 /* "interface IFNAME: cannot WHAT[ OBJECT]: WHY", WHY the kernel's extack
  * message when it gave one. Returns the errno. */
 static int refused(struct host_link *hl, int nl_error, const char *ifname, const char *what,

@@ -61,6 +61,11 @@ int host_link_process(struct host_link *hl);
 int host_link_configure(struct host_link *hl, const char *ifname, uint32_t mtu,
 			const char *bridge, char *error, size_t size);
 
+/* Whether BRIDGE ("" is none) can be a master: 0 yes; -ENOENT it does not
+ * exist (yet); -EINVAL it is not a Linux bridge or not a valid name; ERROR
+ * says which in one line. */
+int host_link_check_bridge(struct host_link *hl, const char *bridge, char *error, size_t size);
+
 /* The kernel's current state of IFNAME (not the cache's): 0, with
  * present=false when it does not exist; a negative errno on failure. */
 int host_link_get(struct host_link *hl, const char *ifname, struct host_link_info *info);

@@ -10,11 +10,19 @@
 #include "link.h"
 #include "log.h"
 
+/* A warning given about an interface, not repeated while it stays the same. */
+struct link_warning {
+	char ifname[VBUS_IFNAME_MAX];
+	char *text;
+};
+
 struct link {
 	struct host_link *host_link;
 	sd_event_source *source;
 	void (*changed)(const char *ifname, void *userdata);
 	void *userdata;
+	struct link_warning *warnings;
+	size_t warning_count;
 };
 
 static int on_readable(sd_event_source *source, int fd, uint32_t revents, void *userdata)
@@ -76,6 +84,9 @@ void link_free(struct link *link)
 		return;
 	sd_event_source_disable_unref(link->source);
 	host_link_free(link->host_link);
+	for (size_t i = 0; i < link->warning_count; i++)
+		free(link->warnings[i].text);
+	free(link->warnings);
 	free(link);
 }
 
@@ -112,4 +123,46 @@ int link_set_bridge(struct link *link, const char *ifname, const char *bridge, c
 	/* MTU 0: the kernel sets it from the device's mtu attribute */
 	r = host_link_configure(link->host_link, ifname, 0, bridge, error, size);
 	return r < 0 ? r : 0;
+}
+
+int link_check_bridge(struct link *link, const char *bridge, char *error, size_t size)
+{
+	if (size)
+		error[0] = '\0';
+	if (!link)
+		return -EOPNOTSUPP;
+	return host_link_check_bridge(link->host_link, bridge, error, size);
+}
+
+bool link_warn_once(struct link *link, const char *ifname, const char *text)
+{
+	struct link_warning *w = NULL, *bigger;
+	size_t i;
+
+	if (!link)
+		return true;
+	for (i = 0; i < link->warning_count; i++)
+		if (!strcmp(link->warnings[i].ifname, ifname))
+			w = &link->warnings[i];
+	if (!text) {
+		if (w) {
+			free(w->text);
+			*w = link->warnings[--link->warning_count];
+		}
+		return false;
+	}
+	if (w && !strcmp(w->text, text))
+		return false;
+	if (!w) {
+		bigger = reallocarray(link->warnings, link->warning_count + 1, sizeof(*bigger));
+		if (!bigger)
+			return true;
+		link->warnings = bigger;
+		w = &link->warnings[link->warning_count++];
+		snprintf(w->ifname, sizeof(w->ifname), "%s", ifname);
+		w->text = NULL;
+	}
+	free(w->text);
+	w->text = strdup(text);
+	return true;
 }

@@ -30,6 +30,14 @@ int link_get(struct link *link, const char *ifname, struct link_state *state);
 /* Brings IFNAME up and puts it on BRIDGE ("" = on none, NULL = leave its
  * master as it is). -ENODEV for an absent interface, -ENOENT for an absent
  * bridge; ERROR (SIZE bytes) then holds one line for people. */
+/* host_link_check_bridge() through LINK (-EOPNOTSUPP without host networking). */
+int link_check_bridge(struct link *link, const char *bridge, char *error, size_t size);
+
+/* Whether a warning TEXT about IFNAME is new (to be logged): false while the
+ * last one about IFNAME was the same. TEXT NULL: IFNAME is fine again (the
+ * next warning is new). */
+bool link_warn_once(struct link *link, const char *ifname, const char *text);
+
 int link_set_bridge(struct link *link, const char *ifname, const char *bridge, char *error,
 		    size_t size);
 

@@ -383,6 +383,11 @@ static int run_apply(struct manager *manager, const struct apply_request *reques
 	struct apply_outcome outcome;
 	int r;
 
+	*ran = false;
+	*result = NULL;
+	r = ports_check(manager->link, request->desired, manager->desired, error, size);
+	if (r < 0)
+		return r;
 	transaction.pending_file = manager->pending_file;
 	r = reconcile_apply(&executor, &transaction, &outcome);
 	snprintf(error, size, "%s", outcome.error);

@@ -31,15 +31,42 @@ void ports_configure(struct link *link, const struct fabric *actual,
 
 	ports_ifname(actual, device, ifname);
 	r = link_set_bridge(link, ifname, bridge, error, sizeof(error));
-	if (r >= 0 || r == -EOPNOTSUPP || r == -ENODEV)
+	if (r >= 0 || r == -ENODEV) {
+		link_warn_once(link, ifname, NULL);
+		return;
+	}
+	if (r == -EOPNOTSUPP)
+		return;
+	if (!error[0])
+		snprintf(error, sizeof(error), "%s", strerror(-r));
+	/* once per cause, not at every event of the interface: status lists it */
+	if (!link_warn_once(link, ifname, error))
 		return;
 	snprintf(fields, sizeof(fields), "VBUS_OBJECT=device\nVBUS_NAME=%s\n", device->info.name);
-	if (error[0])
-		log_fields(LOG_WARNING, r, fields, "device %s: bridge %s: %s", device->info.name,
-			   bridge && bridge[0] ? bridge : "(none)", error);
-	else
-		log_fields(LOG_WARNING, r, fields, "device %s: bridge %s: %m", device->info.name,
-			   bridge && bridge[0] ? bridge : "(none)");
+	log_fields(LOG_WARNING, r, fields, "device %s: bridge %s: %s", device->info.name,
+		   bridge && bridge[0] ? bridge : "(none)", error);
+}
+
+int ports_check(struct link *link, const struct fabric *desired, const struct fabric *current,
+		char *error, size_t size)
+{
+	const struct fabric_device *device, *before;
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < desired->device_count; i++) {
+		device = &desired->devices[i];
+		before = fabric_find_device(current, device->info.name);
+		if (!device->bridge[0] || (before && !strcmp(before->bridge, device->bridge)))
+			continue;
+		/* a bridge yet to come is fine: it is configured when it appears */
+		if (link_check_bridge(link, device->bridge, why, sizeof(why)) == -EINVAL) {
+			snprintf(error, size, "device %s: bridge %s: %s", device->info.name,
+				 device->bridge, why);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 void ports_link_changed(struct link *link, const struct fabric *desired,
@@ -63,7 +90,7 @@ void ports_problems(struct link *link, const struct fabric *desired, const struc
 {
 	const struct fabric_device *device;
 	struct link_state state;
-	char ifname[VBUS_IFNAME_MAX];
+	char ifname[VBUS_IFNAME_MAX], why[256];
 	size_t i;
 
 	for (i = 0; i < desired->device_count; i++) {
@@ -76,6 +103,9 @@ void ports_problems(struct link *link, const struct fabric *desired, const struc
 		if (link_get(link, device->bridge, &state) == -ENODEV)
 			fabric_errors_add(problems, "device %s: bridge %s does not exist",
 					  device->info.name, device->bridge);
+		else if (link_check_bridge(link, device->bridge, why, sizeof(why)) == -EINVAL)
+			fabric_errors_add(problems, "device %s: bridge %s: %s", device->info.name,
+					  device->bridge, why);
 	}
 }
 

@@ -22,6 +22,13 @@ void ports_configure(struct link *link, const struct fabric *actual,
 
 /* IFNAME appeared or changed: configures the devices of DESIRED whose
  * interface or bridge it is. */
+/* Refuses what can be known to be wrong before an apply: a device of DESIRED
+ * whose bridge is new (not so in CURRENT) and names an interface that is not
+ * a Linux bridge. 0, or -EINVAL with ERROR "device D: bridge B: why". A
+ * bridge that does not exist yet is fine (ports_problems() lists it). */
+int ports_check(struct link *link, const struct fabric *desired, const struct fabric *current,
+		char *error, size_t size);
+
 void ports_link_changed(struct link *link, const struct fabric *desired,
 			const struct fabric *actual, const char *ifname);
 
