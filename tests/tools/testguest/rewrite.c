@@ -65,6 +65,7 @@ int guest_rewrite(struct guest *g, const char *prefix)
 	if (other != length || (uint32_t)length > q->buffer_size)
 		return guest_fail(g, -EINVAL, "the frames must have one length, at most %u bytes",
 				  q->buffer_size);
+	guest_ready(g);
 	buf = (struct ioq_buffer) {
 		.offset = q->buffer_offset + q->producer.head % q->buffers * q->buffer_size,
 		.length = length,
