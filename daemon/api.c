@@ -197,11 +197,13 @@ static int parse_object(const char *array, struct json_object *object, const cha
 
 /* Merges the one-object FABRIC into the desired state and applies that. */
 static int apply_object(struct manager *manager, sd_bus_message *message,
-			const struct fabric *fabric, const char *source, sd_bus_error *error)
+			struct fabric *fabric, const char *source, sd_bus_error *error)
 {
 	_cleanup_(fabric_freep) struct fabric *desired = NULL;
 	int r;
 
+	/* "device p2: ...", not a "$.devices[0]" the caller never wrote */
+	state_forget_origins(fabric);
 	r = merge_desired(manager, fabric, false, &desired, error);
 	if (r < 0 || !desired)
 		return r;

@@ -37,11 +37,29 @@ int state_load_config(const char *dir, struct fabric **fabric, struct fabric_err
 	return r;
 }
 
+/* Objects of FABRIC named in messages by kind and name ("device web0"),
+ * not by a place in a file the user did not write. */
+void state_forget_origins(struct fabric *fabric)
+{
+	size_t i;
+
+	for (i = 0; i < fabric->bus_count; i++)
+		fabric->buses[i].origin = (struct fabric_origin){ 0 };
+	for (i = 0; i < fabric->device_count; i++)
+		fabric->devices[i].origin = (struct fabric_origin){ 0 };
+}
+
 int state_read(const char *path, struct fabric **fabric, struct fabric_errors *errors)
 {
+	int r;
+
 	if (access(path, F_OK) < 0)
 		return -errno;
-	return fabric_parse_file(path, fabric, errors);
+	r = fabric_parse_file(path, fabric, errors);
+	/* vbusd's own file: its objects are named, not placed, in messages */
+	if (r >= 0 && *fabric)
+		state_forget_origins(*fabric);
+	return r;
 }
 
 static int sync_directory_of(const char *path)

@@ -10,6 +10,9 @@
  * DIR has none or does not exist. */
 int state_load_config(const char *dir, struct fabric **fabric, struct fabric_errors *errors);
 /* Reads a persisted fabric; -ENOENT when PATH does not exist. */
+/* Objects of FABRIC named in messages by kind and name, not by place. */
+void state_forget_origins(struct fabric *fabric);
+
 int state_read(const char *path, struct fabric **fabric, struct fabric_errors *errors);
 /* Writes FABRIC to PATH atomically: a temporary file, fsync, rename, fsync
  * of the directory. */
