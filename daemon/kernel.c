@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "family-watch.h"
 #include "json-cleanup.h"
 #include "kernel.h"
 #include "log.h"
@@ -19,30 +20,50 @@ struct kernel {
 	struct vbus_events *events;
 	sd_event_source *events_source;
 	struct fabric *fabric;		/* as the events say */
+	bool present;			/* vbus.ko loaded (the family registered) */
+	struct family_watch *watch;	/* the family going and coming */
 	kernel_changed_t changed;
+	kernel_presence_t presence;
 	void *userdata;
 };
 
-int kernel_new(sd_event *event, kernel_changed_t changed, void *userdata, struct kernel **result)
+static void on_family(bool present, void *userdata);
+
+int kernel_new(sd_event *event, kernel_changed_t changed, kernel_presence_t presence,
+	       void *userdata, struct kernel **result)
 {
 	struct kernel *kernel = calloc(1, sizeof(*kernel));
+	int r;
 
 	if (!kernel)
 		return -ENOMEM;
 	kernel->event = sd_event_ref(event);
 	kernel->changed = changed;
+	kernel->presence = presence;
 	kernel->userdata = userdata;
+	r = family_watch_new(event, VBUS_GENL_NAME, on_family, kernel, &kernel->watch);
+	if (r < 0)
+		log_warning_errno(r, "cannot follow vbus.ko coming and going (%m): after rmmod/modprobe vbus, restart vbusd");
 	*result = kernel;
 	return 0;
+}
+
+/* The sockets of a module that went: its family id and groups are stale. */
+static void kernel_close(struct kernel *kernel)
+{
+	kernel->events_source = sd_event_source_disable_unref(kernel->events_source);
+	vbus_events_close(kernel->events);
+	vbus_client_close(kernel->client);
+	kernel->events = NULL;
+	kernel->client = NULL;
 }
 
 void kernel_free(struct kernel *kernel)
 {
 	if (!kernel)
 		return;
-	sd_event_source_disable_unref(kernel->events_source);
-	vbus_events_close(kernel->events);
-	vbus_client_close(kernel->client);
+	family_watch_free(kernel->watch);
+	kernel_close(kernel);
 	fabric_free(kernel->fabric);
 	sd_event_unref(kernel->event);
 	free(kernel);
@@ -86,6 +107,11 @@ int kernel_dump(struct kernel *kernel, struct fabric **actual)
 		}
 	}
 	return r;
+}
+
+bool kernel_present(const struct kernel *kernel)
+{
+	return kernel->present;
 }
 
 int kernel_refresh(struct kernel *kernel)
@@ -331,6 +357,7 @@ int kernel_open(struct kernel *kernel)
 {
 	int r;
 
+	kernel_close(kernel);
 	r = vbus_events_open(&kernel->events);
 	if (r >= 0)
 		r = vbus_client_open(&kernel->client);
@@ -339,5 +366,33 @@ int kernel_open(struct kernel *kernel)
 				    vbus_events_fd(kernel->events), EPOLLIN, on_events, kernel);
 	if (r >= 0)
 		r = kernel_refresh(kernel);
+	kernel->present = r >= 0;
 	return r;
+}
+
+static void on_family(bool present, void *userdata)
+{
+	struct kernel *kernel = userdata;
+	int r;
+
+	if (present == kernel->present)
+		return;
+	if (!present) {
+		/* the client stays until the family is back: its requests get
+		 * ENOENT meanwhile, never a NULL client */
+		kernel->events_source = sd_event_source_disable_unref(kernel->events_source);
+		vbus_events_close(kernel->events);
+		kernel->events = NULL;
+		kernel->present = false;
+		fabric_free(kernel->fabric);
+		kernel->fabric = fabric_new();
+		kernel->presence(false, kernel->userdata);
+		return;
+	}
+	r = kernel_open(kernel);
+	if (r < 0) {
+		log_error_errno(r, "vbus.ko is back, but vbusd cannot talk to it: %m");
+		return;
+	}
+	kernel->presence(true, kernel->userdata);
 }

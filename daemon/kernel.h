@@ -21,7 +21,15 @@ struct kernel;
 typedef void (*kernel_changed_t)(const struct vbus_event *event,
 				 const struct fabric_device *before, void *userdata);
 
-int kernel_new(sd_event *event, kernel_changed_t changed, void *userdata, struct kernel **kernel);
+/*
+ * Called from the loop when vbus.ko goes (PRESENT false: "rmmod vbus"; the
+ * kernel's fabric is empty, reads fail with -ENOENT) and when it comes back
+ * (the family registered again: the sockets are open anew, the fabric read).
+ */
+typedef void (*kernel_presence_t)(bool present, void *userdata);
+
+int kernel_new(sd_event *event, kernel_changed_t changed, kernel_presence_t presence,
+	       void *userdata, struct kernel **kernel);
 void kernel_free(struct kernel *kernel);
 DEFINE_CLEANUP_FUNC(struct kernel, kernel_free)
 
@@ -29,6 +37,9 @@ DEFINE_CLEANUP_FUNC(struct kernel, kernel_free)
  * unseen), opens the client and reads the fabric. -ENOENT: vbus.ko is not
  * loaded. */
 int kernel_open(struct kernel *kernel);
+
+/* Whether vbus.ko is loaded, as far as vbusd knows. */
+bool kernel_present(const struct kernel *kernel);
 
 /* The kernel's buses and devices as vbusd last saw them (no bridges: those
  * are the host's); NULL before kernel_open(). */

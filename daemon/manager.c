@@ -40,8 +40,12 @@ struct manager {
 	char status_text[256];
 };
 
+#define KERNEL_GONE \
+	"vbus.ko is not loaded: load it with modprobe vbus (vbusd applies the desired state when it is back)"
+
 static void on_kernel_changed(const struct vbus_event *event, const struct fabric_device *before,
 			      void *userdata);
+static void on_kernel_presence(bool present, void *userdata);
 static void on_link_changed(const char *ifname, void *userdata);
 static void on_drift_check(void *userdata);
 static int on_post(sd_event_source *source, void *userdata);
@@ -66,7 +70,8 @@ int manager_new(const struct options *options, struct manager **result)
 	r = sd_event_add_post(manager->event, &manager->post, on_post, manager);
 	if (r < 0)
 		return r;
-	r = kernel_new(manager->event, on_kernel_changed, manager, &manager->kernel);
+	r = kernel_new(manager->event, on_kernel_changed, on_kernel_presence, manager,
+		       &manager->kernel);
 	if (r < 0)
 		return r;
 	r = drift_new(manager->event, options->drift, on_drift_check, manager, &manager->drift);
@@ -182,6 +187,8 @@ static void recompute(struct manager *manager)
 	if (manager->observed)
 		ports_observe(manager->link, manager->desired, manager->observed);
 	fabric_errors_clear(&manager->host);
+	if (!kernel_present(manager->kernel))
+		fabric_errors_add(&manager->host, "%s", KERNEL_GONE);
 	ports_problems(manager->link, manager->desired, actual, &manager->host);
 	describe(manager, &status);
 	status_text(&status, text, sizeof(text));
@@ -206,7 +213,8 @@ static int on_post(sd_event_source *source, void *userdata)
 int manager_status(struct manager *manager, struct status *status,
 		   const struct last_apply **last)
 {
-	int r = kernel_refresh(manager->kernel);
+	/* without vbus.ko: the status says so, the desired state waits */
+	int r = kernel_present(manager->kernel) ? kernel_refresh(manager->kernel) : 0;
 
 	if (r < 0)
 		return r;
@@ -385,6 +393,10 @@ static int run_apply(struct manager *manager, const struct apply_request *reques
 
 	*ran = false;
 	*result = NULL;
+	if (!kernel_present(manager->kernel)) {
+		snprintf(error, size, "%s", KERNEL_GONE);
+		return -ENXIO;
+	}
 	r = ports_check(manager->link, request->desired, manager->desired, error, size);
 	if (r < 0)
 		return r;
@@ -554,6 +566,37 @@ static void on_kernel_changed(const struct vbus_event *event, const struct fabri
 		drift_check_later(manager->drift);
 }
 
+/* vbus.ko unloaded (rmmod) or loaded again (modprobe): said once each, in
+ * the journal and as an Event; once back, its fabric is adopted and the
+ * desired state (kept on disk meanwhile) applied. */
+static void on_kernel_presence(bool present, void *userdata)
+{
+	struct manager *manager = userdata;
+	struct apply_request request = { .desired = manager->desired, .source = "vbus.ko loaded" };
+	_cleanup_free_ char *result = NULL;
+	const struct fabric *actual;
+	char error[2048];
+	bool ran;
+	int r;
+
+	dirty(manager);
+	if (!present) {
+		log_fields(LOG_WARNING, 0, "VBUS_KERNEL=unloaded",
+			   "vbus.ko was unloaded: every bus and device is gone from the kernel; the desired state waits for modprobe vbus");
+		dbus_emit_event(manager->dbus, "module-unloaded", "kernel", "vbus", "{}");
+		return;
+	}
+	actual = kernel_fabric(manager->kernel);
+	log_fields(LOG_NOTICE, 0, "VBUS_KERNEL=loaded",
+		   "vbus.ko is loaded again: adopted its fabric (%zu buses, %zu devices), applying the desired state",
+		   actual->bus_count, actual->device_count);
+	dbus_emit_event(manager->dbus, "module-loaded", "kernel", "vbus", "{}");
+	r = run_apply(manager, &request, &result, error, sizeof(error), &ran);
+	if (r < 0 && !ran)
+		log_fields(LOG_ERR, r, "VBUS_KERNEL=restore-failed",
+			   "vbus.ko is back, but the desired state was not applied: %s", error);
+}
+
 static void on_link_changed(const char *ifname, void *userdata)
 {
 	struct manager *manager = userdata;
@@ -575,6 +618,8 @@ static void on_drift_check(void *userdata)
 	int r;
 
 	dirty(manager);
+	if (!kernel_present(manager->kernel))
+		return;
 	r = kernel_refresh(manager->kernel);
 	if (r < 0) {
 		log_error_errno(r, "drift check: cannot read the kernel's fabric: %m");
