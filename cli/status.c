@@ -109,7 +109,8 @@ bool status_healthy(struct json_object *status)
 
 void status_render(FILE *out, struct json_object *status)
 {
-	struct json_object *kernel = NULL, *value = NULL;
+	struct json_object *kernel = NULL, *value = NULL, *problems;
+	size_t count;
 
 	fprintf(out, "%-12s%s (drift policy %s)\n", "vbusd:", string_of(status, "version", "?"),
 		string_of(status, "drift_policy", "?"));
@@ -120,7 +121,13 @@ void status_render(FILE *out, struct json_object *status)
 	else
 		fprintf(out, "%-12s%s\n", "vbus.ko:", "not loaded (hint: modprobe vbus)");
 	json_object_object_get_ex(status, "in_sync", &value);
-	fprintf(out, "%-12s%s\n", "State:", json_object_get_boolean(value) ? "in sync" : "NOT in sync");
+	problems = NULL;
+	json_object_object_get_ex(status, "problems", &problems);
+	count = json_object_is_type(problems, json_type_array) ? json_object_array_length(problems) : 0;
+	fprintf(out, "%-12s%s", "State:", json_object_get_boolean(value) ? "in sync" : "NOT in sync");
+	if (count)
+		fprintf(out, ", %zu problem%s (below)", count, count == 1 ? "" : "s");
+	fputc('\n', out);
 	fprintf(out, "%-12s%lld bus%s, %lld device%s\n", "Objects:",
 		(long long)number_of(status, "buses"), number_of(status, "buses") == 1 ? "" : "es",
 		(long long)number_of(status, "devices"), number_of(status, "devices") == 1 ? "" : "s");

@@ -440,6 +440,9 @@ static int configured(struct manager *manager, struct fabric **desired, char *te
 		state_keep_bridges(merged, manager->desired, config);
 		r = fabric_check(merged, &errors);
 	}
+	/* status tells what fabric.d is now: its errors until a reload reads
+	 * it whole, then none (a removed file's problems go with it) */
+	set_problems(manager, &errors);
 	if (r < 0) {
 		error_join(&errors, text, size);
 		fabric_errors_clear(&errors);
@@ -697,14 +700,16 @@ static int load_desired(struct manager *manager, struct fabric **desired, const 
 			log_error("%s", errors.lines[i]);
 		set_problems(manager, &errors);
 		fabric_errors_clear(&errors);
+		/* what is applied is the persisted state alone: say so */
+		*source = manager->state_file;
 	} else if (state_overlay(persisted, config) < 0) {
 		return -ENOMEM;
 	} else {
 		state_keep_bridges(persisted, manager->desired, config);
+		*source = manager->options.config_dir;
 	}
 	*desired = persisted;
 	persisted = NULL;
-	*source = manager->options.config_dir;
 	return 0;
 }
 

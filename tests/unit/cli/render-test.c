@@ -137,7 +137,7 @@ static void test_status_summary(void)
 	CU_ASSERT_STRING_EQUAL(text,
 		"vbusd:      0.1.0 (drift policy report)\n"
 		"vbus.ko:    0.1.0 (generic netlink version 1)\n"
-		"State:      NOT in sync\n"
+		"State:      NOT in sync, 2 problems (below)\n"
 		"Objects:    2 buses, 3 devices\n"
 		"Unmanaged:  buses -; devices old0\n"
 		"Drift:      device web0: zcthresh 256 -> 0\n"

@@ -156,7 +156,7 @@ static void test_show_text_and_json(void)
 				    "web0    10          1000      20          2000\n");
 	/* not in sync: 11, for scripts */
 	CU_ASSERT_EQUAL(run("status"), 11);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "State:      NOT in sync\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "State:      NOT in sync, 1 problem (below)\n"));
 	CU_ASSERT_EQUAL(run("export"), 0);
 	CU_ASSERT_STRING_EQUAL(out, "{\n  \"version\": 1\n}\n");
 }
