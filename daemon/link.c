@@ -107,12 +107,13 @@ int link_get(struct link *link, const char *ifname, struct link_state *state)
 		return -ENODEV;
 	state->present = true;
 	state->up = info.up;
+	state->mtu = info.mtu;
 	snprintf(state->bridge, sizeof(state->bridge), "%s", info.master);
 	return 0;
 }
 
-int link_set_bridge(struct link *link, const char *ifname, const char *bridge, char *error,
-		    size_t size)
+int link_configure(struct link *link, const char *ifname, uint32_t mtu, const char *bridge,
+		   char *error, size_t size)
 {
 	int r;
 
@@ -120,9 +121,15 @@ int link_set_bridge(struct link *link, const char *ifname, const char *bridge, c
 		error[0] = '\0';
 	if (!link)
 		return -EOPNOTSUPP;
-	/* MTU 0: the kernel sets it from the device's mtu attribute */
-	r = host_link_configure(link->host_link, ifname, 0, bridge, error, size);
+	r = host_link_configure(link->host_link, ifname, mtu, bridge, error, size);
 	return r < 0 ? r : 0;
+}
+
+int link_set_bridge(struct link *link, const char *ifname, const char *bridge, char *error,
+		    size_t size)
+{
+	/* MTU 0: the kernel sets it from the device's mtu attribute */
+	return link_configure(link, ifname, 0, bridge, error, size);
 }
 
 int link_check_bridge(struct link *link, const char *bridge, char *error, size_t size)

@@ -16,6 +16,7 @@ struct link;
 
 struct link_state {
 	bool present, up;
+	uint32_t mtu;
 	char bridge[VBUS_IFNAME_MAX];	/* "" when on none */
 };
 
@@ -37,6 +38,11 @@ int link_check_bridge(struct link *link, const char *bridge, char *error, size_t
  * last one about IFNAME was the same. TEXT NULL: IFNAME is fine again (the
  * next warning is new). */
 bool link_warn_once(struct link *link, const char *ifname, const char *text);
+
+/* Sets IFNAME's MTU (0: leaves it) and master BRIDGE (NULL: leaves it), as
+ * host_link_configure() does. */
+int link_configure(struct link *link, const char *ifname, uint32_t mtu, const char *bridge,
+		   char *error, size_t size);
 
 int link_set_bridge(struct link *link, const char *ifname, const char *bridge, char *error,
 		    size_t size);

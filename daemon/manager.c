@@ -254,7 +254,7 @@ static int executor_execute(void *userdata, const struct plan_operation *operati
 	if ((operation->action == PLAN_DEVICE_CREATE && device->bridge[0]) ||
 	    (operation->action == PLAN_DEVICE_SET && operation->bridge_changed))
 		ports_configure(manager->link, kernel_fabric(manager->kernel), device,
-				device->bridge);
+				device->bridge, false);
 	return 0;
 }
 
@@ -604,7 +604,9 @@ static void on_link_changed(const char *ifname, void *userdata)
 {
 	struct manager *manager = userdata;
 
-	ports_link_changed(manager->link, manager->desired, kernel_fabric(manager->kernel), ifname);
+	/* drift=restore puts a changed MTU back; drift=report lists it */
+	ports_link_changed(manager->link, manager->desired, kernel_fabric(manager->kernel), ifname,
+			   manager->options.drift == DRIFT_RESTORE);
 	dirty(manager);
 }
 

@@ -23,14 +23,27 @@ void ports_ifname(const struct fabric *actual, const struct fabric_device *devic
 		vbus_venet_default_ifname(device->info.name, ifname);
 }
 
+/* The MTU DEVICE's host interface must have: the device's (the kernel's
+ * when the desired state leaves it out), 0 when unknown. */
+static uint32_t wanted_mtu(const struct fabric *actual, const struct fabric_device *device)
+{
+	const struct fabric_device *now = actual ? fabric_find_device(actual, device->info.name)
+						 : NULL;
+
+	if (device->info.venet.present & VBUS_VENET_F_MTU)
+		return device->info.venet.mtu;
+	return now ? now->info.venet.mtu : 0;
+}
+
 void ports_configure(struct link *link, const struct fabric *actual,
-		     const struct fabric_device *device, const char *bridge)
+		     const struct fabric_device *device, const char *bridge, bool restore_mtu)
 {
 	char ifname[VBUS_IFNAME_MAX], error[256], fields[128];
 	int r;
 
 	ports_ifname(actual, device, ifname);
-	r = link_set_bridge(link, ifname, bridge, error, sizeof(error));
+	r = link_configure(link, ifname, restore_mtu ? wanted_mtu(actual, device) : 0, bridge,
+			   error, sizeof(error));
 	if (r >= 0 || r == -ENODEV) {
 		link_warn_once(link, ifname, NULL);
 		return;
@@ -70,7 +83,7 @@ int ports_check(struct link *link, const struct fabric *desired, const struct fa
 }
 
 void ports_link_changed(struct link *link, const struct fabric *desired,
-			const struct fabric *actual, const char *ifname)
+			const struct fabric *actual, const char *ifname, bool restore_mtu)
 {
 	const struct fabric_device *device;
 	char name[VBUS_IFNAME_MAX];
@@ -81,7 +94,7 @@ void ports_link_changed(struct link *link, const struct fabric *desired,
 		ports_ifname(actual, device, name);
 		if (!strcmp(name, ifname) || (device->bridge[0] && !strcmp(device->bridge, ifname)))
 			ports_configure(link, actual, device,
-					device->bridge[0] ? device->bridge : NULL);
+					device->bridge[0] ? device->bridge : NULL, restore_mtu);
 	}
 }
 
@@ -91,14 +104,19 @@ void ports_problems(struct link *link, const struct fabric *desired, const struc
 	const struct fabric_device *device;
 	struct link_state state;
 	char ifname[VBUS_IFNAME_MAX], why[256];
+	uint32_t mtu;
 	size_t i;
 
 	for (i = 0; i < desired->device_count; i++) {
 		device = &desired->devices[i];
-		if (!device->bridge[0])
-			continue;
 		ports_ifname(actual, device, ifname);
 		if (link_get(link, ifname, &state) < 0)
+			continue;
+		mtu = wanted_mtu(actual, device);
+		if (mtu && state.mtu && state.mtu != mtu)
+			fabric_errors_add(problems, "device %s: host interface %s has mtu %u, not %u",
+					  device->info.name, ifname, state.mtu, mtu);
+		if (!device->bridge[0])
 			continue;
 		if (link_get(link, device->bridge, &state) == -ENODEV)
 			fabric_errors_add(problems, "device %s: bridge %s does not exist",
