@@ -508,6 +508,33 @@ static int apply_removal(struct manager *manager, sd_bus_message *message,
 		     false, error);
 }
 
+/* Busy: bus NAME has COUNT devices, named ("device web0 is connected to it",
+ * "devices web0, web1 are ..."). */
+static int busy_bus(struct manager *manager, const char *name, unsigned int count,
+		    sd_bus_error *error)
+{
+	const struct fabric *actual = kernel_fabric(manager_kernel(manager));
+	char names[512] = "";
+	size_t i, length, listed = 0;
+
+	for (i = 0; actual && i < actual->device_count; i++) {
+		if (strcmp(actual->devices[i].info.bus, name))
+			continue;
+		length = strlen(names);
+		snprintf(names + length, sizeof(names) - length, "%s%s", listed ? ", " : "",
+			 actual->devices[i].info.name);
+		listed++;
+	}
+	if (!listed)
+		return sd_bus_error_setf(error, ERROR_BUSY,
+					 "bus %s: %u device%s connected to it (disconnect %s first)",
+					 name, count, count == 1 ? " is" : "s are",
+					 count == 1 ? "it" : "them");
+	return sd_bus_error_setf(error, ERROR_BUSY, "bus %s: device%s %s %s connected to it (disconnect %s first)",
+				 name, listed == 1 ? "" : "s", names, listed == 1 ? "is" : "are",
+				 listed == 1 ? "it" : "them");
+}
+
 /* Whether the kernel has what NAME's removal takes away: > 0 to go on; 0
  * when done (nothing there, "if exists") or refused, the reply or ERROR set. */
 static int removable(struct manager *manager, sd_bus_message *message, enum removal removal,
@@ -522,9 +549,7 @@ static int removable(struct manager *manager, sd_bus_message *message, enum remo
 		if (vbus_bus_get(client, name, &bus) < 0)
 			why = "no such bus";
 		else if (bus.device_count)
-			return sd_bus_error_setf(error, ERROR_BUSY,
-						 "bus %s: %u devices are connected to it (disconnect them first)",
-						 name, bus.device_count);
+			return busy_bus(manager, name, bus.device_count, error);
 	} else if (vbus_device_get(client, name, &device) < 0) {
 		why = "no such device";
 	} else if (removal == REMOVE_CONNECTION && !device.bus[0]) {

@@ -323,16 +323,24 @@ static void handle_event(struct kernel *kernel, const struct vbus_event *event)
 
 static int on_events(sd_event_source *source, int fd, uint32_t revents, void *userdata)
 {
-	struct kernel *kernel = userdata;
+	(void)source;
+	(void)fd;
+	(void)revents;
+	kernel_process_events(userdata);
+	return 0;
+}
+
+void kernel_process_events(struct kernel *kernel)
+{
 	struct vbus_event event;
 	int r;
 
-	(void)fd;
-	(void)revents;
+	if (!kernel->events)
+		return;
 	for (;;) {
 		r = vbus_events_next(kernel->events, &event, 0);
 		if (r == -ETIMEDOUT || r == -EAGAIN)
-			return 0;
+			return;
 		if (r == -ENOBUFS) {
 			log_warning("kernel events were lost (socket buffer full): reading the kernel again");
 			r = kernel_refresh(kernel);
@@ -346,7 +354,8 @@ static int on_events(sd_event_source *source, int fd, uint32_t revents, void *us
 			continue;
 		if (r < 0) {
 			log_error_errno(r, "kernel events: %m; no longer following them");
-			return sd_event_source_set_enabled(source, SD_EVENT_OFF);
+			sd_event_source_set_enabled(kernel->events_source, SD_EVENT_OFF);
+			return;
 		}
 		if (kernel->fabric)
 			handle_event(kernel, &event);

@@ -38,6 +38,10 @@ DEFINE_CLEANUP_FUNC(struct kernel, kernel_free)
  * loaded. */
 int kernel_open(struct kernel *kernel);
 
+/* Handles the kernel events waiting on the socket now (the loop does so
+ * when they arrive): so that what an apply caused is told before the apply. */
+void kernel_process_events(struct kernel *kernel);
+
 /* Whether vbus.ko is loaded, as far as vbusd knows. */
 bool kernel_present(const struct kernel *kernel);
 

@@ -354,9 +354,14 @@ static int applied(struct manager *manager, const struct apply_request *request,
 	if (outcome->operations) {
 		snprintf(fields, sizeof(fields), "VBUS_OBJECT=fabric\nVBUS_SOURCE=%s",
 			 request->source ?: "");
-		log_fields(LOG_INFO, 0, fields, "apply %s: %zu operations", request->source ?: "",
-			   outcome->operations);
-		dbus_emit_event(manager->dbus, "apply", "fabric", "", outcome->json);
+		log_fields(LOG_INFO, 0, fields, "apply %s: %zu operation%s", request->source ?: "",
+			   outcome->operations, outcome->operations == 1 ? "" : "s");
+		/* the kernel's events of this apply first (the desired state is
+		 * committed: they are vbusd's own, not adopted), then the apply,
+		 * named by its source */
+		kernel_process_events(manager->kernel);
+		dbus_emit_event(manager->dbus, "apply", "fabric", request->source ?: "",
+				outcome->json);
 	}
 	return 0;
 }
@@ -373,7 +378,8 @@ static void rolled_back(struct manager *manager, const struct apply_request *req
 	log_fields(LOG_ERR, error, fields, "apply %s: %s", request->source ?: "", outcome->error);
 	record(manager, request, outcome);
 	refresh_kernel(manager);
-	dbus_emit_event(manager->dbus, "rollback", "fabric", "", outcome->json ?: "{}");
+	dbus_emit_event(manager->dbus, "rollback", "fabric", request->source ?: "",
+			outcome->json ?: "{}");
 }
 
 /* manager_apply(), and whether the apply ran (*RAN; its failure is then

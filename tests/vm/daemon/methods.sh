@@ -26,7 +26,7 @@ vbusd_call Connect ss web0 vm1 >/dev/null
 [ "$(cat /sys/vbus/devices/web0/bus)" = vm1 ] || fail "Connect"
 [ "$(desired '.devices[0].bus')" = '"vm1"' ] || fail "desired after Connect"
 if out=$(vbusd_call DestroyBus st vm1 0 2>&1); then fail "DestroyBus with a device: $out"; fi
-echo "$out" | grep -q 'bus vm1: 1 devices are connected' || fail "Busy: $out"
+echo "$out" | grep -q 'bus vm1: device web0 is connected to it (disconnect it first)' || fail "Busy: $out"
 vbusd_call Disconnect st web0 0 >/dev/null
 [ -z "$(cat /sys/vbus/devices/web0/bus)" ] || fail "Disconnect"
 [ "$(desired '.devices[0].bus')" = null ] || fail "desired after Disconnect: $(desired .)"
