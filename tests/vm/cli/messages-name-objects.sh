@@ -23,7 +23,7 @@ grep -q '\$\.devices' err && fail "after a restart: a JSON path of vbusd's state
 
 # A file's own objects keep their place in it.
 cat >p.json <<'EOT'
-{ "version": 1, "devices": [ { "name": "p3", "type": "venet", "ifname": "vbt-p1" } ] }
+{ "version": 1, "devices": [ { "name": "p3", "type": "venet", "ifname": "vbt-p2" } ] }
 EOT
 expect_exit 1 vbusctl apply p.json
 grep -q 'p.json: \$\.devices\[0\]' err || fail "apply p.json: the file's path is not given: $(cat err)"
