@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "disconnect", command_disconnect, "disconnect a device from its bus" },
 	{ "apply", command_apply, "make the fabric what a fabric file describes" },
 	{ "diff", command_diff, "show what apply would change" },
+	{ "reload", command_reload, "have vbusd read fabric.d again, its errors reported here" },
 	{ "export", command_export, "print the fabric as a fabric file (JSON)" },
 	{ "status", command_status, "summary: in sync, objects, drift, problems, last apply" },
 	{ "stats", command_stats, "show device statistics" },

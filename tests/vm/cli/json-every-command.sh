@@ -21,6 +21,7 @@ arguments() {
 	"device destroy") echo "j0 --if-exists" ;;
 	"bus destroy") echo "jb --if-exists" ;;
 	apply | diff) echo "$two_vms" ;;
+	reload) echo "" ;;
 	monitor) echo "" ;;
 	*) return 1 ;;
 	esac
@@ -43,7 +44,7 @@ done
 # Run in an order where each change has what it needs; every command of the
 # table must have a case (arguments) and a place here.
 order=("bus create" "bus set" "device create" "device set" connect show "device show" "bus show" stats
-       status export version apply diff monitor "domain hook" disconnect "device destroy" "bus destroy")
+       status export version apply diff reload monitor "domain hook" disconnect "device destroy" "bus destroy")
 in_order() {
 	local placed
 	for placed in "${order[@]}"; do

@@ -2,7 +2,8 @@
 # invalid file, vbusd's status lists its errors (exit 11) and its last apply
 # names the persisted state it applied, not fabric.d; a reload (SIGHUP) that
 # fails shows in status, not only in the journal; a file removed and
-# reloaded takes its problems with it.
+# reloaded takes its problems with it; vbusctl reload (item 18) reports a
+# failing reload to its caller (exit 1, the file's errors).
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 . "$VBUS_SRCDIR/tests/vm/cli/vbusd-lib"
 
@@ -29,8 +30,11 @@ echo '{ "version": 1, "buses": [ { "name": "sc", "region_size": 5 } ] }' >"$conf
 kill -HUP "$vbusd_pid"
 wait_for "status to list bad2.json" sh -c 'vbusctl status | grep -q "bad2.json: "'
 expect_exit 11 vbusctl status
+# "vbusctl reload" is that reload with its errors told to the caller
+expect_exit 1 vbusctl reload
+grep -q 'bad2.json: \$\.buses\[0\]\.region_size' err || fail "vbusctl reload: $(cat err)"
 rm "$config/bad2.json"
-kill -HUP "$vbusd_pid"
+expect_exit 0 vbusctl reload
 wait_for "bad2.json's problem to go with it" vbusctl status
 [ -e /sys/vbus/buses/sb ] || fail "good.json's bus went"
 vbusd_stop
