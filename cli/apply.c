@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "checkpoint.h"
 #include "daemon.h"
 #include "error.h"
 #include "fabric.h"
@@ -18,7 +19,7 @@
 #include "output.h"
 
 #define APPLY_USAGE \
-	"usage: vbusctl apply [-f] FILE... [--dry-run] [--prune]\n\n" \
+	"usage: vbusctl apply [-f] FILE... [--dry-run] [--prune] [--checkpoint[=SECONDS]]\n\n" \
 	"Makes the fabric what FILE (- for standard input) describes (vbus-fabric(5)),\n" \
 	"as one transaction: on failure, what was done is rolled back. Several files\n" \
 	"make one fabric (a name defined twice is an error naming both). The files\n" \
@@ -26,6 +27,8 @@
 	"  -f, --file FILE  a fabric file (may be given several times; FILE alone too)\n" \
 	"  -n, --dry-run    print the plan, change nothing\n" \
 	"      --prune      also remove what the files do not name\n" \
+	"      --checkpoint[=SECONDS]  roll the change back after SECONDS (default 60)\n" \
+	"                   unless \"vbusctl commit\" follows (\"vbusctl rollback\": now)\n" \
 	"Prints the operations made, or \"no changes\"; -j prints vbusd's result.\n"
 #define DIFF_USAGE \
 	"usage: vbusctl diff [-f] FILE... [--prune] [--exit-code]\n\n" \
@@ -168,7 +171,7 @@ static int apply_text(const struct apply_files *files, char **merged, const char
 }
 
 static int apply_run(struct context *context, const char *const *paths, size_t count,
-		     uint64_t flags, bool exit_code)
+		     uint64_t flags, bool exit_code, uint32_t checkpoint)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL, *reply = NULL;
 	_cleanup_(json_object_putp) struct json_object *result = NULL;
@@ -186,14 +189,23 @@ static int apply_run(struct context *context, const char *const *paths, size_t c
 	code = daemon_connect(context);
 	if (code != EXIT_OK)
 		return code;
+	if (checkpoint) {
+		code = checkpoint_begin(context, checkpoint);
+		if (code != EXIT_OK)
+			return code;
+	}
 	r = daemon_method(context, "Apply", &message);
 	if (r >= 0)
 		r = sd_bus_message_append(message, "sst", text, source, flags);
 	if (r < 0)
 		return error_report(source, "cannot apply", NULL, NULL, r);
 	code = daemon_call(context, message, source, "cannot apply", &reply);
-	if (code != EXIT_OK)
+	if (code != EXIT_OK) {
+		/* vbusd undid the failed apply: nothing to roll back later */
+		if (checkpoint)
+			checkpoint_abandon(context);
 		return code;
+	}
 	r = sd_bus_message_read(reply, "s", &answer);
 	if (r < 0)
 		return error_report(source, "unexpected reply from vbusd", NULL, NULL, r);
@@ -204,6 +216,9 @@ static int apply_run(struct context *context, const char *const *paths, size_t c
 		output_json(context, stdout, result);
 	else
 		apply_render(stdout, result);
+	if (checkpoint)
+		fprintf(stderr, "vbusctl: checkpoint: vbusd rolls this back in %u s unless "
+			"\"vbusctl commit\" (\"vbusctl rollback\": now)\n", checkpoint);
 	return exit_code && apply_changed(result) ? EXIT_CHANGES : EXIT_OK;
 }
 
@@ -231,14 +246,16 @@ static int apply_paths(const char *verb, const char *usage, const char **paths, 
 
 int command_apply(struct context *context, int argc, char **argv)
 {
-	bool dry_run = false, prune = false;
-	const char *paths[APPLY_FILES_MAX];
+	bool dry_run = false, prune = false, checkpoint = false;
+	const char *paths[APPLY_FILES_MAX], *seconds_text = NULL;
+	uint32_t seconds = 0;
 	size_t count = 0;
 	const struct verb_option options[] = {
 		{ .name = "file", .short_name = 'f', .list = paths, .count = &count,
 		  .capacity = APPLY_FILES_MAX },
 		{ .name = "dry-run", .short_name = 'n', .flag = &dry_run },
 		{ .name = "prune", .flag = &prune },
+		{ .name = "checkpoint", .flag = &checkpoint, .argument = &seconds_text },
 		{ NULL },
 	};
 	int first, code;
@@ -246,11 +263,17 @@ int command_apply(struct context *context, int argc, char **argv)
 	code = options_parse_verb(context, APPLY_USAGE, options, argc, argv, &first);
 	if (code >= 0)
 		return code;
+	if (checkpoint && dry_run) {
+		fprintf(stderr, "vbusctl: apply: --checkpoint with --dry-run: a dry run changes nothing to roll back\n");
+		return EXIT_USAGE;
+	}
+	if (checkpoint && checkpoint_parse(seconds_text, &seconds) < 0)
+		return EXIT_USAGE;
 	code = apply_paths("apply", APPLY_USAGE, paths, &count, first, argc, argv);
 	if (code >= 0)
 		return code;
 	return apply_run(context, paths, count,
-			 (dry_run ? APPLY_DRY_RUN : 0) | (prune ? APPLY_PRUNE : 0), false);
+			 (dry_run ? APPLY_DRY_RUN : 0) | (prune ? APPLY_PRUNE : 0), false, seconds);
 }
 
 int command_diff(struct context *context, int argc, char **argv)
@@ -274,5 +297,5 @@ int command_diff(struct context *context, int argc, char **argv)
 	if (code >= 0)
 		return code;
 	return apply_run(context, paths, count, APPLY_DRY_RUN | (prune ? APPLY_PRUNE : 0),
-			 exit_code);
+			 exit_code, 0);
 }

@@ -53,6 +53,8 @@ int command_disconnect(struct context *context, int argc, char **argv);
 int command_apply(struct context *context, int argc, char **argv);
 int command_diff(struct context *context, int argc, char **argv);
 int command_reload(struct context *context, int argc, char **argv);
+int command_commit(struct context *context, int argc, char **argv);
+int command_rollback(struct context *context, int argc, char **argv);
 int command_export(struct context *context, int argc, char **argv);
 int command_status(struct context *context, int argc, char **argv);
 int command_stats(struct context *context, int argc, char **argv);

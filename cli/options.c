@@ -104,8 +104,12 @@ int options_parse_verb(struct context *context, const char *usage,
 
 	for (i = 0; verb_options && verb_options[i].name && count < 15; i++, count++) {
 		options[count].name = verb_options[i].name;
-		options[count].has_arg = verb_options[i].argument || verb_options[i].list ?
-						 required_argument : no_argument;
+		/* FLAG and ARGUMENT both: an optional argument (--name[=VALUE]) */
+		if (verb_options[i].flag && verb_options[i].argument)
+			options[count].has_arg = optional_argument;
+		else
+			options[count].has_arg = verb_options[i].argument || verb_options[i].list ?
+							 required_argument : no_argument;
 		options[count].val = verb_options[i].short_name ? verb_options[i].short_name :
 								  OPTION_VERB_FIRST + (int)i;
 		if (verb_options[i].short_name && length + 3 < sizeof(shorts)) {
@@ -154,6 +158,8 @@ int options_parse_verb(struct context *context, const char *usage,
 			verb_options[i].list[(*verb_options[i].count)++] = optarg;
 		} else if (verb_options[i].argument) {
 			*verb_options[i].argument = optarg;
+			if (verb_options[i].flag)
+				*verb_options[i].flag = true;
 		} else {
 			*verb_options[i].flag = true;
 		}

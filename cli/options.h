@@ -12,7 +12,8 @@
 #define OPTIONS_DEFAULT_TIMEOUT_USEC	(60ULL * 1000000ULL)
 
 /* One option of a verb: --NAME (and -SHORT when not 0), setting *FLAG, or
- * *ARGUMENT when the option takes one; or, when LIST is set, an option that
+ * *ARGUMENT when the option takes one (both FLAG and ARGUMENT: an optional
+ * argument, --NAME[=VALUE], *ARGUMENT NULL without one); or, when LIST is set, an option that
  * may be given several times: each argument is appended to LIST (of
  * CAPACITY entries; more is a usage error), *COUNT counting them. */
 struct verb_option {

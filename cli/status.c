@@ -143,6 +143,11 @@ void status_render(FILE *out, struct json_object *status)
 	value = NULL;
 	json_object_object_get_ex(status, "last_apply", &value);
 	print_last_apply(out, value);
+	value = NULL;
+	if (json_object_object_get_ex(status, "checkpoint", &value) &&
+	    json_object_is_type(value, json_type_object))
+		fprintf(out, "%-12spending: rolled back at %s unless vbusctl commit\n", "Checkpoint:",
+			string_of(value, "deadline", "?"));
 	fprintf(out, "%-12s%s\n", "State file:", string_of(status, "state_file", "-"));
 	fprintf(out, "%-12s%s\n", "Config dir:", string_of(status, "config_dir", "-"));
 }

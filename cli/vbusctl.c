@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	{ "apply", command_apply, "make the fabric what a fabric file describes" },
 	{ "diff", command_diff, "show what apply would change" },
 	{ "reload", command_reload, "have vbusd read fabric.d again, its errors reported here" },
+	{ "commit", command_commit, "keep the change of apply --checkpoint" },
+	{ "rollback", command_rollback, "undo the change of apply --checkpoint now" },
 	{ "export", command_export, "print the fabric as a fabric file (JSON)" },
 	{ "status", command_status, "summary: in sync, objects, drift, problems, last apply" },
 	{ "stats", command_stats, "show device statistics" },

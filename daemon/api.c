@@ -605,6 +605,60 @@ static int api_disconnect(sd_bus_message *message, void *userdata, sd_bus_error 
 	return remove_object(message, userdata, REMOVE_CONNECTION, error);
 }
 
+/* --- checkpoints --------------------------------------------------------------- */
+
+static int api_checkpoint(sd_bus_message *message, void *userdata, sd_bus_error *error)
+{
+	struct manager *manager = userdata;
+	char text[256];
+	uint32_t seconds;
+	int r;
+
+	r = sd_bus_message_read(message, "u", &seconds);
+	if (r < 0)
+		return r;
+	r = manager_check_privilege(manager, message, "Checkpoint", error);
+	if (r <= 0)
+		return r;
+	r = manager_checkpoint(manager, seconds, text, sizeof(text));
+	if (r == -ERANGE)
+		return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS, text);
+	if (r < 0)
+		return sd_bus_error_set(error, error_from_errno(r), text);
+	return sd_bus_reply_method_return(message, "");
+}
+
+static int api_commit(sd_bus_message *message, void *userdata, sd_bus_error *error)
+{
+	struct manager *manager = userdata;
+	char text[256];
+	int r;
+
+	r = manager_check_privilege(manager, message, "Commit", error);
+	if (r <= 0)
+		return r;
+	r = manager_commit(manager, text, sizeof(text));
+	if (r < 0)
+		return sd_bus_error_set(error, error_from_errno(r), text);
+	return sd_bus_reply_method_return(message, "");
+}
+
+static int api_rollback(sd_bus_message *message, void *userdata, sd_bus_error *error)
+{
+	struct manager *manager = userdata;
+	_cleanup_free_ char *result = NULL;
+	char text[2048];
+	int r;
+
+	r = manager_check_privilege(manager, message, "Rollback", error);
+	if (r <= 0)
+		return r;
+	r = manager_rollback(manager, "asked for", &result, text, sizeof(text));
+	if (r < 0)
+		return sd_bus_error_set(error, error_from_errno(r), text);
+	return sd_bus_reply_method_return(message, "s", result ?: "{}");
+}
+
 /* --- the vtable ----------------------------------------------------------------- */
 
 static int property_version(sd_bus *bus, const char *path, const char *interface,
@@ -661,6 +715,12 @@ const sd_bus_vtable api_vtable[] = {
 				SD_BUS_NO_RESULT, api_move, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Disconnect", SD_BUS_ARGS("s", device, "t", flags),
 				SD_BUS_NO_RESULT, api_disconnect, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Checkpoint", SD_BUS_ARGS("u", seconds), SD_BUS_NO_RESULT,
+				api_checkpoint, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Commit", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, api_commit,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Rollback", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", result),
+				api_rollback, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("GetBuses", SD_BUS_ARGS("as", names),
 				SD_BUS_RESULT("s", buses), query_buses, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("GetDevices", SD_BUS_ARGS("as", names),

@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "bus-servers.h"
+#include "checkpoint.h"
 #include "dbus.h"
 #include "error.h"
 #include "log.h"
@@ -31,6 +32,7 @@ struct manager {
 	struct drift *drift;
 	struct dbus *dbus;
 	struct bus_servers *bus_servers;	/* ivshmem: one per ivshmem bus */
+	struct checkpoint *checkpoint;	/* a change to roll back unless committed */
 
 	struct fabric *desired;
 	struct fabric *observed;	/* the kernel's, with the host's bridges */
@@ -46,6 +48,7 @@ struct manager {
 static void on_kernel_changed(const struct vbus_event *event, const struct fabric_device *before,
 			      void *userdata);
 static void on_kernel_presence(bool present, void *userdata);
+static void on_checkpoint_expired(void *userdata);
 static void on_link_changed(const char *ifname, void *userdata);
 static void on_drift_check(void *userdata);
 static int on_post(sd_event_source *source, void *userdata);
@@ -53,6 +56,7 @@ static int on_post(sd_event_source *source, void *userdata);
 int manager_new(const struct options *options, struct manager **result)
 {
 	_cleanup_(manager_freep) struct manager *manager = calloc(1, sizeof(*manager));
+	char *path;
 	int r;
 
 	if (!manager)
@@ -80,6 +84,13 @@ int manager_new(const struct options *options, struct manager **result)
 	r = link_new(manager->event, on_link_changed, manager, &manager->link);
 	if (r < 0)
 		return r;
+	if (asprintf(&path, "%s/checkpoint.json", options->state_dir) < 0)
+		return -ENOMEM;
+	r = checkpoint_new(manager->event, path, on_checkpoint_expired, manager,
+			   &manager->checkpoint);
+	free(path);
+	if (r < 0)
+		return r;
 	r = bus_servers_new(manager->event, BUS_SERVERS_DEVICE, BUS_SERVERS_QEMU_USER,
 			    &manager->bus_servers);
 	if (r < 0)
@@ -94,6 +105,7 @@ void manager_free(struct manager *manager)
 	if (!manager)
 		return;
 	dbus_free(manager->dbus);
+	checkpoint_free(manager->checkpoint);
 	drift_free(manager->drift);
 	kernel_free(manager->kernel);
 	link_free(manager->link);
@@ -651,6 +663,145 @@ static void on_drift_check(void *userdata)
 		log_fields(LOG_ERR, r, "VBUS_DRIFT=restore-failed", "restoring drift: %s", error);
 }
 
+/* --- checkpoints -------------------------------------------------------------- */
+
+int manager_checkpoint(struct manager *manager, uint32_t seconds, char *error, size_t size)
+{
+	char details[64];
+	int r = checkpoint_create(manager->checkpoint, manager->desired, seconds);
+
+	if (r == -EBUSY)
+		snprintf(error, size, "a checkpoint is pending: commit or roll it back first");
+	else if (r == -ERANGE)
+		snprintf(error, size, "%u seconds: out of range (expected 1..%u)", seconds,
+			 CHECKPOINT_SECONDS_MAX);
+	else if (r < 0)
+		snprintf(error, size, "cannot save the checkpoint: %s", strerror(-r));
+	if (r < 0)
+		return r;
+	log_fields(LOG_INFO, 0, "VBUS_CHECKPOINT=created",
+		   "checkpoint: the desired state is saved; rolled back in %u s unless committed",
+		   seconds);
+	snprintf(details, sizeof(details), "{\"seconds\":%u}", seconds);
+	dbus_emit_event(manager->dbus, "checkpoint", "fabric", "", details);
+	dirty(manager);
+	return 0;
+}
+
+int manager_commit(struct manager *manager, char *error, size_t size)
+{
+	if (!checkpoint_pending(manager->checkpoint, NULL)) {
+		snprintf(error, size, "no checkpoint is pending");
+		return -ENOENT;
+	}
+	checkpoint_clear(manager->checkpoint);
+	log_fields(LOG_INFO, 0, "VBUS_CHECKPOINT=committed", "checkpoint: committed");
+	dbus_emit_event(manager->dbus, "commit", "fabric", "", "{}");
+	dirty(manager);
+	return 0;
+}
+
+/*
+ * Makes the fabric SAVED again: SAVED becomes the desired state, and the
+ * objects the desired state gained since go (prune against the kernel's
+ * fabric overlaid by SAVED, less those objects: what vbusd never managed
+ * stays).
+ */
+static int roll_back_to(struct manager *manager, const struct fabric *saved, const char *why,
+			char **result, char *error, size_t size)
+{
+	_cleanup_(fabric_freep) struct fabric *actual = NULL, *target = NULL;
+	const struct fabric *desired = manager->desired;
+	struct fabric_bus *bus;
+	struct fabric_device *device;
+	char source[96];
+	bool ran;
+	size_t i;
+	int r;
+
+	r = manager_read_kernel(manager, &actual);
+	if (r < 0) {
+		snprintf(error, size, "cannot read the kernel: %s", strerror(-r));
+		return r;
+	}
+	target = state_copy(actual);
+	if (!target || state_overlay(target, saved) < 0)
+		return -ENOMEM;
+	for (i = 0; i < desired->device_count; i++)
+		if (!fabric_find_device(saved, desired->devices[i].info.name) &&
+		    (device = fabric_find_device(target, desired->devices[i].info.name)))
+			fabric_remove_device(target, device);
+	for (i = 0; i < desired->bus_count; i++)
+		if (!fabric_find_bus(saved, desired->buses[i].info.name) &&
+		    (bus = fabric_find_bus(target, desired->buses[i].info.name)))
+			fabric_remove_bus(target, bus);
+	snprintf(source, sizeof(source), "checkpoint rollback (%s)", why);
+	return run_apply(manager,
+			 &(struct apply_request){ .desired = saved, .target = target, .prune = true,
+						  .source = source },
+			 result, error, size, &ran);
+}
+
+int manager_rollback(struct manager *manager, const char *why, char **result, char *error,
+		     size_t size)
+{
+	_cleanup_(fabric_freep) struct fabric *saved = NULL;
+	const struct fabric *pending = checkpoint_pending(manager->checkpoint, NULL);
+	int r;
+
+	*result = NULL;
+	if (!pending) {
+		snprintf(error, size, "no checkpoint is pending");
+		return -ENOENT;
+	}
+	saved = state_copy(pending);
+	if (!saved)
+		return -ENOMEM;
+	r = roll_back_to(manager, saved, why, result, error, size);
+	/* once tried, it is over: a failed rollback is logged and in status */
+	checkpoint_clear(manager->checkpoint);
+	if (r < 0) {
+		log_fields(LOG_ERR, r, "VBUS_CHECKPOINT=rollback-failed",
+			   "checkpoint: the rollback (%s) failed: %s", why, error);
+		return r;
+	}
+	log_fields(LOG_NOTICE, 0, "VBUS_CHECKPOINT=rolled-back", "checkpoint: rolled back (%s)",
+		   why);
+	dbus_emit_event(manager->dbus, "checkpoint-rollback", "fabric", why, *result ?: "{}");
+	return 0;
+}
+
+bool manager_checkpoint_deadline(const struct manager *manager, uint64_t *deadline)
+{
+	return checkpoint_pending(manager->checkpoint, deadline);
+}
+
+static void on_checkpoint_expired(void *userdata)
+{
+	struct manager *manager = userdata;
+	_cleanup_free_ char *result = NULL;
+	char error[2048];
+
+	manager_rollback(manager, "not committed in time", &result, error, sizeof(error));
+}
+
+/* A checkpoint a previous vbusd left was never committed: back to it. */
+static void roll_back_left_checkpoint(struct manager *manager)
+{
+	_cleanup_(fabric_freep) struct fabric *left = NULL;
+	_cleanup_free_ char *result = NULL;
+	char error[2048];
+
+	if (checkpoint_load_left(manager->checkpoint, &left) <= 0)
+		return;
+	log_fields(LOG_NOTICE, 0, "VBUS_CHECKPOINT=left",
+		   "checkpoint: one was pending when vbusd stopped: rolling back to it");
+	if (checkpoint_create(manager->checkpoint, left, CHECKPOINT_SECONDS_MAX) < 0)
+		return;
+	manager_rollback(manager, "vbusd restarted before a commit", &result, error,
+			 sizeof(error));
+}
+
 /* --- start-up ---------------------------------------------------------------- */
 
 static int open_kernel(struct manager *manager)
@@ -809,6 +960,7 @@ int manager_run(struct manager *manager)
 	r = reconcile_at_start(manager);
 	if (r < 0)
 		return r;
+	roll_back_left_checkpoint(manager);
 	r = dbus_new(manager->event, manager->options.private_socket, manager->options.system_bus,
 		     api_vtable, manager, &manager->dbus);
 	if (r < 0)

@@ -24,6 +24,8 @@
  *   ivshmem-server.c  one bus's socket and its QEMU client (lib/ivshmem.c)
  *   attachment.c  the bus's /dev/vbus attachment while QEMU is connected
  *   state.c     nothing: fabric.d, the persisted and pending files
+ *   checkpoint.c  a pending checkpoint: its state on disk, its deadline timer
+ *   family-watch.c  vbus.ko going and coming (nlctrl notifications), for kernel.c
  *   api.c       the vtable and the mutating methods  -> manager, kernel
  *   query.c     the reading methods                  -> manager, kernel, status
  *   dbus.c      the system bus name; signals         -> private
@@ -91,6 +93,17 @@ int manager_apply(struct manager *manager, const struct apply_request *request, 
 
 /* fabric.d applied without prune, for SIGHUP as for the Reload method. */
 int manager_reload(struct manager *manager, char **result, char *error, size_t size);
+
+/* Checkpoints (checkpoint.h): saves the desired state, to be rolled back to
+ * unless committed within SECONDS; commits (forgets) it; rolls back to it now
+ * (WHY says why, for the log and the Event). ERROR: why not (-EBUSY one is
+ * pending, -ENOENT none is, -ERANGE SECONDS). */
+int manager_checkpoint(struct manager *manager, uint32_t seconds, char *error, size_t size);
+int manager_commit(struct manager *manager, char *error, size_t size);
+int manager_rollback(struct manager *manager, const char *why, char **result, char *error,
+		     size_t size);
+/* Whether a checkpoint is pending, and its *DEADLINE (CLOCK_REALTIME, usec). */
+bool manager_checkpoint_deadline(const struct manager *manager, uint64_t *deadline);
 
 /* Reads the kernel afresh and describes the manager's state in STATUS and
  * *LAST (valid until the loop runs again). */

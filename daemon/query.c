@@ -3,6 +3,7 @@
  * GetStatus, Export, each from the kernel read afresh over netlink. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <time.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -292,6 +293,26 @@ static struct json_object *unmanaged(const struct fabric *desired, const struct 
 	return object;
 }
 
+/* {"deadline": "2026-12-05T02:10:00Z"} of a pending checkpoint, or null. */
+static struct json_object *checkpoint_json(const struct manager *manager)
+{
+	struct json_object *checkpoint;
+	uint64_t deadline;
+	char text[32];
+	time_t seconds;
+	struct tm tm;
+
+	if (!manager_checkpoint_deadline(manager, &deadline))
+		return NULL;
+	seconds = (time_t)(deadline / 1000000);
+	gmtime_r(&seconds, &tm);
+	strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	checkpoint = json_object_new_object();
+	if (checkpoint)
+		json_object_object_add(checkpoint, "deadline", json_object_new_string(text));
+	return checkpoint;
+}
+
 int query_status(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
 	struct manager *manager = userdata;
@@ -326,6 +347,7 @@ int query_status(sd_bus_message *message, void *userdata, sd_bus_error *error)
 			       json_object_new_int64(state.actual->device_count));
 	json_object_object_add(status, "unmanaged", unmanaged(state.desired, state.actual));
 	status_lists_to_json(&state, last, status);
+	json_object_object_add(status, "checkpoint", checkpoint_json(manager));
 	json_object_object_add(status, "state_file",
 			       json_object_new_string(manager_state_file(manager)));
 	json_object_object_add(status, "config_dir", json_object_new_string(options->config_dir));

@@ -21,7 +21,7 @@ arguments() {
 	"device destroy") echo "j0 --if-exists" ;;
 	"bus destroy") echo "jb --if-exists" ;;
 	apply | diff) echo "$two_vms" ;;
-	reload) echo "" ;;
+	reload | commit | rollback) echo "" ;;
 	monitor) echo "" ;;
 	*) return 1 ;;
 	esac
@@ -44,7 +44,7 @@ done
 # Run in an order where each change has what it needs; every command of the
 # table must have a case (arguments) and a place here.
 order=("bus create" "bus set" "device create" "device set" connect show "device show" "bus show" stats
-       status export version apply diff reload monitor "domain hook" disconnect "device destroy" "bus destroy")
+       status export version apply diff reload commit rollback monitor "domain hook" disconnect "device destroy" "bus destroy")
 in_order() {
 	local placed
 	for placed in "${order[@]}"; do
@@ -90,9 +90,16 @@ for command in "${order[@]}"; do
 		monitor_json --pretty "out/$n.pretty"
 		continue
 	fi
+	# commit and rollback need a pending checkpoint, each time they run
+	checkpoint() {
+		case $command in
+		commit | rollback) vbusctl apply --checkpoint=600 "$two_vms" >/dev/null 2>&1 ;;
+		esac
+	}
+	checkpoint
 	# shellcheck disable=SC2086 # words on purpose
 	case $command in
-	*create | *destroy | *" set" | connect | disconnect)
+	*create | *destroy | *" set" | connect | disconnect | commit)
 		# a change prints nothing: once, with --pretty (which implies -j)
 		: >"out/$n.plain"
 		vbusctl $command $args --pretty >"out/$n.pretty" ||
@@ -109,6 +116,7 @@ for command in "${order[@]}"; do
 	esac
 	vbusctl $command $args -j >"out/$n.plain" || [ $? -eq 11 ] ||
 		fail "$command -j: exit $?: $(cat "out/$n.plain")"
+	checkpoint
 	# shellcheck disable=SC2086
 	vbusctl $command $args --pretty >"out/$n.pretty" || [ $? -eq 11 ] ||
 		fail "$command --pretty: exit $?"
@@ -117,7 +125,7 @@ python3 - out "$n" <<'PY' || fail "the JSON rule does not hold (above)"
 import json, sys
 directory, count = sys.argv[1], int(sys.argv[2])
 changes = ("bus create", "bus set", "device create", "device set", "connect", "disconnect",
-           "domain hook",
+           "domain hook", "commit",
            "device destroy", "bus destroy")
 failed = False
 

@@ -41,6 +41,9 @@ denied Connect string:web0 string:web
 denied Move string:web0 string:web
 denied DestroyBus string:web uint64:0
 denied Reload
+denied Checkpoint uint32:30
+denied Commit
+denied Rollback
 # a{sv} is beyond dbus-send: busctl, which shows the error as its errno
 for call in "CreateBus sa{sv}t vm9 0 0" "SetDevice sa{sv} web0 0" \
 	"CreateDevice ssa{sv}t d9 venet 0 0"; do
