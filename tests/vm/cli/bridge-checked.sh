@@ -9,6 +9,9 @@
 attach=$VBUS_BUILDDIR/tests/tools/vbus-attach
 [ -x "$attach" ] || fail "$attach is not built: run make in $VBUS_BUILDDIR"
 
+for m in bridge dummy; do
+	modprobe $m || fail "no $m module"
+done
 vbus_insmod vbus
 vbusd_start
 vbusctl bus create b1 connector=none
