@@ -32,7 +32,13 @@ vbusctl status
 vbusd_stop
 vbusd_start --drift=report
 ip link set "$ifname" mtu 1400
-wait_for "status to report the mtu" sh -c 'vbusctl status | grep -q "host interface '"$ifname"' has mtu 1400, not 9000"'
+[ "$(mtu)" = 1400 ] || fail "ip link set mtu 1400 did not hold: $(mtu)"
+reported() { vbusctl status | grep -q "host interface $ifname has mtu 1400, not 9000"; }
+for i in $(seq 100); do
+	reported && break
+	sleep 0.1
+done
+reported || { ip link show "$ifname"; vbusctl -j status; fail "status does not report the mtu"; }
 expect_exit 11 vbusctl status
 [ "$(mtu)" = 1400 ] || fail "--drift=report changed the mtu"
 ip link set "$ifname" mtu 9000

@@ -26,5 +26,5 @@ cat >p.json <<'EOT'
 { "version": 1, "devices": [ { "name": "p3", "type": "venet", "ifname": "vbt-p2" } ] }
 EOT
 expect_exit 1 vbusctl apply p.json
-grep -q 'p.json: \$\.devices\[0\]' err || fail "apply p.json: the file's path is not given: $(cat err)"
+grep -q 'p.json: cannot apply: \$\.devices\[0\]\.ifname' err || fail "apply p.json: the file's path is not given: $(cat err)"
 vbusd_stop
