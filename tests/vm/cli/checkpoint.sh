@@ -13,8 +13,9 @@ cat >base.json <<'EOT'
   "devices": [ { "name": "c0", "type": "venet", "bus": "cb", "mtu": 1500 } ] }
 EOT
 cat >change.json <<'EOT'
-{ "version": 1, "devices": [ { "name": "c0", "type": "venet", "bus": "cb", "mtu": 9000 },
-                             { "name": "c1", "type": "venet", "bus": "cb" } ] }
+{ "version": 1, "buses": [ { "name": "cb", "connector": "loop" } ],
+  "devices": [ { "name": "c0", "type": "venet", "bus": "cb", "mtu": 9000 },
+               { "name": "c1", "type": "venet", "bus": "cb" } ] }
 EOT
 vbusctl apply base.json >/dev/null
 "$VBUS_BUILDDIR/tests/tools/vbus-nl" dev-new stray0	# unmanaged: never touched
