@@ -48,8 +48,10 @@ expect_exit 0 vbusctl commit
 expect_exit 3 vbusctl commit
 [ "$(cat /sys/vbus/devices/c0/mtu)" = 9000 ] && [ -e /sys/vbus/devices/c1 ] || fail "commit did not keep the change"
 
-# 3. rollback now
+# 3. rollback now (from base again: c1 goes, c0 back to 1500)
+vbusctl device destroy c1 --force
 vbusctl apply base.json >/dev/null
+back_to_base || fail "not at base.json before step 3"
 vbusctl apply change.json --checkpoint=600 >/dev/null 2>&1
 expect_exit 0 vbusctl rollback
 cat out
