@@ -31,7 +31,9 @@ vbusctl status
 
 vbusd_stop
 vbusd_start --drift=report
-ip link set "$ifname" mtu 1400
+echo "report mode: setting mtu 1400"
+timeout 60 ip link set "$ifname" mtu 1400 || fail "ip link set mtu 1400: exit $?"
+echo "report mode: mtu now $(mtu)"
 [ "$(mtu)" = 1400 ] || fail "ip link set mtu 1400 did not hold: $(mtu)"
 reported() { { vbusctl status || true; } | grep -q "host interface $ifname has mtu 1400, not 9000"; }
 for i in $(seq 100); do
