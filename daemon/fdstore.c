@@ -133,6 +133,18 @@ int fdstore_park(const char *name, int fd)
 	return 0;
 }
 
+int fdstore_barrier(void)
+{
+	int r;
+
+	if (!fdstore_enabled())
+		return 0;
+	r = sd_notify_barrier(0, FDSTORE_BARRIER_USEC);
+	if (r < 0)
+		log_warning_errno(r, "systemd did not confirm it dropped parked fds: %m");
+	return r;
+}
+
 void fdstore_unpark(const char *name)
 {
 	int r;

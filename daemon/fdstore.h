@@ -32,4 +32,10 @@ int fdstore_park(const char *name, int fd);
 /* Drops every fd parked as NAME. */
 void fdstore_unpark(const char *name);
 
+/* Waits (at most FDSTORE_BARRIER_USEC) until systemd has handled every
+ * notification sent so far, e.g. has closed what was unparked: a bus whose
+ * attachment was unparked is detached once vbusd closes its own copy. */
+#define FDSTORE_BARRIER_USEC	(1000 * 1000)
+int fdstore_barrier(void);
+
 #endif

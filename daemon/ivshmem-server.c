@@ -96,6 +96,10 @@ static void unpark_client(const struct ivshmem_server *server)
 	unpark(server, what);
 	unpark(server, "memfd");
 	unpark(server, "attach");
+	/* the bus is to be detached when the caller closes its copy, not
+	 * whenever systemd gets to its message: its deletion may follow */
+	if (server->park)
+		fdstore_barrier();
 }
 
 static void notify(struct ivshmem_server *server, enum ivshmem_server_event event)
