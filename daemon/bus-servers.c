@@ -145,6 +145,7 @@ void bus_servers_sync(struct bus_servers *servers, const struct fabric *actual)
 
 void bus_servers_adopted(struct bus_servers *servers)
 {
+	fdstore_close_unclaimed(servers->inherited);
 	fdstore_free(servers->inherited);
 	servers->inherited = NULL;
 }

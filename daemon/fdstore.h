@@ -18,6 +18,8 @@ struct fdstore;
 int fdstore_new(struct fdstore **store);
 /* Closes, and logs, every inherited fd nobody took. */
 void fdstore_close_unclaimed(struct fdstore *store);
+/* Closes what is left, leaving systemd's copies parked (vbusd exits before
+ * it could adopt them: the next start tries again). */
 void fdstore_free(struct fdstore *store);
 /* The inherited fd named NAME, now the caller's; -1 when there is none. */
 int fdstore_take(struct fdstore *store, const char *name);
