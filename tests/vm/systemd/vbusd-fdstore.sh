@@ -13,6 +13,12 @@ sock=/run/vbus/bus/vm1.sock
 getent passwd libvirt-qemu >/dev/null || fail "no user libvirt-qemu: run tools/install-deps (libvirt-daemon-system)"
 [ "$(systemctl show -P FileDescriptorStoreMax vbusd.service)" -gt 0 ] ||
 	fail "vbusd.service has no FileDescriptorStoreMax="
+# mark: the journal's cursor now; journal_has MARK PATTERN: vbusd logged a
+# line matching PATTERN after MARK; journal_since MARK: those lines.
+mark() { journalctl -n 1 -o json --no-pager | jq -r .__CURSOR; }
+journal_since() { journalctl -u vbusd.service --after-cursor "$1" -o cat --no-pager; }
+journal_has() { journal_since "$1" | grep -E -q "$2"; }
+
 cat >/etc/vbus/fabric.d/10-vm1.json <<'JSON'
 {"version": 1, "buses": [{"name": "vm1", "connector": "ivshmem"}],
  "devices": [{"name": "web0", "type": "venet", "bus": "vm1"}]}
@@ -34,11 +40,6 @@ wait_line() {
 	fail "no line matching '$2' on fd $1"
 }
 
-# mark: the journal's cursor now; journal_has MARK PATTERN: vbusd logged a
-# line matching PATTERN after MARK; journal_since MARK: those lines.
-mark() { journalctl -n 1 -o json --no-pager | jq -r .__CURSOR; }
-journal_since() { journalctl -u vbusd.service --after-cursor "$1" -o cat --no-pager; }
-journal_has() { journal_since "$1" | grep -E -q "$2"; }
 
 # QEMU as libvirt-qemu, stopped (-S, TCG), its HMP monitor on fds 6/5.
 mkfifo q1.in q1.out
