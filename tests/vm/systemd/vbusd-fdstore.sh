@@ -141,11 +141,17 @@ restart_check "kill -9 and Restart=on-failure" "$since" "$old"
 # The restarted vbusd holds the client: QEMU leaving is noticed, the bus
 # detached (and deletable), and the fds leave systemd's store.
 since=$(mark)
+echo "QEMU quits"
 echo quit >&6
+exited() { [ "$(awk '{print $3}' "/proc/$q1/stat" 2>/dev/null)" = Z ] || ! kill -0 "$q1" 2>/dev/null; }
+wait_for "QEMU to exit after quit" 60 exited
 wait "$q1" || fail "QEMU exit status $?"
 exec 6>&- 5<&-
+echo "QEMU exited"
 wait_for "vbusd to notice QEMU leaving" 60 journal_has "$since" "ivshmem client 1 \(pid $q1\) left"
+echo "vbusd noticed QEMU leaving"
 wait_for "the bus detached" 60 test ! -e /sys/class/net/vbt-web0
+echo "bus detached"
 
 # A restart now inherits no client (its fds left the store): a new QEMU is
 # served as usual.
