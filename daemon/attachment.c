@@ -56,6 +56,29 @@ int attachment_new(const char *device, const char *bus, int memfd, struct attach
 	return 0;
 }
 
+int attachment_adopt(int fd, uint32_t region_size, struct attachment **result)
+{
+	struct vbus_dev_info info = { .region_size = 0 };
+	struct attachment *attachment;
+
+	*result = NULL;
+	if (ioctl(fd, VBUS_DEV_GET_INFO, &info) < 0)
+		return -errno;
+	if (info.region_size != region_size)
+		return -EINVAL;
+	attachment = calloc(1, sizeof(*attachment));
+	if (!attachment)
+		return -ENOMEM;
+	attachment->device = fd;
+	*result = attachment;
+	return 0;
+}
+
+int attachment_fd(const struct attachment *attachment)
+{
+	return attachment->device;
+}
+
 void attachment_free(struct attachment *attachment)
 {
 	if (!attachment)

@@ -17,7 +17,16 @@ int region_memfd_new(uint32_t size);
  * DEVICE is missing (vbus.ko not loaded). */
 int attachment_new(const char *device, const char *bus, int memfd,
 		   struct attachment **attachment);
-/* Detaches. */
+/* An attachment around FD, an open /dev/vbus inherited from an earlier vbusd
+ * (systemd's fd store): taken (and owned) only when vbus.ko still has it
+ * attached to a bus of REGION_SIZE (VBUS_DEV_GET_INFO), else the error
+ * (-EINVAL a bus of another size; -ENOTTY not /dev/vbus) and FD is the
+ * caller's still. */
+int attachment_adopt(int fd, uint32_t region_size, struct attachment **attachment);
+/* The open /dev/vbus: parked in systemd's fd store, it keeps the bus
+ * attached across a restart of vbusd. */
+int attachment_fd(const struct attachment *attachment);
+/* Detaches (when this was the last reference to the file). */
 void attachment_free(struct attachment *attachment);
 /* Doorbell VECTOR is rung through FD (-1: none). */
 int attachment_set_kick(struct attachment *attachment, unsigned int vector, int fd);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "bus-servers.h"
+#include "fdstore.h"
 #include "ivshmem-server.h"
 #include "ivshmem.h"
 #include "log.h"
@@ -20,6 +21,7 @@ struct bus_server {
 struct bus_servers {
 	sd_event *event;
 	char *device, *access_user;
+	struct fdstore *inherited;	/* NULL once the first sync is done */
 	struct bus_server *entries;
 	size_t count;
 };
@@ -35,7 +37,8 @@ int bus_servers_new(sd_event *event, const char *device, const char *access_user
 	servers->event = sd_event_ref(event);
 	servers->device = strdup(device);
 	servers->access_user = access_user ? strdup(access_user) : NULL;
-	if (!servers->device || (access_user && !servers->access_user)) {
+	if (!servers->device || (access_user && !servers->access_user) ||
+	    fdstore_new(&servers->inherited) < 0) {
 		bus_servers_free(servers);
 		return -ENOMEM;
 	}
@@ -50,7 +53,8 @@ void bus_servers_free(struct bus_servers *servers)
 	if (!servers)
 		return;
 	for (i = 0; i < servers->count; i++)
-		ivshmem_server_free(servers->entries[i].server);
+		ivshmem_server_release(servers->entries[i].server);
+	fdstore_free(servers->inherited);
 	free(servers->entries);
 	free(servers->device);
 	free(servers->access_user);
@@ -74,7 +78,7 @@ static void start(struct bus_servers *servers, struct bus_server *entry)
 	struct ivshmem_server_options options = {
 		.bus = entry->bus, .region_size = entry->region_size,
 		.vectors = VBUS_IVSHMEM_VECTORS, .access_user = servers->access_user,
-		.device = servers->device,
+		.device = servers->device, .park = true, .fdstore = servers->inherited,
 	};
 	char path[108];
 	int r;
@@ -137,4 +141,11 @@ void bus_servers_sync(struct bus_servers *servers, const struct fabric *actual)
 		grown->region_size = bus->region_size;
 		start(servers, grown);
 	}
+}
+
+void bus_servers_adopted(struct bus_servers *servers)
+{
+	fdstore_close_unclaimed(servers->inherited);
+	fdstore_free(servers->inherited);
+	servers->inherited = NULL;
 }

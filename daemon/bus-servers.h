@@ -14,7 +14,8 @@ struct bus_servers;
 #define BUS_SERVERS_QEMU_USER	"libvirt-qemu"
 #define BUS_SERVERS_DEVICE	"/dev/vbus"
 
-/* DEVICE: "/dev/vbus"; ACCESS_USER: the user QEMU runs as (libvirt-qemu),
+/* Takes the fds systemd's store passes back (fdstore.h); each server adopts
+ * its bus's at the first sync. DEVICE: "/dev/vbus"; ACCESS_USER: the user QEMU runs as (libvirt-qemu),
  * NULL for root only. */
 int bus_servers_new(sd_event *event, const char *device, const char *access_user,
 		    struct bus_servers **servers);
@@ -23,5 +24,9 @@ void bus_servers_free(struct bus_servers *servers);
  * region size changed) and stops those of buses gone; a bus whose server
  * cannot start is logged once and tried again when it changes. */
 void bus_servers_sync(struct bus_servers *servers, const struct fabric *actual);
+/* The servers of the kernel's buses have taken back what an earlier vbusd
+ * parked in systemd's fd store (the first sync): the rest is closed and
+ * logged. Called once at start, before vbusd serves its API. */
+void bus_servers_adopted(struct bus_servers *servers);
 
 #endif

@@ -14,9 +14,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "attachment.h"
+#include "fdstore.h"
 #include "ivshmem-server.h"
 #include "ivshmem.h"
 #include "log.h"
@@ -37,7 +39,68 @@ struct ivshmem_server {
 	struct ivshmem_server_status status;
 	ivshmem_server_callback_t callback;
 	void *userdata;
+	bool park;			/* its fds go to systemd's fd store */
 };
+
+#define FD_NAME_MAX	256		/* systemd's FDNAME= limit, and ours */
+
+/* The fd store's name of the bus's WHAT: vbus-BUS-WHAT. */
+static void fd_name(const struct ivshmem_server *server, char *name, size_t size,
+		    const char *what)
+{
+	snprintf(name, size, "vbus-%s-%s", server->bus, what);
+}
+
+static void park(const struct ivshmem_server *server, const char *what, int fd)
+{
+	char name[FD_NAME_MAX];
+
+	if (!server->park || fd < 0)
+		return;
+	fd_name(server, name, sizeof(name), what);
+	fdstore_park(name, fd);
+}
+
+static void unpark(const struct ivshmem_server *server, const char *what)
+{
+	char name[FD_NAME_MAX];
+
+	if (!server->park)
+		return;
+	fd_name(server, name, sizeof(name), what);
+	fdstore_unpark(name);
+}
+
+static void client_what(const struct ivshmem_server *server, char *what, size_t size)
+{
+	snprintf(what, size, "client-%" PRId64, server->status.peer_id);
+}
+
+/* The client's fds parked while it is connected. */
+static void park_client(const struct ivshmem_server *server)
+{
+	char what[32];
+
+	client_what(server, what, sizeof(what));
+	park(server, what, server->client);
+	park(server, "memfd", server->memfd);
+	if (server->attachment)
+		park(server, "attach", attachment_fd(server->attachment));
+}
+
+static void unpark_client(const struct ivshmem_server *server)
+{
+	char what[32];
+
+	client_what(server, what, sizeof(what));
+	unpark(server, what);
+	unpark(server, "memfd");
+	unpark(server, "attach");
+	/* the bus is to be detached when the caller closes its copy, not
+	 * whenever systemd gets to its message: its deletion may follow */
+	if (server->park)
+		fdstore_barrier();
+}
 
 static void notify(struct ivshmem_server *server, enum ivshmem_server_event event)
 {
@@ -64,8 +127,11 @@ static pid_t peer_pid(int fd)
 	return credentials.pid;
 }
 
-static void client_close(struct ivshmem_server *server)
+/* UNPARK: the client is gone (or the bus), not vbusd merely exiting. */
+static void client_close(struct ivshmem_server *server, bool unpark_fds)
 {
+	if (unpark_fds && server->status.connected)
+		unpark_client(server);
 	server->client_source = sd_event_source_disable_unref(server->client_source);
 	if (server->client >= 0)
 		close(server->client);
@@ -120,7 +186,7 @@ static int on_client(sd_event_source *source, int fd, uint32_t revents, void *us
 		log_fields(LOG_INFO, 0, server->fields, "bus %s: ivshmem client %" PRId64 " (pid %d) left",
 			   server->bus, server->status.peer_id, (int)server->status.peer_pid);
 	}
-	client_close(server);
+	client_close(server, true);
 	notify(server, IVSHMEM_SERVER_DISCONNECTED);
 	return 0;
 }
@@ -169,7 +235,7 @@ static void serve(struct ivshmem_server *server, int client)
 			   server->bus, (int)pid, strerror(-r));
 		ivshmem_send(client, VBUS_IVSHMEM_REFUSAL, -1);
 		close(client);
-		client_close(server);
+		client_close(server, true);
 		server->status.refused++;
 		notify(server, IVSHMEM_SERVER_REFUSED);
 		return;
@@ -185,7 +251,7 @@ static void serve(struct ivshmem_server *server, int client)
 			   "bus %s: ivshmem client (pid %d): cannot send its setup: %s; dropped",
 			   server->bus, (int)pid, strerror(-r));
 		close(client);
-		client_close(server);
+		client_close(server, true);
 		server->status.dropped++;
 		notify(server, IVSHMEM_SERVER_DROPPED);
 		return;
@@ -195,6 +261,7 @@ static void serve(struct ivshmem_server *server, int client)
 	server->status.peer_id = id;
 	server->status.peer_pid = pid;
 	server->status.connections++;
+	park_client(server);
 	log_fields(LOG_INFO, 0, server->fields, "bus %s: ivshmem client %" PRId64 " (pid %d) connected",
 		   server->bus, id, (int)pid);
 	notify(server, IVSHMEM_SERVER_CONNECTED);
@@ -293,6 +360,166 @@ static int listen_on(struct ivshmem_server *server, const char *user)
 	return 0;
 }
 
+/* Adoption of the fds an earlier vbusd parked (fdstore.h): each is checked
+ * before it is used, and one that does not check out is closed and logged. */
+static int inherited(struct ivshmem_server *server, struct fdstore *store, const char *what)
+{
+	char name[FD_NAME_MAX];
+
+	fd_name(server, name, sizeof(name), what);
+	return fdstore_take(store, name);
+}
+
+static void reject(struct ivshmem_server *server, int *fd, const char *what, const char *why)
+{
+	char name[FD_NAME_MAX];
+
+	if (*fd < 0)
+		return;
+	fd_name(server, name, sizeof(name), what);
+	log_fields(LOG_WARNING, 0, server->fields,
+		   "bus %s: not adopting the inherited %s: %s; closed", server->bus, name, why);
+	close(*fd);
+	*fd = -1;
+	unpark(server, what);
+}
+
+static bool is_socket(int fd, bool listening)
+{
+	int accepting = 0;
+	socklen_t length = sizeof(accepting);
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return false;
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) < 0)
+		return false;
+	return !!accepting == listening;
+}
+
+static bool is_eventfd(int fd)
+{
+	char link[64], target[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return !strcmp(target, "anon_inode:[eventfd]");
+}
+
+/* The listening socket: bound to this bus's path, which is still there. */
+static void adopt_listener(struct ivshmem_server *server, struct fdstore *store)
+{
+	struct sockaddr_un address = { .sun_family = AF_UNIX };
+	socklen_t length = sizeof(address);
+	const char *why = NULL;
+	struct stat st;
+	int fd = inherited(server, store, "listen");
+
+	if (fd < 0)
+		return;
+	if (!is_socket(fd, true))
+		why = "not a listening socket";
+	else if (getsockname(fd, (struct sockaddr *)&address, &length) < 0 ||
+		 strncmp(address.sun_path, server->path, sizeof(address.sun_path)))
+		why = "bound to another path";
+	else if (lstat(server->path, &st) < 0 || !S_ISSOCK(st.st_mode))
+		why = "its path is gone";
+	else if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0)
+		why = strerror(errno);
+	if (why) {
+		reject(server, &fd, "listen", why);
+		return;
+	}
+	server->listener = fd;
+	server->status.access_granted = true;	/* the path kept its ACL */
+}
+
+/* The host's eventfds: all of them, or none (new ones are made). */
+static void adopt_doorbells(struct ivshmem_server *server, struct fdstore *store)
+{
+	char what[32];
+	unsigned int v;
+	bool all = true;
+
+	for (v = 0; v < server->vectors; v++) {
+		snprintf(what, sizeof(what), "doorbell-%u", v);
+		server->host_eventfds[v] = inherited(server, store, what);
+		if (server->host_eventfds[v] >= 0 && !is_eventfd(server->host_eventfds[v]))
+			reject(server, &server->host_eventfds[v], what, "not an eventfd");
+		all = all && server->host_eventfds[v] >= 0;
+	}
+	for (v = 0; !all && v < server->vectors; v++) {
+		snprintf(what, sizeof(what), "doorbell-%u", v);
+		reject(server, &server->host_eventfds[v], what, "the bus's other doorbells are missing");
+	}
+}
+
+/* The connected QEMU: its connection, its region and the bus's attachment
+ * in vbus.ko. Without a valid attachment the client cannot be served. */
+static int adopt_client(struct ivshmem_server *server, sd_event *event, struct fdstore *store)
+{
+	char peer[32], what[48];
+	int client, memfd, attach, r;
+	struct stat st;
+	int64_t id;
+
+	fd_name(server, what, sizeof(what), "client-");
+	client = fdstore_take_prefix(store, what, peer, sizeof(peer));
+	snprintf(what, sizeof(what), "client-%s", peer);
+	memfd = inherited(server, store, "memfd");
+	attach = inherited(server, store, "attach");
+	id = client >= 0 ? strtoll(peer, NULL, 10) : 0;
+	if (client >= 0 && (id < 1 || id > IVSHMEM_MAX_PEERS))
+		reject(server, &client, what, "not a peer id");
+	if (client >= 0 && !is_socket(client, false))
+		reject(server, &client, what, "not a connected socket");
+	if (memfd >= 0 && (fstat(memfd, &st) < 0 || st.st_size != server->region_size))
+		reject(server, &memfd, "memfd", "not the bus's region");
+	if (attach >= 0 && client < 0)
+		reject(server, &attach, "attach", "its QEMU is gone");
+	if (attach >= 0) {
+		r = attachment_adopt(attach, server->region_size, &server->attachment);
+		if (r < 0)
+			reject(server, &attach, "attach",
+			       r == -ENOTCONN ? "no longer attached in vbus.ko" : strerror(-r));
+	}
+	if (!server->attachment) {
+		reject(server, &client, what, "the bus is not attached for it");
+		reject(server, &memfd, "memfd", "its QEMU is not served");
+		return 0;
+	}
+	if (fcntl(client, F_SETFL, O_NONBLOCK) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = sd_event_add_io(event, &server->client_source, client, EPOLLIN | EPOLLRDHUP,
+			    on_client, server);
+	if (r < 0)
+		goto fail;
+	server->client = client;
+	server->memfd = memfd;
+	server->status.connected = server->status.attached = true;
+	server->status.peer_id = id;
+	server->status.peer_pid = peer_pid(client);
+	server->next_id = id;
+	take_id(server);
+	log_fields(LOG_INFO, 0, server->fields,
+		   "bus %s: adopted ivshmem client %" PRId64 " (pid %d) and the bus's attachment from before vbusd's restart",
+		   server->bus, id, (int)server->status.peer_pid);
+	return 0;
+fail:
+	attachment_free(server->attachment);
+	server->attachment = NULL;
+	close(client);
+	if (memfd >= 0)
+		close(memfd);
+	return r;
+}
+
 static bool power_of_two(uint32_t size)
 {
 	return size > 0 && (size & (size - 1)) == 0;
@@ -309,16 +536,41 @@ static int server_init(struct ivshmem_server *server, sd_event *event,
 	/* QEMU exits when a PCI BAR is not a power of two */
 	if (!power_of_two(options->region_size))
 		return -EINVAL;
+	if (options->fdstore) {
+		adopt_listener(server, options->fdstore);
+		adopt_doorbells(server, options->fdstore);
+	}
 	for (v = 0; v < server->vectors; v++) {
+		if (server->host_eventfds[v] >= 0)
+			continue;
 		server->host_eventfds[v] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (server->host_eventfds[v] < 0)
 			return -errno;
 	}
-	r = listen_on(server, options->access_user);
+	if (server->listener < 0) {
+		r = listen_on(server, options->access_user);
+		if (r < 0)
+			return r;
+	}
+	r = sd_event_add_io(event, &server->listen_source, server->listener, EPOLLIN, on_accept,
+			    server);
 	if (r < 0)
 		return r;
-	return sd_event_add_io(event, &server->listen_source, server->listener, EPOLLIN, on_accept,
-			       server);
+	/* parked again, adopted or not: systemd keeps one copy of each */
+	park(server, "listen", server->listener);
+	for (v = 0; v < server->vectors; v++) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "doorbell-%u", v);
+		park(server, what, server->host_eventfds[v]);
+	}
+	if (options->fdstore) {
+		/* the client, its region and the bus's attachment */
+		r = adopt_client(server, event, options->fdstore);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 int ivshmem_server_new(sd_event *event, const struct ivshmem_server_options *options,
@@ -341,6 +593,7 @@ int ivshmem_server_new(sd_event *event, const struct ivshmem_server_options *opt
 	server->next_id = 1;
 	server->callback = callback;
 	server->userdata = userdata;
+	server->park = options->park;
 	server->bus = strdup(options->bus);
 	server->path = strdup(options->path);
 	server->device = options->device ? strdup(options->device) : NULL;
@@ -359,25 +612,46 @@ int ivshmem_server_new(sd_event *event, const struct ivshmem_server_options *opt
 	return 0;
 }
 
-void ivshmem_server_free(struct ivshmem_server *server)
+/* KEEP: vbusd exits and systemd's fd store keeps the fds: the path stays,
+ * nothing is unparked, the bus stays attached. */
+static void server_free(struct ivshmem_server *server, bool keep)
 {
 	unsigned int v;
+	char what[32];
 
 	if (!server)
 		return;
-	client_close(server);
+	client_close(server, !keep);
 	server->listen_source = sd_event_source_disable_unref(server->listen_source);
 	if (server->listener >= 0) {
 		close(server->listener);
-		unlink(server->path);
+		if (!keep) {
+			unlink(server->path);
+			unpark(server, "listen");
+		}
 	}
-	for (v = 0; v < IVSHMEM_VECTORS_MAX; v++)
-		if (server->host_eventfds[v] >= 0)
-			close(server->host_eventfds[v]);
+	for (v = 0; v < IVSHMEM_VECTORS_MAX; v++) {
+		if (server->host_eventfds[v] < 0)
+			continue;
+		close(server->host_eventfds[v]);
+		snprintf(what, sizeof(what), "doorbell-%u", v);
+		if (!keep)
+			unpark(server, what);
+	}
 	free(server->device);
 	free(server->bus);
 	free(server->path);
 	free(server);
+}
+
+void ivshmem_server_free(struct ivshmem_server *server)
+{
+	server_free(server, false);
+}
+
+void ivshmem_server_release(struct ivshmem_server *server)
+{
+	server_free(server, server && server->park && fdstore_enabled());
 }
 
 void ivshmem_server_status(const struct ivshmem_server *server,

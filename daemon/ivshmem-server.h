@@ -21,6 +21,7 @@
 #include <systemd/sd-event.h>
 
 struct ivshmem_server;
+struct fdstore;
 
 enum ivshmem_server_event {
 	IVSHMEM_SERVER_CONNECTED,	/* a client got its setup */
@@ -42,6 +43,15 @@ struct ivshmem_server_options {
 	 * gone); a client the bus cannot take is refused. NULL: no kernel (the
 	 * unit tests). */
 	const char *device;
+	/* Park the listening socket, the doorbell eventfds and, while a client
+	 * is connected, its connection, region memfd and /dev/vbus attachment
+	 * in systemd's fd store (fdstore.h), so that a restart of vbusd keeps
+	 * the client's data path; false: the unit tests. */
+	bool park;
+	/* The fds an earlier vbusd parked: the server takes this bus's, checks
+	 * them and adopts them (a connected client keeps its id and its
+	 * attachment); NULL: none. */
+	struct fdstore *fdstore;
 };
 
 struct ivshmem_server_status {
@@ -67,6 +77,10 @@ int ivshmem_server_new(sd_event *event, const struct ivshmem_server_options *opt
 /* Closes the socket, removes its path, drops the client (QEMU keeps what it
  * has) and detaches the bus. */
 void ivshmem_server_free(struct ivshmem_server *server);
+/* vbusd exits: with parked fds under systemd, only closes its own copies
+ * (the path stays, the bus stays attached, the client stays connected to
+ * the fds systemd holds for the next vbusd); else ivshmem_server_free(). */
+void ivshmem_server_release(struct ivshmem_server *server);
 void ivshmem_server_status(const struct ivshmem_server *server,
 			   struct ivshmem_server_status *status);
 

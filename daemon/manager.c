@@ -957,6 +957,11 @@ int manager_run(struct manager *manager)
 	r = open_kernel(manager);
 	if (r < 0)
 		return r;
+	/* before anything is served or changed: the ivshmem servers take back
+	 * what an earlier vbusd parked in systemd's fd store (a connected
+	 * QEMU's data path), and the rest is closed */
+	bus_servers_sync(manager->bus_servers, kernel_fabric(manager->kernel));
+	bus_servers_adopted(manager->bus_servers);
 	r = reconcile_at_start(manager);
 	if (r < 0)
 		return r;
