@@ -146,6 +146,28 @@ void apply_render(FILE *out, struct json_object *result)
 	fprintf(out, "%s%s", text, text[strlen(text) - 1] == '\n' ? "" : "\n");
 }
 
+int apply_print_reply(struct context *context, sd_bus_message *reply, const char *object,
+		      bool *changed)
+{
+	_cleanup_(json_object_putp) struct json_object *result = NULL;
+	const char *answer;
+	int r;
+
+	r = sd_bus_message_read(reply, "s", &answer);
+	if (r < 0)
+		return error_report(object, "unexpected reply from vbusd", NULL, NULL, r);
+	result = output_parse(answer, object);
+	if (!result)
+		return EXIT_FAILED;
+	if (context->json)
+		output_json(context, stdout, result);
+	else
+		apply_render(stdout, result);
+	if (changed)
+		*changed = apply_changed(result);
+	return EXIT_OK;
+}
+
 /* What is sent to vbusd: the one file as it was written (so that vbusd's
  * messages point into it), or the files merged into one. */
 static int apply_text(const struct apply_files *files, char **merged, const char **text,
@@ -174,11 +196,11 @@ static int apply_run(struct context *context, const char *const *paths, size_t c
 		     uint64_t flags, bool exit_code, uint32_t checkpoint)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL, *reply = NULL;
-	_cleanup_(json_object_putp) struct json_object *result = NULL;
 	_cleanup_(apply_files_free) struct apply_files files = { 0 };
 	_cleanup_free_ char *merged = NULL;
 	char source[512];
-	const char *answer, *text;
+	const char *text;
+	bool changed;
 	int code, r;
 
 	if (apply_load(paths, count, &files) < 0)
@@ -206,20 +228,13 @@ static int apply_run(struct context *context, const char *const *paths, size_t c
 			checkpoint_abandon(context);
 		return code;
 	}
-	r = sd_bus_message_read(reply, "s", &answer);
-	if (r < 0)
-		return error_report(source, "unexpected reply from vbusd", NULL, NULL, r);
-	result = output_parse(answer, source);
-	if (!result)
-		return EXIT_FAILED;
-	if (context->json)
-		output_json(context, stdout, result);
-	else
-		apply_render(stdout, result);
+	code = apply_print_reply(context, reply, source, &changed);
+	if (code != EXIT_OK)
+		return code;
 	if (checkpoint)
 		fprintf(stderr, "vbusctl: checkpoint: vbusd rolls this back in %u s unless "
 			"\"vbusctl commit\" (\"vbusctl rollback\": now)\n", checkpoint);
-	return exit_code && apply_changed(result) ? EXIT_CHANGES : EXIT_OK;
+	return exit_code && changed ? EXIT_CHANGES : EXIT_OK;
 }
 
 /* The files of "VERB [-f FILE]... [FILE]...", -f's first; -1 to go on,

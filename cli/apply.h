@@ -9,6 +9,9 @@
 
 struct json_object;
 
+#include <systemd/sd-bus.h>
+
+#include "cli.h"
 #include "fabric.h"
 
 /* At most this many fabric files at once. */
@@ -39,5 +42,10 @@ int apply_check(const char *text, size_t length, const char *name);
 bool apply_changed(struct json_object *result);
 /* RESULT's plan text, or "no changes". */
 void apply_render(FILE *out, struct json_object *result);
+/* REPLY's one string, an apply result (Apply, Reload, Rollback), printed as
+ * text or JSON; *CHANGED (may be NULL) whether it changed anything. An exit
+ * code, failures reported about OBJECT. */
+int apply_print_reply(struct context *context, sd_bus_message *reply, const char *object,
+		      bool *changed);
 
 #endif

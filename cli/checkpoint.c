@@ -103,9 +103,7 @@ int command_commit(struct context *context, int argc, char **argv)
 int command_rollback(struct context *context, int argc, char **argv)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-	_cleanup_(json_object_putp) struct json_object *result = NULL;
-	const char *answer;
-	int first, code, r;
+	int first, code;
 
 	code = options_parse_verb(context, ROLLBACK_USAGE, NULL, argc, argv, &first);
 	if (code >= 0)
@@ -116,15 +114,5 @@ int command_rollback(struct context *context, int argc, char **argv)
 	code = call(context, "Rollback", "cannot roll back", &reply);
 	if (code != EXIT_OK)
 		return code;
-	r = sd_bus_message_read(reply, "s", &answer);
-	if (r < 0)
-		return error_report("checkpoint", "unexpected reply from vbusd", NULL, NULL, r);
-	result = output_parse(answer, "checkpoint");
-	if (!result)
-		return EXIT_FAILED;
-	if (context->json)
-		output_json(context, stdout, result);
-	else
-		apply_render(stdout, result);
-	return EXIT_OK;
+	return apply_print_reply(context, reply, "checkpoint", NULL);
 }

@@ -22,8 +22,6 @@
 int command_reload(struct context *context, int argc, char **argv)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL, *reply = NULL;
-	_cleanup_(json_object_putp) struct json_object *result = NULL;
-	const char *answer;
 	int first, code, r;
 
 	code = options_parse_verb(context, RELOAD_USAGE, NULL, argc, argv, &first);
@@ -41,15 +39,5 @@ int command_reload(struct context *context, int argc, char **argv)
 	code = daemon_call(context, message, "fabric.d", "cannot reload", &reply);
 	if (code != EXIT_OK)
 		return code;
-	r = sd_bus_message_read(reply, "s", &answer);
-	if (r < 0)
-		return error_report("fabric.d", "unexpected reply from vbusd", NULL, NULL, r);
-	result = output_parse(answer, "fabric.d");
-	if (!result)
-		return EXIT_FAILED;
-	if (context->json)
-		output_json(context, stdout, result);
-	else
-		apply_render(stdout, result);
-	return EXIT_OK;
+	return apply_print_reply(context, reply, "fabric.d", NULL);
 }
