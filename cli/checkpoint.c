@@ -50,22 +50,6 @@ int checkpoint_parse(const char *text, uint32_t *seconds)
 	return 0;
 }
 
-/* METHOD () on vbusd, its reply in *REPLY; an exit code, failures reported. */
-static int call(struct context *context, const char *method, const char *what,
-		sd_bus_message **reply)
-{
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
-	int code, r;
-
-	code = daemon_connect(context);
-	if (code != EXIT_OK)
-		return code;
-	r = daemon_method(context, method, &message);
-	if (r < 0)
-		return error_report("checkpoint", what, NULL, NULL, r);
-	return daemon_call(context, message, "checkpoint", what, reply);
-}
-
 int checkpoint_begin(struct context *context, uint32_t seconds)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
@@ -84,7 +68,7 @@ int checkpoint_begin(struct context *context, uint32_t seconds)
 
 void checkpoint_abandon(struct context *context)
 {
-	(void)call(context, "Commit", "cannot drop", NULL);
+	(void)daemon_call_method(context, "Commit", "checkpoint", "cannot drop", NULL);
 }
 
 int command_commit(struct context *context, int argc, char **argv)
@@ -97,7 +81,7 @@ int command_commit(struct context *context, int argc, char **argv)
 	code = options_operands("commit", COMMIT_USAGE, argc - first, 0, 0);
 	if (code >= 0)
 		return code;
-	return call(context, "Commit", "cannot commit", NULL);
+	return daemon_call_method(context, "Commit", "checkpoint", "cannot commit", NULL);
 }
 
 int command_rollback(struct context *context, int argc, char **argv)
@@ -111,7 +95,7 @@ int command_rollback(struct context *context, int argc, char **argv)
 	code = options_operands("rollback", ROLLBACK_USAGE, argc - first, 0, 0);
 	if (code >= 0)
 		return code;
-	code = call(context, "Rollback", "cannot roll back", &reply);
+	code = daemon_call_method(context, "Rollback", "checkpoint", "cannot roll back", &reply);
 	if (code != EXIT_OK)
 		return code;
 	return apply_print_reply(context, reply, "checkpoint", NULL);

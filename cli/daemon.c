@@ -159,6 +159,21 @@ int daemon_call(struct context *context, sd_bus_message *message, const char *ob
 					 context->exists_hint : error_hint(error.name));
 }
 
+int daemon_call_method(struct context *context, const char *method, const char *object,
+		       const char *what, sd_bus_message **reply)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
+	int code, r;
+
+	code = daemon_connect(context);
+	if (code != EXIT_OK)
+		return code;
+	r = daemon_method(context, method, &message);
+	if (r < 0)
+		return error_report(object, what, NULL, NULL, r);
+	return daemon_call(context, message, object, what, reply);
+}
+
 int daemon_get(struct context *context, const char *method, char **names, const char *object,
 	       sd_bus_message **reply, const char **text)
 {

@@ -23,6 +23,10 @@ int daemon_method(struct context *context, const char *method, sd_bus_message **
  * exit code; a failure is reported as "vbusctl: OBJECT: WHAT: why". */
 int daemon_call(struct context *context, sd_bus_message *message, const char *object,
 		const char *what, sd_bus_message **reply);
+/* Connects, then calls METHOD, which takes no argument; its reply in *REPLY
+ * (may be NULL). An exit code; a failure is reported as daemon_call() does. */
+int daemon_call_method(struct context *context, const char *method, const char *object,
+		       const char *what, sd_bus_message **reply);
 /* Calls a method that takes NAMES (as) or nothing (NAMES NULL) and returns
  * one JSON string; *TEXT points into *REPLY. An exit code. */
 int daemon_get(struct context *context, const char *method, char **names, const char *object,

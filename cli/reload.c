@@ -21,8 +21,8 @@
 
 int command_reload(struct context *context, int argc, char **argv)
 {
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL, *reply = NULL;
-	int first, code, r;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	int first, code;
 
 	code = options_parse_verb(context, RELOAD_USAGE, NULL, argc, argv, &first);
 	if (code >= 0)
@@ -30,13 +30,7 @@ int command_reload(struct context *context, int argc, char **argv)
 	code = options_operands("reload", RELOAD_USAGE, argc - first, 0, 0);
 	if (code >= 0)
 		return code;
-	code = daemon_connect(context);
-	if (code != EXIT_OK)
-		return code;
-	r = daemon_method(context, "Reload", &message);
-	if (r < 0)
-		return error_report("fabric.d", "cannot reload", NULL, NULL, r);
-	code = daemon_call(context, message, "fabric.d", "cannot reload", &reply);
+	code = daemon_call_method(context, "Reload", "fabric.d", "cannot reload", &reply);
 	if (code != EXIT_OK)
 		return code;
 	return apply_print_reply(context, reply, "fabric.d", NULL);
