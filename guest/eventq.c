@@ -58,6 +58,31 @@ static int vbus_proxy_scan_slot(struct vbus_proxy_bus *bus, u32 index)
 	return 0;
 }
 
+/*
+ * The data window's allocator for the layout just read: every device is
+ * gone (and gave its part back), so the old one can go.
+ */
+static int vbus_proxy_data_init(struct vbus_proxy_bus *bus)
+{
+	struct gen_pool *pool;
+	int err;
+
+	if (bus->data)
+		gen_pool_destroy(bus->data);
+	bus->data = NULL;
+	pool = gen_pool_create(ilog2(VBUS_RING_ALIGN), -1);
+	if (!pool)
+		return -ENOMEM;
+	/* The window is page-aligned and never at 0 (the header is). */
+	err = gen_pool_add(pool, bus->layout.data_offset, bus->layout.data_size, -1);
+	if (err) {
+		gen_pool_destroy(pool);
+		return err;
+	}
+	bus->data = pool;
+	return 0;
+}
+
 /* Asks the host for a reset and waits for its answer. */
 static int vbus_proxy_reset_handshake(struct vbus_proxy_bus *bus)
 {
@@ -108,9 +133,13 @@ int vbus_proxy_reset(struct vbus_proxy_bus *bus)
 	err = ioq_consumer_init(&bus->events, &config);
 	if (err)
 		return err;
+	err = vbus_proxy_data_init(bus);
+	if (err)
+		return err;
 	/* Draining now: the host raises nothing until the work re-enables. */
 	ioq_consume_disable_notify(&bus->events);
 	WRITE_ONCE(bus->broken, false);
+	WRITE_ONCE(bus->break_why, NULL);
 	for (i = 0; i < bus->layout.device_count; i++)
 		if (vbus_proxy_scan_slot(bus, i) < 0)
 			return -EPROTO;
@@ -225,6 +254,26 @@ out:
 	mutex_unlock(&bus->lock);
 }
 
+/* A driver's report (vbus_proxy_device_broken()), in process context. */
+static void vbus_proxy_break_work(struct work_struct *work)
+{
+	struct vbus_proxy_bus *bus = container_of(work, struct vbus_proxy_bus, break_work);
+
+	mutex_lock(&bus->lock);
+	if (!bus->dead)
+		vbus_proxy_break(bus, READ_ONCE(bus->break_why));
+	mutex_unlock(&bus->lock);
+}
+
+void vbus_proxy_device_broken(struct vbus_proxy_device *vdev, const char *why)
+{
+	struct vbus_proxy_bus *bus = vdev->bus;
+
+	if (cmpxchg(&bus->break_why, NULL, why) == NULL)
+		queue_work(vbus_proxy_wq, &bus->break_work);
+}
+EXPORT_SYMBOL_GPL(vbus_proxy_device_broken);
+
 /* --- bridges ------------------------------------------------------------ */
 
 void vbus_proxy_interrupt(struct vbus_bridge *bridge)
@@ -267,6 +316,7 @@ int vbus_proxy_add(struct vbus_bridge *bridge)
 	spin_lock_init(&bus->dispatch_lock);
 	init_waitqueue_head(&bus->reset_wait);
 	INIT_WORK(&bus->work, vbus_proxy_event_work);
+	INIT_WORK(&bus->break_work, vbus_proxy_break_work);
 	bus->dev.parent = bridge->parent;
 	bus->dev.groups = vbus_proxy_bus_groups;
 	bus->dev.release = vbus_proxy_bus_release;
@@ -317,6 +367,10 @@ void vbus_proxy_remove(struct vbus_bridge *bridge)
 	WRITE_ONCE(bridge->bus, NULL);
 	synchronize_rcu();
 	cancel_work_sync(&bus->work);
+	cancel_work_sync(&bus->break_work);
+	if (bus->data)
+		gen_pool_destroy(bus->data);
+	bus->data = NULL;
 	device_unregister(&bus->dev);
 }
 EXPORT_SYMBOL_GPL(vbus_proxy_remove);

@@ -7,6 +7,7 @@
 #ifndef VBUS_GUEST_PROXY_BUS_H
 #define VBUS_GUEST_PROXY_BUS_H
 
+#include <linux/genalloc.h>
 #include <linux/spinlock.h>
 
 #include "vbus_proxy.h"
@@ -28,6 +29,11 @@ struct vbus_proxy_bus {
 	struct ioq_consumer events ____cacheline_aligned_in_smp;
 	struct vbus_proxy_device *devices[VBUS_BUS_MAX_DEVICES];
 	bool broken;			/* the host broke the protocol */
+	/* The data window's allocator, made anew at every reset. */
+	struct gen_pool *data;
+	/* A driver's report of a broken protocol, acted on by break_work. */
+	struct work_struct break_work;
+	const char *break_why;
 	bool dead;			/* being removed: no more work */
 	/*
 	 * dispatch_lock: each device's driver as callbacks see it, set after

@@ -225,6 +225,39 @@ int vbus_proxy_read_slot(struct vbus_proxy_device *vdev, struct vbus_region_slot
 }
 EXPORT_SYMBOL_GPL(vbus_proxy_read_slot);
 
+/*
+ * The data window, between the devices of the bus. The pool exists while
+ * the device does: a reset removes every device before it makes a new one.
+ */
+int vbus_proxy_data_alloc(struct vbus_proxy_device *vdev, u32 size, u32 *offset)
+{
+	unsigned long addr = gen_pool_alloc(vdev->bus->data, size);
+
+	if (!addr)
+		return -ENOSPC;
+	*offset = addr;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vbus_proxy_data_alloc);
+
+void vbus_proxy_data_free(struct vbus_proxy_device *vdev, u32 offset, u32 size)
+{
+	gen_pool_free(vdev->bus->data, offset, size);
+}
+EXPORT_SYMBOL_GPL(vbus_proxy_data_free);
+
+u32 vbus_proxy_data_avail(struct vbus_proxy_device *vdev)
+{
+	return gen_pool_avail(vdev->bus->data);
+}
+EXPORT_SYMBOL_GPL(vbus_proxy_data_avail);
+
+void *vbus_proxy_data(struct vbus_proxy_device *vdev, u32 offset)
+{
+	return (u8 *)vdev->bus->layout.region + offset;
+}
+EXPORT_SYMBOL_GPL(vbus_proxy_data);
+
 /* --- the bus device's sysfs: which bus this is, its state, reset --------- */
 
 static ssize_t name_show(struct device *dev, struct device_attribute *attr, char *buf)

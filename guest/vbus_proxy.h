@@ -86,4 +86,24 @@ void vbus_proxy_kick(struct vbus_proxy_device *vdev, unsigned int queue);
 /* Reads the device's slot again (its config block): 0 or -EPROTO. */
 int vbus_proxy_read_slot(struct vbus_proxy_device *vdev, struct vbus_region_slot *slot);
 
+/*
+ * The bus's data window (where every buffer a driver posts must lie) is
+ * shared by the devices of the bus: a driver takes its part at probe and
+ * gives it back at remove. Offsets are from the region's start, aligned on
+ * VBUS_RING_ALIGN. vbus_proxy_data_alloc() returns 0 or -ENOSPC;
+ * vbus_proxy_data_avail() says how many bytes are free now.
+ */
+int vbus_proxy_data_alloc(struct vbus_proxy_device *vdev, u32 size, u32 *offset);
+void vbus_proxy_data_free(struct vbus_proxy_device *vdev, u32 offset, u32 size);
+u32 vbus_proxy_data_avail(struct vbus_proxy_device *vdev);
+/* The region's address of offset (inside the data window). */
+void *vbus_proxy_data(struct vbus_proxy_device *vdev, u32 offset);
+
+/*
+ * A driver found the host breaking the protocol on the device's queues
+ * (an ioq call returned -EPROTO): the bus is marked broken (every device
+ * removed) from a work item. Any context; why is a string literal.
+ */
+void vbus_proxy_device_broken(struct vbus_proxy_device *vdev, const char *why);
+
 #endif /* VBUS_GUEST_PROXY_H */

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * venet: the guest's network interface on a vbus venet device. This file is
+ * the device: probe on hot-plug, remove on unplug (the netdev unregistered,
+ * its part of the data window given back), the netdev's operations, and
+ * the config block followed (MAC and MTU from the host, CONFIG_CHANGED).
+ * The data path is venet-data.c.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "venet.h"
+
+static int venet_open(struct net_device *netdev)
+{
+	struct venet *venet = netdev_priv(netdev);
+
+	napi_enable(&venet->napi);
+	netif_start_queue(netdev);
+	/* What came back while we were down. */
+	local_bh_disable();
+	napi_schedule(&venet->napi);
+	local_bh_enable();
+	return 0;
+}
+
+static int venet_stop(struct net_device *netdev)
+{
+	struct venet *venet = netdev_priv(netdev);
+
+	netif_stop_queue(netdev);
+	napi_disable(&venet->napi);
+	return 0;
+}
+
+static void venet_get_stats64(struct net_device *netdev, struct rtnl_link_stats64 *stats)
+{
+	struct venet *venet = netdev_priv(netdev);
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&venet->tx_stats.syncp);
+		stats->tx_packets = venet->tx_stats.packets;
+		stats->tx_bytes = venet->tx_stats.bytes;
+		stats->tx_dropped = venet->tx_stats.drops;
+	} while (u64_stats_fetch_retry(&venet->tx_stats.syncp, start));
+	do {
+		start = u64_stats_fetch_begin(&venet->rx_stats.syncp);
+		stats->rx_packets = venet->rx_stats.packets;
+		stats->rx_bytes = venet->rx_stats.bytes;
+		stats->rx_dropped = venet->rx_stats.drops;
+	} while (u64_stats_fetch_retry(&venet->rx_stats.syncp, start));
+}
+
+/*
+ * The host delivers every frame its side sends to this port (a bridge
+ * port, or a routed interface): there is no filter to program, so every
+ * mode (promiscuous, all-multicast, the multicast list) already holds.
+ */
+static void venet_set_rx_mode(struct net_device *netdev)
+{
+}
+
+/* Up to what the posted buffers hold; the host's MTU is its own business. */
+static int venet_change_mtu(struct net_device *netdev, int mtu)
+{
+	WRITE_ONCE(netdev->mtu, mtu);
+	return 0;
+}
+
+static const struct net_device_ops venet_netdev_ops = {
+	.ndo_open = venet_open,
+	.ndo_stop = venet_stop,
+	.ndo_start_xmit = venet_xmit,
+	.ndo_get_stats64 = venet_get_stats64,
+	.ndo_set_rx_mode = venet_set_rx_mode,
+	.ndo_change_mtu = venet_change_mtu,
+	.ndo_validate_addr = eth_validate_addr,
+	.ndo_set_mac_address = eth_mac_addr,
+};
+
+/* MAC and MTU from the checked config block. */
+static void venet_apply_config(struct venet *venet, const struct vbus_region_venet *config)
+{
+	struct net_device *netdev = venet->netdev;
+
+	if (is_valid_ether_addr(config->mac))
+		eth_hw_addr_set(netdev, config->mac);
+	else
+		eth_hw_addr_random(netdev);
+	netdev->min_mtu = VBUS_VENET_MTU_MIN;
+	netdev->max_mtu = venet->rx_bufs.size - VLAN_ETH_HLEN;
+	netdev->mtu = min_t(u32, config->mtu, netdev->max_mtu);
+}
+
+/* CONFIG_CHANGED, in process context: the MTU the host set. */
+static void venet_config_work(struct work_struct *work)
+{
+	struct venet *venet = container_of(work, struct venet, config_work);
+	struct net_device *netdev = venet->netdev;
+	struct vbus_region_slot slot;
+
+	if (vbus_proxy_read_slot(venet->vdev, &slot))
+		return;
+	rtnl_lock();
+	if (slot.venet.mtu > netdev->max_mtu)
+		netdev_warn(netdev,
+			    "the host's MTU is now %u, above the %u this device's buffers hold: reload venet (or reset the bus) to take it\n",
+			    slot.venet.mtu, netdev->max_mtu);
+	else if (slot.venet.mtu != netdev->mtu)
+		dev_set_mtu(netdev, slot.venet.mtu);
+	rtnl_unlock();
+}
+
+static void venet_config_changed(struct vbus_proxy_device *vdev)
+{
+	struct venet *venet = dev_get_drvdata(&vdev->dev);
+
+	schedule_work(&venet->config_work);
+}
+
+static int venet_probe(struct vbus_proxy_device *vdev)
+{
+	struct net_device *netdev;
+	struct venet *venet;
+	int err;
+
+	netdev = alloc_etherdev(sizeof(*venet));
+	if (!netdev)
+		return -ENOMEM;
+	venet = netdev_priv(netdev);
+	venet->netdev = netdev;
+	venet->vdev = vdev;
+	INIT_WORK(&venet->config_work, venet_config_work);
+	netdev->netdev_ops = &venet_netdev_ops;
+	netdev->ethtool_ops = &venet_ethtool_ops;
+	/* Frames are copied into the region: any skb will do. */
+	netdev->hw_features = NETIF_F_SG;
+	netdev->features = NETIF_F_SG | NETIF_F_HIGHDMA;
+	SET_NETDEV_DEV(netdev, &vdev->dev);
+	netif_napi_add(netdev, &venet->napi, venet_poll);
+	err = venet_data_init(venet);
+	if (err)
+		goto err_napi;
+	venet_apply_config(venet, &vdev->slot.venet);
+	dev_set_drvdata(&vdev->dev, venet);
+	/* Off until registered: turning it on then makes the operstate UP. */
+	netif_carrier_off(netdev);
+	err = register_netdev(netdev);
+	if (err) {
+		dev_err(&vdev->dev, "cannot register its netdev: %d\n", err);
+		goto err_data;
+	}
+	/* Served from now on: the link is up while the device is there. */
+	netif_carrier_on(netdev);
+	netdev_info(netdev, "venet device %u: %u+%u buffers of %u bytes in the bus's data window\n",
+		    vdev->slot.id, venet->tx_bufs.count, venet->rx_bufs.count, venet->tx_bufs.size);
+	return 0;
+
+err_data:
+	venet_data_exit(venet);
+err_napi:
+	netif_napi_del(&venet->napi);
+	free_netdev(netdev);
+	return err;
+}
+
+/* Unplugged, or the bus broken or reset: no callback comes any more. */
+static void venet_remove(struct vbus_proxy_device *vdev)
+{
+	struct venet *venet = dev_get_drvdata(&vdev->dev);
+
+	netif_carrier_off(venet->netdev);
+	cancel_work_sync(&venet->config_work);
+	unregister_netdev(venet->netdev);
+	netif_napi_del(&venet->napi);
+	venet_data_exit(venet);
+	free_netdev(venet->netdev);
+}
+
+static struct vbus_driver venet_driver = {
+	.type = VBUS_DEVICE_TYPE_VENET,
+	.probe = venet_probe,
+	.remove = venet_remove,
+	.queue_work = venet_queue_work,
+	.config_changed = venet_config_changed,
+	.driver.name = "venet",
+};
+
+static int __init venet_init(void)
+{
+	return vbus_driver_register(&venet_driver);
+}
+
+static void __exit venet_exit(void)
+{
+	vbus_driver_unregister(&venet_driver);
+}
+
+module_init(venet_init);
+module_exit(venet_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vbus paravirtual I/O fabric: guest network interface");
+MODULE_VERSION(VBUS_VERSION);
+MODULE_ALIAS_VBUS("venet");

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * venet, the guest's network interface on a vbus venet device, between its
+ * files: venet-main.c (the device: probe, remove, netdev, config block),
+ * venet-data.c (the data path on the two ioqs) and venet-ethtool.c.
+ *
+ * Buffers live in the bus's data window (the region is all the host can
+ * see): venet takes its part of it at probe and cuts it into fixed-size
+ * buffers, one set for TX and one for RX. TX copies each frame into the
+ * buffer of its ring position (buffers come back in order, so position
+ * modulo the number of buffers is free while fewer are in flight); RX
+ * posts every buffer, copies a filled one into an skb and posts it again.
+ */
+#ifndef VBUS_GUEST_VENET_H
+#define VBUS_GUEST_VENET_H
+
+#include <linux/netdevice.h>
+#include <linux/u64_stats_sync.h>
+
+#include "vbus_proxy.h"
+
+/* Buffers per queue: fewer than this and the device is not worth having. */
+#define VENET_BUFFERS_MIN	16
+
+/* One queue's buffers: count buffers of size bytes from offset on. */
+struct venet_buffers {
+	u32 offset;
+	u32 size;
+	u32 count;
+};
+
+struct venet_stats {
+	struct u64_stats_sync syncp;
+	u64 packets;
+	u64 bytes;
+	u64 drops;
+	u64 doorbells;		/* kicks rung for this queue */
+};
+
+struct venet {
+	struct net_device *netdev;
+	struct vbus_proxy_device *vdev;
+	struct napi_struct napi;
+	struct work_struct config_work;
+	u32 data_offset;	/* our part of the data window */
+	u32 data_size;
+	bool broken;		/* the host broke the protocol: touch nothing */
+	atomic64_t interrupts;	/* QUEUE_WORK events for us */
+
+	/* TX: under the netdev's TX lock. */
+	struct ioq_producer tx ____cacheline_aligned_in_smp;
+	struct ioq_shadow *tx_shadow;
+	struct venet_buffers tx_bufs;
+	struct venet_stats tx_stats;
+
+	/* RX: in NAPI. */
+	struct ioq_producer rx ____cacheline_aligned_in_smp;
+	struct ioq_shadow *rx_shadow;
+	struct venet_buffers rx_bufs;
+	struct venet_stats rx_stats;
+};
+
+/* venet-data.c */
+int venet_data_init(struct venet *venet);
+void venet_data_exit(struct venet *venet);
+netdev_tx_t venet_xmit(struct sk_buff *skb, struct net_device *netdev);
+int venet_poll(struct napi_struct *napi, int budget);
+void venet_queue_work(struct vbus_proxy_device *vdev, u16 queue);
+/* The host broke the protocol on our queues. */
+void venet_broken(struct venet *venet, const char *why);
+
+/* venet-ethtool.c */
+extern const struct ethtool_ops venet_ethtool_ops;
+
+#endif /* VBUS_GUEST_VENET_H */
