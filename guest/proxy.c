@@ -258,6 +258,22 @@ void *vbus_proxy_data(struct vbus_proxy_device *vdev, u32 offset)
 }
 EXPORT_SYMBOL_GPL(vbus_proxy_data);
 
+void vbus_proxy_ack_venet(struct vbus_proxy_device *vdev, u64 features)
+{
+	vbus_region_ack_venet(&vdev->bus->layout, vdev->slot.index, features);
+}
+EXPORT_SYMBOL_GPL(vbus_proxy_ack_venet);
+
+void vbus_proxy_venet_counters(struct vbus_proxy_device *vdev, u64 *zerocopy, u64 *copied)
+{
+	struct vbus_device_slot *shared = vbus_region_slot_at(&vdev->bus->layout,
+							      vdev->slot.index);
+
+	*zerocopy = vbus_region_read_le64(&shared->config.venet.tx_zerocopy);
+	*copied = vbus_region_read_le64(&shared->config.venet.tx_copied);
+}
+EXPORT_SYMBOL_GPL(vbus_proxy_venet_counters);
+
 /* --- the bus device's sysfs: which bus this is, its state, reset --------- */
 
 static ssize_t name_show(struct device *dev, struct device_attribute *attr, char *buf)

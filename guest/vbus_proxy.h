@@ -99,6 +99,11 @@ u32 vbus_proxy_data_avail(struct vbus_proxy_device *vdev);
 /* The region's address of offset (inside the data window). */
 void *vbus_proxy_data(struct vbus_proxy_device *vdev, u32 offset);
 
+/* venet: the features the guest takes (before its first buffer). */
+void vbus_proxy_ack_venet(struct vbus_proxy_device *vdev, u64 features);
+/* venet: the host's tx_zerocopy and tx_copied counters. */
+void vbus_proxy_venet_counters(struct vbus_proxy_device *vdev, u64 *zerocopy, u64 *copied);
+
 /*
  * A driver found the host breaking the protocol on the device's queues
  * (an ioq call returned -EPROTO): the bus is marked broken (every device

@@ -14,6 +14,11 @@
 
 #include "venet.h"
 
+static ulong features = VENET_FEATURES;
+module_param(features, ulong, 0444);
+MODULE_PARM_DESC(features,
+		 "the offered features venet may take: a mask of VBUS_VENET_FEATURE_* (default 0x17: per-frame header 0x10, scatter-gather 0x1, checksum 0x2, TSO 0x4; 0: none)");
+
 static int venet_open(struct net_device *netdev)
 {
 	struct venet *venet = netdev_priv(netdev);
@@ -92,7 +97,9 @@ static void venet_apply_config(struct venet *venet, const struct vbus_region_ven
 	else
 		eth_hw_addr_random(netdev);
 	netdev->min_mtu = VBUS_VENET_MTU_MIN;
-	netdev->max_mtu = venet->rx_bufs.size - VLAN_ETH_HLEN;
+	/* With SG a frame takes as many buffers as it needs. */
+	netdev->max_mtu = venet->features & VBUS_VENET_FEATURE_SG ? VBUS_VENET_MTU_MAX :
+			  venet->rx_bufs.size - VLAN_ETH_HLEN;
 	netdev->mtu = min_t(u32, config->mtu, netdev->max_mtu);
 }
 
@@ -122,6 +129,24 @@ static void venet_config_changed(struct vbus_proxy_device *vdev)
 	schedule_work(&venet->config_work);
 }
 
+/*
+ * Frames are copied into the region, so any skb will do (SG); checksum and
+ * TCP segmentation are left to the host when it took them (ethtool -K
+ * turns them off).
+ */
+static void venet_set_features(struct venet *venet)
+{
+	struct net_device *netdev = venet->netdev;
+	netdev_features_t f = NETIF_F_SG | NETIF_F_HIGHDMA;
+
+	if (venet->features & VBUS_VENET_FEATURE_CSUM)
+		f |= NETIF_F_HW_CSUM | NETIF_F_RXCSUM;
+	if (venet->features & VBUS_VENET_FEATURE_TSO)
+		f |= NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_TSO_ECN;
+	netdev->hw_features = f;
+	netdev->features = f;
+}
+
 static int venet_probe(struct vbus_proxy_device *vdev)
 {
 	struct net_device *netdev;
@@ -137,14 +162,12 @@ static int venet_probe(struct vbus_proxy_device *vdev)
 	INIT_WORK(&venet->config_work, venet_config_work);
 	netdev->netdev_ops = &venet_netdev_ops;
 	netdev->ethtool_ops = &venet_ethtool_ops;
-	/* Frames are copied into the region: any skb will do. */
-	netdev->hw_features = NETIF_F_SG;
-	netdev->features = NETIF_F_SG | NETIF_F_HIGHDMA;
 	SET_NETDEV_DEV(netdev, &vdev->dev);
 	netif_napi_add(netdev, &venet->napi, venet_poll);
-	err = venet_data_init(venet);
+	err = venet_data_init(venet, features);
 	if (err)
 		goto err_napi;
+	venet_set_features(venet);
 	venet_apply_config(venet, &vdev->slot.venet);
 	dev_set_drvdata(&vdev->dev, venet);
 	/* Off until registered: turning it on then makes the operstate UP. */
@@ -156,8 +179,10 @@ static int venet_probe(struct vbus_proxy_device *vdev)
 	}
 	/* Served from now on: the link is up while the device is there. */
 	netif_carrier_on(netdev);
-	netdev_info(netdev, "venet device %u: %u+%u buffers of %u bytes in the bus's data window\n",
-		    vdev->slot.id, venet->tx_bufs.count, venet->rx_bufs.count, venet->tx_bufs.size);
+	netdev_info(netdev,
+		    "venet device %u: %u+%u buffers of %u bytes in the bus's data window, features %#llx of %#llx\n",
+		    vdev->slot.id, venet->tx_bufs.count, venet->rx_bufs.count, venet->tx_bufs.size,
+		    venet->features, vdev->slot.venet.features);
 	return 0;
 
 err_data:

@@ -21,6 +21,11 @@
 
 /* Buffers per queue: fewer than this and the device is not worth having. */
 #define VENET_BUFFERS_MIN	16
+/* A buffer, with VBUS_VENET_FEATURE_SG (a frame takes as many as it needs). */
+#define VENET_SG_BUFFER		4096
+/* The features venet takes when the host offers them. */
+#define VENET_FEATURES		(VBUS_VENET_FEATURE_HDR | VBUS_VENET_FEATURE_SG | \
+				 VBUS_VENET_FEATURE_CSUM | VBUS_VENET_FEATURE_TSO)
 
 /* One queue's buffers: count buffers of size bytes from offset on. */
 struct venet_buffers {
@@ -45,23 +50,27 @@ struct venet {
 	u32 data_offset;	/* our part of the data window */
 	u32 data_size;
 	bool broken;		/* the host broke the protocol: touch nothing */
+	u64 features;		/* VBUS_VENET_FEATURE_* taken (acknowledged) */
+	u32 hdr_len;		/* the per-frame header: 0 without HDR */
 	atomic64_t interrupts;	/* QUEUE_WORK events for us */
 
 	/* TX: under the netdev's TX lock. */
 	struct ioq_producer tx ____cacheline_aligned_in_smp;
 	struct ioq_shadow *tx_shadow;
 	struct venet_buffers tx_bufs;
+	u32 tx_chain_max;	/* buffers the largest frame takes */
 	struct venet_stats tx_stats;
 
 	/* RX: in NAPI. */
 	struct ioq_producer rx ____cacheline_aligned_in_smp;
 	struct ioq_shadow *rx_shadow;
 	struct venet_buffers rx_bufs;
+	u32 rx_wait;		/* buffers the next frame needs given back */
 	struct venet_stats rx_stats;
 };
 
 /* venet-data.c */
-int venet_data_init(struct venet *venet);
+int venet_data_init(struct venet *venet, u64 wanted);
 void venet_data_exit(struct venet *venet);
 netdev_tx_t venet_xmit(struct sk_buff *skb, struct net_device *netdev);
 int venet_poll(struct napi_struct *napi, int budget);

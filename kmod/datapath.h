@@ -174,6 +174,8 @@ int vbus_region_format(struct vbus_attachment *att);
 void vbus_region_set_state(struct vbus_attachment *att, u32 state);
 struct vbus_port *vbus_region_find_port(struct vbus_attachment *att,
 					struct vbus_device *dev);
+/* The port's slot in the region (shared memory: read what it says once). */
+struct vbus_device_slot *vbus_port_slot(struct vbus_port *port);
 
 /* worker.c */
 void vbus_worker_init(struct vbus_attachment *att);

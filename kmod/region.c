@@ -338,6 +338,11 @@ static struct vbus_device_slot *vbus_slot(struct vbus_attachment *att, u32 index
 	return (struct vbus_device_slot *)(att->region + att->layout.device_offset) + index;
 }
 
+struct vbus_device_slot *vbus_port_slot(struct vbus_port *port)
+{
+	return vbus_slot(port->att, port->index);
+}
+
 struct vbus_port *vbus_region_find_port(struct vbus_attachment *att,
 					struct vbus_device *dev)
 {

@@ -8,6 +8,7 @@
 #ifndef VBUS_KMOD_VENET_HOST_H
 #define VBUS_KMOD_VENET_HOST_H
 
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/virtio_net.h>
@@ -46,15 +47,23 @@ struct venet_host {
 	atomic_long_t dropped;		/* not yet in the device's drops */
 	struct venet_zc_owner *zc_owner;
 
+	/* The worker's: the guest's TX chain taken so far (venet-tx.c). */
+	u32 chain_len;
+	u64 chain_bytes;
+	bool chain_bad;
+	/* The worker's: RX buffers the frame at the backlog's head waits for. */
+	u32 rx_need;
+	/* The worker's last reading of venet_guest_features(), for xmit. */
+	u64 guest_features;
+};
+
 /* What the host offers every guest (and ZEROCOPY with a zcthresh). */
 #define VENET_OFFERED	(VBUS_VENET_FEATURE_HDR | VBUS_VENET_FEATURE_SG | \
 			 VBUS_VENET_FEATURE_CSUM | VBUS_VENET_FEATURE_TSO)
 /* The per-frame header of VBUS_VENET_FEATURE_HDR. */
-#define VENET_HDR_LEN	sizeof(struct virtio_net_hdr_v1)
+#define VENET_HDR_LEN	sizeof(struct virtio_net_hdr_mrg_rxbuf)
 /* A TSO frame's limit: 64 KiB of IP packet and its Ethernet header. */
 #define VENET_GSO_MAX	(65536 + VLAN_ETH_HLEN)
-
-};
 
 /*
  * What zero-copy frames of one plugged port refer to, instead of the whole

@@ -135,10 +135,42 @@ static void venet_get_stats64(struct net_device *ndev,
 	stats->tx_dropped = s.drops + atomic_long_read(&host->dropped);
 }
 
+u64 venet_guest_features(struct vbus_port *port)
+{
+	struct vbus_slot_venet *v = &vbus_port_slot(port)->config.venet;
+	u64 f = le64_to_cpu(READ_ONCE(v->guest_features)) & VENET_OFFERED;
+
+	if (!(f & VBUS_VENET_FEATURE_HDR))
+		f &= ~(VBUS_VENET_FEATURE_SG | VBUS_VENET_FEATURE_CSUM | VBUS_VENET_FEATURE_TSO);
+	if (!(f & VBUS_VENET_FEATURE_SG) || !(f & VBUS_VENET_FEATURE_CSUM))
+		f &= ~VBUS_VENET_FEATURE_TSO;
+	return f;
+}
+
+/*
+ * What a frame for the guest may leave to it: checksums and TCP
+ * segmentation only if the guest took them (as the worker last read it);
+ * the stack does the rest in software before xmit. The worker checks again
+ * per frame (a reset may have brought a guest that takes less).
+ */
+static netdev_features_t venet_features_check(struct sk_buff *skb, struct net_device *ndev,
+					      netdev_features_t features)
+{
+	struct venet_host *host = netdev_priv(ndev);
+	u64 guest = READ_ONCE(host->guest_features);
+
+	if (!(guest & VBUS_VENET_FEATURE_CSUM))
+		features &= ~(NETIF_F_CSUM_MASK | NETIF_F_GSO_MASK);
+	if (!(guest & VBUS_VENET_FEATURE_TSO))
+		features &= ~NETIF_F_GSO_MASK;
+	return features;
+}
+
 static const struct net_device_ops venet_netdev_ops = {
 	.ndo_open = venet_open,
 	.ndo_stop = venet_stop,
 	.ndo_start_xmit = venet_xmit,
+	.ndo_features_check = venet_features_check,
 	.ndo_get_stats64 = venet_get_stats64,
 	.ndo_set_mac_address = eth_mac_addr,
 	.ndo_validate_addr = eth_validate_addr,
@@ -183,7 +215,10 @@ static void venet_fill_config(struct vbus_device *dev, struct vbus_device_slot *
 {
 	struct venet_config *config = venet_config(dev);
 	struct vbus_slot_venet *v = &slot->config.venet;
-	u64 features = config->zcthresh ? VBUS_VENET_FEATURE_ZEROCOPY : 0;
+	u64 features = VENET_OFFERED;
+
+	if (config->zcthresh)
+		features |= VBUS_VENET_FEATURE_ZEROCOPY;
 
 	memcpy(v->mac, config->mac, ETH_ALEN);
 	WRITE_ONCE(v->mtu, cpu_to_le32(config->mtu));
@@ -212,6 +247,7 @@ static int venet_plug(struct vbus_port *port)
 	/* Hot-plug onto a broken bus: a netdev without carrier, not served. */
 	host->port = port->att->broken ? NULL : port;
 	spin_lock_init(&host->lock);
+	host->rx_need = 1;
 	skb_queue_head_init(&host->backlog);
 	timer_setup(&host->stall_timer, venet_stall_timer, 0);
 	ndev->netdev_ops = &venet_netdev_ops;
@@ -225,6 +261,13 @@ static int venet_plug(struct vbus_port *port)
 	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	/* xmit takes host->lock with BH, not IRQs, disabled. */
 	ndev->priv_flags |= IFF_DISABLE_NETPOLL;
+	/*
+	 * Offloads towards the guest, which venet_features_check() narrows
+	 * to what the guest took; the worker copies any skb.
+	 */
+	ndev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA |
+			    NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_TSO_ECN;
+	ndev->features = ndev->hw_features;
 	eth_hw_addr_random(ndev);
 	netif_carrier_off(ndev);
 	err = register_netdev(ndev);
@@ -291,11 +334,24 @@ static int venet_arm(struct vbus_port *port)
 	return ioq_consume_enable_notify(&port->q[VBUS_VENET_QUEUE_TX].c);
 }
 
+/* What the guest sees of the host's counters (ethtool -S in the guest). */
+static void venet_publish_counters(struct vbus_port *port)
+{
+	struct vbus_slot_venet *v = &vbus_port_slot(port)->config.venet;
+	struct vbus_device_stats *stats = &port->dev->stats;
+
+	WRITE_ONCE(v->tx_zerocopy, cpu_to_le64(stats->tx_zerocopy));
+	WRITE_ONCE(v->tx_copied, cpu_to_le64(stats->tx_copied));
+}
+
 static int venet_service(struct vbus_port *port, int budget)
 {
+	struct venet_host *host = netdev_priv((struct net_device *)port->priv);
 	int more, r;
 
+	WRITE_ONCE(host->guest_features, venet_guest_features(port));
 	more = venet_tx(port, budget);
+	venet_publish_counters(port);
 	if (more < 0)
 		return more;
 	r = venet_tx_reclaim(port);

@@ -158,61 +158,175 @@ static struct sk_buff *venet_tx_zerocopy(struct vbus_port *port,
 	return skb;
 }
 
-/* One guest frame up the host stack. Bad lengths are dropped, not fatal. */
-static void venet_tx_frame(struct vbus_port *port, struct vbus_port_queue *q,
-			   const struct ioq_buffer *buf)
+/* The descriptors of a frame: done with them (their buffers go back). */
+static void venet_tx_done(struct vbus_port_queue *q, u32 first, u32 count)
+{
+	u32 i;
+
+	for (i = 0; i < count; i++)
+		q->inflight[(first + i) & q->c.q.mask].done = true;
+}
+
+/* The chain's bytes from offset skip on, into skb's len bytes. */
+static void venet_tx_copy(struct vbus_port_queue *q, u32 first, u32 count, u32 skip,
+			  struct sk_buff *skb)
+{
+	u32 i, at = 0;
+
+	for (i = 0; i < count; i++) {
+		const struct ioq_buffer *b = &q->inflight[(first + i) & q->c.q.mask].buf;
+		u32 from = min(skip, b->length);
+
+		skip -= from;
+		if (b->length > from) {
+			skb_store_bits(skb, at, (u8 *)b->data + from, b->length - from);
+			at += b->length - from;
+		}
+	}
+}
+
+/*
+ * The offload header, copied once out of the first buffer: only what the
+ * guest acknowledged may be asked for. virtio_net_hdr_to_skb() checks the
+ * rest against the frame.
+ */
+static bool venet_tx_hdr_ok(const struct virtio_net_hdr_mrg_rxbuf *hdr, u64 features)
+{
+	u8 gso = hdr->hdr.gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
+
+	if (hdr->hdr.flags & ~VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		return false;
+	if (hdr->hdr.flags && !(features & VBUS_VENET_FEATURE_CSUM))
+		return false;
+	if (hdr->hdr.gso_type == VIRTIO_NET_HDR_GSO_NONE)
+		return true;
+	return features & VBUS_VENET_FEATURE_TSO &&
+	       (gso == VIRTIO_NET_HDR_GSO_TCPV4 || gso == VIRTIO_NET_HDR_GSO_TCPV6);
+}
+
+/* A copy of the frame: its head linear, the rest in page fragments. */
+static struct sk_buff *venet_tx_copied(struct vbus_port_queue *q, u32 first, u32 count,
+				       u32 skip, u32 len)
+{
+	u32 linear = min_t(u32, len, VENET_ZC_HEAD);
+	struct sk_buff *skb;
+	int err;
+
+	skb = alloc_skb_with_frags(NET_SKB_PAD + NET_IP_ALIGN + linear, len - linear, 0, &err,
+				   GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, NET_SKB_PAD + NET_IP_ALIGN);
+	skb_put(skb, linear);
+	/* The fragments are there, not yet counted (as tun_alloc_skb()). */
+	skb->data_len = len - linear;
+	skb->len += len - linear;
+	venet_tx_copy(q, first, count, skip, skb);
+	return skb;
+}
+
+/*
+ * One guest frame (count descriptors from position first, bytes in all) up
+ * the host stack. A bad frame is dropped, not fatal: the ring is fine.
+ */
+static void venet_tx_frame(struct vbus_port *port, struct vbus_port_queue *q, u32 first,
+			   u32 count, u64 bytes, bool bad, u64 features)
 {
 	struct venet_config *config = venet_config(port->dev);
 	struct vbus_device_stats *stats = &port->dev->stats;
-	struct vbus_inflight *e = &q->inflight[buf->position & q->c.q.mask];
+	const struct ioq_buffer *head = &q->inflight[first & q->c.q.mask].buf;
+	u32 hdr_len = features & VBUS_VENET_FEATURE_HDR ? VENET_HDR_LEN : 0;
+	u64 limit = features & VBUS_VENET_FEATURE_TSO ? VENET_GSO_MAX :
+		    READ_ONCE(config->mtu) + VLAN_ETH_HLEN;
 	u32 zcthresh = READ_ONCE(config->zcthresh);
 	struct net_device *ndev = port->priv;
+	struct virtio_net_hdr_mrg_rxbuf hdr;
 	struct sk_buff *skb = NULL;
+	u32 len;
 
-	e->buf = *buf;
-	e->done = false;
-	/* Chains need VBUS_VENET_FEATURE_SG, which is not offered. */
-	if (buf->flags & VBUS_IOQ_DESC_F_NEXT || buf->length < ETH_HLEN ||
-	    buf->length > READ_ONCE(config->mtu) + VLAN_ETH_HLEN) {
-		stats->drops++;
-		e->done = true;
-		return;
+	if (bad || bytes < hdr_len + ETH_HLEN || bytes - hdr_len > limit || head->length < hdr_len)
+		goto drop;
+	len = bytes - hdr_len;
+	if (hdr_len) {
+		memcpy(&hdr, head->data, hdr_len);
+		if (!venet_tx_hdr_ok(&hdr, features))
+			goto drop;
 	}
-	if (zcthresh && buf->length >= zcthresh &&
-	    READ_ONCE(q->zc_inflight) < (q->c.q.mask + 1) / 2)
-		skb = venet_tx_zerocopy(port, q, buf, ndev);
+	if (count == 1 && zcthresh && len >= zcthresh &&
+	    READ_ONCE(q->zc_inflight) < (q->c.q.mask + 1) / 2) {
+		struct ioq_buffer frame = *head;
+
+		frame.data = (u8 *)frame.data + hdr_len;
+		frame.offset += hdr_len;
+		frame.length = len;
+		skb = venet_tx_zerocopy(port, q, &frame, ndev);
+	}
 	if (skb) {
 		stats->tx_zerocopy++;
 	} else {
-		e->done = true;
-		skb = netdev_alloc_skb_ip_align(ndev, buf->length);
+		venet_tx_done(q, first, count);
+		skb = venet_tx_copied(q, first, count, hdr_len, len);
 		if (!skb) {
 			stats->drops++;
 			return;
 		}
-		skb_put_data(skb, buf->data, buf->length);
 		stats->tx_copied++;
 	}
+	skb->dev = ndev;
+	/* Its checks are tun's: a frame whose header does not fit is dropped. */
+	if (hdr_len && virtio_net_hdr_to_skb(skb, &hdr.hdr, true)) {
+		stats->drops++;
+		kfree_skb(skb);
+		return;
+	}
 	stats->tx_packets++;
-	stats->tx_bytes += buf->length;
+	stats->tx_bytes += len;
 	skb->protocol = eth_type_trans(skb, ndev);
 	netif_rx(skb);
+	return;
+drop:
+	stats->drops++;
+	venet_tx_done(q, first, count);
 }
 
+/*
+ * Guest frames, a budget of them. A chain is taken descriptor by
+ * descriptor (each checked as taken, kept in q->inflight) and sent when
+ * its last one is in; one the guest has not finished publishing waits in
+ * host->chain for the next pass. A chain without SG, or longer than
+ * VBUS_VENET_CHAIN_MAX, is dropped whole.
+ */
 int venet_tx(struct vbus_port *port, int budget)
 {
+	struct venet_host *host = netdev_priv((struct net_device *)port->priv);
 	struct vbus_port_queue *q = &port->q[VBUS_VENET_QUEUE_TX];
+	u64 features = venet_guest_features(port);
 	struct ioq_buffer buf;
-	int n, r = 0;
+	int n = 0, r = 0;
 
 	ioq_consume_disable_notify(&q->c);
 	/* netif_rx() from process context: the softirq runs at the enable. */
 	local_bh_disable();
-	for (n = 0; n < budget; n++) {
+	while (n < budget) {
 		r = ioq_consume_get(&q->c, &buf);
 		if (r <= 0)
 			break;
-		venet_tx_frame(port, q, &buf);
+		q->inflight[buf.position & q->c.q.mask].buf = buf;
+		q->inflight[buf.position & q->c.q.mask].done = false;
+		host->chain_len++;
+		host->chain_bytes += buf.length;
+		if (buf.flags & VBUS_IOQ_DESC_F_NEXT) {
+			if (!(features & VBUS_VENET_FEATURE_SG) ||
+			    host->chain_len >= VBUS_VENET_CHAIN_MAX)
+				host->chain_bad = true;
+			continue;
+		}
+		venet_tx_frame(port, q, buf.position + 1 - host->chain_len, host->chain_len,
+			       host->chain_bytes, host->chain_bad, features);
+		host->chain_len = 0;
+		host->chain_bytes = 0;
+		host->chain_bad = false;
+		n++;
 	}
 	local_bh_enable();
 	if (r < 0)

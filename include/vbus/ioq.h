@@ -33,7 +33,8 @@
  *            whether to notify the other side (its event index). A side
  *            that waits calls ioq_*_disable_notify() while it works (a
  *            no-op on the ring: the event it wrote is simply passed) and
- *            ioq_*_enable_notify() before it sleeps; the latter writes the
+ *            ioq_*_enable_notify() before it sleeps (ioq_*_enable_at() to
+ *            wait for several entries at once); the latter writes the
  *            event, re-checks the ring and returns 1 if work arrived
  *            meanwhile (do not sleep). ioq_produce_enable_notify_delayed()
  *            asks to be called only after 3/4 of the outstanding buffers
@@ -133,6 +134,9 @@ static_assert(sizeof(struct vbus_slot_queue) == 8, "vbus_ring.h ABI");
 static_assert(sizeof(struct vbus_slot_venet) == 64, "vbus_ring.h ABI");
 static_assert(offsetof(struct vbus_slot_venet, mtu) == 8, "vbus_ring.h ABI");
 static_assert(offsetof(struct vbus_slot_venet, features) == 16, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_slot_venet, guest_features) == 24, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_slot_venet, tx_zerocopy) == 32, "vbus_ring.h ABI");
+static_assert(offsetof(struct vbus_slot_venet, tx_copied) == 40, "vbus_ring.h ABI");
 static_assert(sizeof(struct vbus_device_slot) == 128, "vbus_ring.h ABI");
 static_assert(offsetof(struct vbus_device_slot, queue) == 24, "vbus_ring.h ABI");
 static_assert(offsetof(struct vbus_device_slot, config) == 64, "vbus_ring.h ABI");
@@ -711,6 +715,22 @@ static inline bool ioq_consume_should_notify(struct ioq_consumer *c)
 static inline void ioq_consume_disable_notify(struct ioq_consumer *c)
 {
 	ioq_signal_disable(&c->q);
+}
+
+/*
+ * Asks to be notified when the producer's index passes at (a consumer that
+ * needs several buffers at once: at = taken + n - 1), then re-checks: 1 if
+ * that many are there already, 0 if not, or -EPROTO.
+ */
+static inline int ioq_consume_enable_at(struct ioq_consumer *c, __u32 at)
+{
+	int r;
+
+	ioq_signal_enable(&c->q, &c->q.ring->consumer_event.value, at);
+	r = ioq_consume_refresh(c);
+	if (r < 0)
+		return r;
+	return (__u32)(c->seen - c->taken) > (__u32)(at - c->taken);
 }
 
 /*

@@ -407,6 +407,29 @@ static inline int vbus_region_read_event(const struct vbus_region_layout *layout
 	return 0;
 }
 
+/*
+ * The guest's acknowledgement of a venet device's features (vbus_ring.h),
+ * the one field of a slot it writes: before its first buffer, which the
+ * producer index's release then orders after it.
+ */
+static inline void vbus_region_ack_venet(const struct vbus_region_layout *layout,
+					 __u32 index, __u64 features)
+{
+	struct vbus_device_slot *shared = vbus_region_slot_at(layout, index);
+	__le32 *ack = (__le32 *)&shared->config.venet.guest_features;
+
+	ioq_write_le32(&ack[0], (__u32)features);
+	ioq_write_le32(&ack[1], (__u32)(features >> 32));
+}
+
+/* The host's counters of a venet device, read as they are (monotonic). */
+static inline __u64 vbus_region_read_le64(const __le64 *p)
+{
+	const __le32 *half = (const __le32 *)p;
+
+	return ioq_read_le32(&half[0]) | (__u64)ioq_read_le32(&half[1]) << 32;
+}
+
 /* --- reset (vbus_ring.h "Reset") ---------------------------------------- */
 
 /*

@@ -95,9 +95,9 @@
  * host; queue VBUS_VENET_QUEUE_RX carries empty buffers the guest posts,
  * which the host fills with received frames and gives back with their
  * length (0: the frame did not fit and was dropped). A frame is an Ethernet
- * frame from the destination MAC on, without FCS, in one descriptor (chains
- * only with VBUS_VENET_FEATURE_SG, not offered yet); a TX frame shorter than
- * ETH_HLEN or longer than mtu + 18 is dropped and given back. Host frames
+ * frame from the destination MAC on, without FCS; a TX frame shorter than
+ * ETH_HLEN or longer than mtu + 18 (the Ethernet header and one VLAN tag)
+ * is dropped and given back. Host frames
  * wait for RX buffers, in a bounded backlog under byte queue limits: while
  * the guest keeps posting buffers, the host stack is flow-controlled and
  * loses nothing; the host asks for the RX doorbell (its consumer signal)
@@ -108,12 +108,46 @@
  * the host netdev's tx_dropped). A frame waiting for a guest holds only
  * memory of its own: zero-copy fragments of another guest are copied
  * first, so a stalled guest never holds up another's transmit or region.
- * A frame larger than the buffer it would go to is dropped and the buffer
+ * A frame larger than the buffers it would go to is dropped and a buffer
  * given back with length 0. The guest is the producer of both queues. The
  * config block holds the MAC, the MTU, the features the host offers
  * (VBUS_VENET_FEATURE_*) and wmem, the socket send buffer size the guest
  * tools apply (larger with zero-copy transmit, whose buffers come back
- * later).
+ * later). The link (the guest's carrier) is up while the slot is present.
+ *
+ * venet features. The host offers features in the config block's
+ * features; the guest acknowledges the ones it uses in guest_features, the
+ * one field of a slot the guest writes, before it posts its first buffer
+ * (after every reset: a fresh slot's guest_features is 0). The host reads
+ * guest_features once per frame and uses only bits it offered whose
+ * dependencies are acknowledged too; a guest that acknowledges nothing
+ * (an older guest) gets the plain frames above. Acknowledged:
+ *  - VBUS_VENET_FEATURE_HDR: every frame, both directions, starts with a
+ *    struct virtio_net_hdr_v1 (include/uapi/linux/virtio_net.h, 12 bytes,
+ *    little-endian, as VIRTIO 1.0), counted in the descriptor's length but
+ *    not in the frame limits above. Its flags and gso_* carry checksum and
+ *    segmentation offload, each only when acknowledged below (else 0, and
+ *    a frame that asks for one anyway is dropped); num_buffers is as
+ *    under SG, and 0 on TX.
+ *  - VBUS_VENET_FEATURE_SG (with HDR): a TX frame may be a chain of up to
+ *    VBUS_VENET_CHAIN_MAX descriptors, VBUS_IOQ_DESC_F_NEXT on all but the
+ *    last (the header at the start of the first); an RX frame may fill
+ *    several consecutive RX buffers, the first one's header saying how
+ *    many (num_buffers, 1 to VBUS_VENET_CHAIN_MAX), each given back with
+ *    the bytes used in it. Frame limits then count the whole chain.
+ *  - VBUS_VENET_FEATURE_CSUM (with HDR): VIRTIO_NET_HDR_F_NEEDS_CSUM
+ *    (csum_start, csum_offset) both ways, and VIRTIO_NET_HDR_F_DATA_VALID
+ *    from the host for a frame whose checksum it verified.
+ *  - VBUS_VENET_FEATURE_TSO (with SG and CSUM): gso_type TCPV4 or TCPV6
+ *    (optionally | ECN) with gso_size and hdr_len, both ways: the guest
+ *    sends a TCP segment of up to 64 KiB, the host gives the guest the
+ *    large frames its GRO made (the receive reassembly AlacrityVM called
+ *    L4RO). The frame limit is then 64 KiB + headers, not the MTU.
+ * VBUS_VENET_FEATURE_ZEROCOPY only informs (see below and wmem).
+ *
+ * The host keeps two counters in the config block outside the sequence
+ * count, written as it goes: tx_zerocopy and tx_copied, the guest frames it
+ * sent from the guest's buffers and those it copied (ethtool -S).
  *
  * Zero-copy transmit (VBUS_VENET_FEATURE_ZEROCOPY, frames of at least the
  * device's zcthresh bytes): the host copies the frame's first 256 bytes and
@@ -279,14 +313,20 @@ struct vbus_slot_queue {
 #define VBUS_VENET_FEATURE_CSUM		(1U << 1)	/* checksum offload */
 #define VBUS_VENET_FEATURE_TSO		(1U << 2)	/* TCP segmentation offload */
 #define VBUS_VENET_FEATURE_ZEROCOPY	(1U << 3)	/* tx is zero-copy: see wmem */
+#define VBUS_VENET_FEATURE_HDR		(1U << 4)	/* a virtio_net_hdr_v1 per frame */
+
+#define VBUS_VENET_CHAIN_MAX		32	/* descriptors of one frame, at most */
 
 struct vbus_slot_venet {
 	__u8 mac[VBUS_MAC_LEN];
 	__le16 reserved0;
 	__le32 mtu;
 	__le32 wmem;			/* guest send buffer hint, bytes */
-	__le64 features;		/* VBUS_VENET_FEATURE_* */
-	__u8 reserved[40];
+	__le64 features;		/* VBUS_VENET_FEATURE_*, offered */
+	__le64 guest_features;		/* written by the guest: acknowledged */
+	__le64 tx_zerocopy;		/* host counters, outside the generation */
+	__le64 tx_copied;
+	__u8 reserved[16];
 };
 
 /* A device table slot. */

@@ -52,6 +52,9 @@ static void test_device_slot(void)
 	AT(vbus_slot_venet, mtu, 8);
 	AT(vbus_slot_venet, wmem, 12);
 	AT(vbus_slot_venet, features, 16);
+	AT(vbus_slot_venet, guest_features, 24);
+	AT(vbus_slot_venet, tx_zerocopy, 32);
+	AT(vbus_slot_venet, tx_copied, 40);
 	CU_ASSERT_EQUAL(VBUS_DEVICE_QUEUES_MAX * sizeof(struct vbus_slot_queue), 32);
 	CU_ASSERT_EQUAL(VBUS_SLOT_FREE, 0);
 }
