@@ -265,11 +265,27 @@ static void vbus_proxy_break_work(struct work_struct *work)
 	mutex_unlock(&bus->lock);
 }
 
+/* A reset asked for from a context that cannot take the bus's lock. */
+static void vbus_proxy_reset_work(struct work_struct *work)
+{
+	struct vbus_proxy_bus *bus = container_of(work, struct vbus_proxy_bus, reset_work);
+
+	mutex_lock(&bus->lock);
+	if (!bus->dead && !bus->broken && vbus_proxy_reset(bus))
+		dev_err(&bus->dev, "the reset after a driver let go of a device failed\n");
+	mutex_unlock(&bus->lock);
+}
+
+void vbus_proxy_schedule_reset(struct vbus_proxy_bus *bus)
+{
+	queue_work(vbus_proxy_wq, &bus->reset_work);
+}
+
 void vbus_proxy_device_broken(struct vbus_proxy_device *vdev, const char *why)
 {
 	struct vbus_proxy_bus *bus = vdev->bus;
 
-	if (cmpxchg(&bus->break_why, NULL, why) == NULL)
+	if (!cmpxchg(&bus->break_why, NULL, why))
 		queue_work(vbus_proxy_wq, &bus->break_work);
 }
 EXPORT_SYMBOL_GPL(vbus_proxy_device_broken);
@@ -317,6 +333,7 @@ int vbus_proxy_add(struct vbus_bridge *bridge)
 	init_waitqueue_head(&bus->reset_wait);
 	INIT_WORK(&bus->work, vbus_proxy_event_work);
 	INIT_WORK(&bus->break_work, vbus_proxy_break_work);
+	INIT_WORK(&bus->reset_work, vbus_proxy_reset_work);
 	bus->dev.parent = bridge->parent;
 	bus->dev.groups = vbus_proxy_bus_groups;
 	bus->dev.release = vbus_proxy_bus_release;
@@ -368,6 +385,7 @@ void vbus_proxy_remove(struct vbus_bridge *bridge)
 	synchronize_rcu();
 	cancel_work_sync(&bus->work);
 	cancel_work_sync(&bus->break_work);
+	cancel_work_sync(&bus->reset_work);
 	if (bus->data)
 		gen_pool_destroy(bus->data);
 	bus->data = NULL;

@@ -34,6 +34,8 @@ struct vbus_proxy_bus {
 	/* A driver's report of a broken protocol, acted on by break_work. */
 	struct work_struct break_work;
 	const char *break_why;
+	/* A driver let go of a device that stays: the bus starts again. */
+	struct work_struct reset_work;
 	bool dead;			/* being removed: no more work */
 	/*
 	 * dispatch_lock: each device's driver as callbacks see it, set after
@@ -63,5 +65,6 @@ void vbus_proxy_eventq_exit(void);
 void vbus_proxy_event_work(struct work_struct *work);
 int vbus_proxy_reset(struct vbus_proxy_bus *bus);
 void vbus_proxy_break(struct vbus_proxy_bus *bus, const char *why);
+void vbus_proxy_schedule_reset(struct vbus_proxy_bus *bus);
 
 #endif /* VBUS_GUEST_PROXY_BUS_H */

@@ -55,9 +55,15 @@ static int vbus_proxy_probe(struct device *dev)
 	struct vbus_proxy_bus *bus = vdev->bus;
 	int err;
 
+	/* Its rings were used: the reset that follows an unbind re-adds it. */
+	if (vdev->used) {
+		vbus_proxy_schedule_reset(bus);
+		return -EAGAIN;
+	}
 	err = drv->probe(vdev);
 	if (err)
 		return err;
+	vdev->used = true;
 	spin_lock_bh(&bus->dispatch_lock);
 	bus->bound[vdev->slot.index] = drv;
 	spin_unlock_bh(&bus->dispatch_lock);
@@ -76,6 +82,14 @@ static void vbus_proxy_driver_remove(struct device *dev)
 	spin_unlock_bh(&bus->dispatch_lock);
 	if (drv->remove)
 		drv->remove(vdev);
+	/*
+	 * Unbound while the device stays (rmmod, sysfs unbind): its queues
+	 * cannot start again from scratch, so the bus resets (vbus_ring.h
+	 * "Reset"), and the next driver gets fresh ones. A device removed
+	 * (unplug, reset, a broken bus, the bridge going) needs none.
+	 */
+	if (!vdev->removed)
+		vbus_proxy_schedule_reset(bus);
 }
 
 static ssize_t type_show(struct device *dev, struct device_attribute *attr, char *buf)

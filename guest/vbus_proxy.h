@@ -49,6 +49,11 @@ struct vbus_proxy_device {
 	struct vbus_region_slot slot;	/* as read when it appeared; checked */
 	/* Set before remove runs: no more callbacks into the driver. */
 	bool removed;
+	/*
+	 * A driver was bound: its queues are used, and a ring cannot start
+	 * again from scratch. Another probe waits for the bus's reset.
+	 */
+	bool used;
 };
 
 #define to_vbus_proxy_device(d) container_of(d, struct vbus_proxy_device, dev)

@@ -305,7 +305,8 @@ static void venet_rx_frame(struct venet *venet, const struct ioq_buffer *bufs, u
 	if (bytes < venet->hdr_len + ETH_HLEN)
 		goto drop;
 	bytes -= venet->hdr_len;
-	if ((h.gso_type != VIRTIO_NET_HDR_GSO_NONE && !(venet->features & VBUS_VENET_FEATURE_TSO)) ||
+	if ((h.gso_type != VIRTIO_NET_HDR_GSO_NONE &&
+	     !(venet->features & VBUS_VENET_FEATURE_TSO)) ||
 	    (h.flags && !(venet->features & VBUS_VENET_FEATURE_CSUM)))
 		goto drop;
 	skb = venet_rx_skb(venet, bufs, n, bytes);

@@ -3,7 +3,9 @@
  * venet's ethtool operations: "ethtool -i" names the driver and its vbus
  * device, "ethtool -S" counts what the issue of paravirtual I/O is about:
  * doorbells rung (exits on a KVM host), interrupts taken and the
- * notifications the event indices spared, with packets, bytes and drops.
+ * notifications the event indices spared, with packets, bytes and drops,
+ * and the host's count of the guest frames it sent without a copy and
+ * copied (its zcthresh decides).
  */
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
@@ -20,6 +22,7 @@ static const struct venet_stat venet_stat_names[] = {
 	{ "tx_packets" }, { "tx_bytes" }, { "tx_drops" }, { "tx_doorbells" },
 	{ "tx_notifications_suppressed" },
 	{ "interrupts" },
+	{ "host_tx_zerocopy" }, { "host_tx_copied" },
 };
 
 #define VENET_STATS	ARRAY_SIZE(venet_stat_names)
@@ -70,6 +73,7 @@ static void venet_get_ethtool_stats(struct net_device *netdev, struct ethtool_st
 	venet_stats_copy(&venet->tx_stats, data + 5);
 	data[9] = READ_ONCE(venet->tx.q.stats.suppressed);
 	data[10] = atomic64_read(&venet->interrupts);
+	vbus_proxy_venet_counters(venet->vdev, &data[11], &data[12]);
 }
 
 const struct ethtool_ops venet_ethtool_ops = {

@@ -76,6 +76,48 @@ static int venet_change_mtu(struct net_device *netdev, int mtu)
 	return 0;
 }
 
+/*
+ * /sys/class/net/<if>/venet/: what the host's config block says that no
+ * netdev attribute shows. vbus-guest-tune reads wmem (udev runs it when a
+ * venet interface appears).
+ */
+static ssize_t wmem_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct venet *venet = netdev_priv(to_net_dev(dev));
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(venet->wmem));
+}
+static DEVICE_ATTR_RO(wmem);
+
+static ssize_t features_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct venet *venet = netdev_priv(to_net_dev(dev));
+
+	return sysfs_emit(buf, "%#llx\n", venet->features);
+}
+static DEVICE_ATTR_RO(features);
+
+static ssize_t features_offered_show(struct device *dev, struct device_attribute *attr,
+				     char *buf)
+{
+	struct venet *venet = netdev_priv(to_net_dev(dev));
+
+	return sysfs_emit(buf, "%#llx\n", venet->vdev->slot.venet.features);
+}
+static DEVICE_ATTR_RO(features_offered);
+
+static struct attribute *venet_attrs[] = {
+	&dev_attr_wmem.attr,
+	&dev_attr_features.attr,
+	&dev_attr_features_offered.attr,
+	NULL,
+};
+
+static const struct attribute_group venet_group = {
+	.name = "venet",
+	.attrs = venet_attrs,
+};
+
 static const struct net_device_ops venet_netdev_ops = {
 	.ndo_open = venet_open,
 	.ndo_stop = venet_stop,
@@ -113,6 +155,7 @@ static void venet_config_work(struct work_struct *work)
 	if (vbus_proxy_read_slot(venet->vdev, &slot))
 		return;
 	rtnl_lock();
+	WRITE_ONCE(venet->wmem, slot.venet.wmem);
 	if (slot.venet.mtu > netdev->max_mtu)
 		netdev_warn(netdev,
 			    "the host's MTU is now %u, above the %u this device's buffers hold: reload venet (or reset the bus) to take it\n",
@@ -169,6 +212,8 @@ static int venet_probe(struct vbus_proxy_device *vdev)
 		goto err_napi;
 	venet_set_features(venet);
 	venet_apply_config(venet, &vdev->slot.venet);
+	venet->wmem = vdev->slot.venet.wmem;
+	netdev->sysfs_groups[0] = &venet_group;
 	dev_set_drvdata(&vdev->dev, venet);
 	/* Off until registered: turning it on then makes the operstate UP. */
 	netif_carrier_off(netdev);

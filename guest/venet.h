@@ -52,6 +52,7 @@ struct venet {
 	bool broken;		/* the host broke the protocol: touch nothing */
 	u64 features;		/* VBUS_VENET_FEATURE_* taken (acknowledged) */
 	u32 hdr_len;		/* the per-frame header: 0 without HDR */
+	u32 wmem;		/* the host's send buffer hint, bytes */
 	atomic64_t interrupts;	/* QUEUE_WORK events for us */
 
 	/* TX: under the netdev's TX lock. */

@@ -233,5 +233,3 @@ int venet_rx(struct vbus_port *port, int budget)
 	}
 	return n == budget && !skb_queue_empty(&host->backlog);
 }
-
-/* While the worker polls: TX frames to send, or RX buffers frames wait for. */

@@ -26,7 +26,6 @@ struct venet_zc {
 	u32 index;			/* in q->inflight */
 };
 
-
 static void venet_zc_complete(struct sk_buff *skb, struct ubuf_info *ubuf,
 			      bool success);
 VBUS_UBUF_OPS(venet_zc_ops, venet_zc_complete);

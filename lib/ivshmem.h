@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/vbus_ring.h>
+
 /*
  * The protocol: the server sends, the client never does. Every message is
  * one int64, little-endian, with at most one file descriptor (SCM_RIGHTS):
@@ -31,8 +33,7 @@
 /* vbus's peers and vectors: the <msi vectors=…> of a vbus <shmem> device
  * must equal the server's vector count (QEMU refuses more eventfds than
  * vectors), so both come from here. */
-#define VBUS_IVSHMEM_HOST_PEER		0
-#define VBUS_IVSHMEM_VECTORS		2
+/* VBUS_IVSHMEM_HOST_PEER and VBUS_IVSHMEM_VECTORS: <linux/vbus_ring.h>. */
 #define VBUS_IVSHMEM_SOCKET_DIR		"/run/vbus/bus"
 /* What a refused client gets instead of the version before the server
  * closes: QEMU (7.2) loops forever in device realize on a server that closes

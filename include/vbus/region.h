@@ -408,7 +408,7 @@ static inline int vbus_region_read_event(const struct vbus_region_layout *layout
 }
 
 /*
- * The guest's acknowledgement of a venet device's features (vbus_ring.h),
+ * The guest's acknowledgment of a venet device's features (vbus_ring.h),
  * the one field of a slot it writes: before its first buffer, which the
  * producer index's release then orders after it.
  */

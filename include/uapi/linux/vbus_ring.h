@@ -261,6 +261,24 @@
 
 #define VBUS_DEVICE_QUEUES_MAX	4
 
+/*
+ * The ivshmem connector: QEMU's ivshmem-doorbell device (PCI 1af4:1110),
+ * served by vbusd (QEMU's ivshmem server protocol). BAR2 is the region
+ * (the guest's vbus_ivshmem claims a device only if it starts with
+ * VBUS_REGION_MAGIC); the host is peer VBUS_IVSHMEM_HOST_PEER. A bus needs
+ * VBUS_IVSHMEM_VECTORS vectors, so a domain's device has exactly that many
+ * (libvirt: <msi vectors='2' ioeventfd='on'/>; QEMU refuses a server that
+ * sends more eventfds than the device has vectors). The host raises the
+ * guest's vector 0, the bus interrupt (MSI-X). The guest rings doorbell
+ * vector d by writing (VBUS_IVSHMEM_HOST_PEER << 16 | v) to BAR0's Doorbell
+ * register (offset 12), v = d below VBUS_IVSHMEM_VECTORS, else
+ * 1 + (d - 1) % (VBUS_IVSHMEM_VECTORS - 1): vector 0 is the event queue's
+ * (VBUS_DEV_EVENTQ_VECTOR), the others the device queues' (a kick makes the
+ * host look at every queue of the bus, so sharing one costs nothing).
+ */
+#define VBUS_IVSHMEM_HOST_PEER		0
+#define VBUS_IVSHMEM_VECTORS		2
+
 /* vbus_region_header.flags */
 #define VBUS_REGION_F_UUID	(1U << 0)	/* uuid is the bus's VM UUID */
 
