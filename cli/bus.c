@@ -14,15 +14,17 @@
 	"poll_us (microseconds the host polls before it sleeps, 0..10000).\n" \
 	"--may-exist: an existing bus is given these attributes instead.\n"
 #define DESTROY_USAGE \
-	"usage: vbusctl bus destroy NAME [--if-exists]\n\n" \
+	"usage: vbusctl bus destroy NAME [--if-exists] [--force]\n\n" \
 	"Destroys bus NAME (disconnect its devices first). --if-exists: no error\n" \
-	"when there is no such bus.\n"
+	"when there is no such bus. --force: of a bus a fabric.d file defines too\n" \
+	"(the next reload makes it again).\n"
 #define SET_USAGE \
-	"usage: vbusctl bus set NAME poll_us=N\n\n" \
+	"usage: vbusctl bus set NAME poll_us=N [--force]\n\n" \
 	"Changes bus NAME's poll_us: how many microseconds its host worker\n" \
 	"busy-polls the rings for more work before it asks the guest for a\n" \
 	"doorbell and sleeps (0: never; 0..10000). The other bus attributes are\n" \
-	"fixed when the bus is created. vbusctl stats shows what polling costs.\n"
+	"fixed when the bus is created. vbusctl stats shows what polling costs.\n" \
+	"A bus a fabric.d file defines needs --force (until the next reload).\n"
 #define SHOW_USAGE \
 	"usage: vbusctl bus show [NAME...]\n\n" \
 	"Shows every bus as a table, or the buses NAME as key: value lines.\n" \
@@ -36,7 +38,7 @@ static const char *const table_headers[] = {
 };
 static const char *const field_keys[] = {
 	"name", "connector", "region_size", "poll_us", "state", "domain", "uuid", "devices",
-	"managed",
+	"managed", "source",
 };
 
 int bus_render(FILE *out, struct json_object *reply, bool listing)

@@ -10,21 +10,27 @@
 #include "options.h"
 
 #define CONNECT_USAGE \
-	"usage: vbusctl connect DEVICE BUS [--move]\n\n" \
+	"usage: vbusctl connect DEVICE BUS [--move] [--force]\n\n" \
 	"Connects DEVICE to BUS; a running guest sees the device appear. A device\n" \
 	"on another bus is refused: --move takes it off that bus (its guest loses\n" \
-	"the device) and connects it to BUS.\n"
+	"the device) and connects it to BUS. A device a fabric.d file defines is\n" \
+	"refused: --force changes it (the next reload puts the file's bus back).\n"
 #define DISCONNECT_USAGE \
-	"usage: vbusctl disconnect DEVICE [--if-exists]\n\n" \
+	"usage: vbusctl disconnect DEVICE [--if-exists] [--force]\n\n" \
 	"Disconnects DEVICE from its bus. --if-exists: no error when there is no\n" \
-	"such device.\n"
+	"such device. --force: of a device a fabric.d file defines too (the next\n" \
+	"reload connects it again).\n"
 
 int command_connect(struct context *context, int argc, char **argv)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
-	bool move = false;
-	const struct verb_option options[] = { { .name = "move", .flag = &move }, { NULL } };
-	char object[64], bus[64];
+	bool move = false, force = false;
+	const struct verb_option options[] = {
+		{ .name = "move", .flag = &move },
+		{ .name = "force", .flag = &force },
+		{ NULL }
+	};
+	char object[64], bus[64], owner[4096] = "";
 	int first, code, r;
 
 	code = options_parse_verb(context, CONNECT_USAGE, options, argc, argv, &first);
@@ -44,18 +50,26 @@ int command_connect(struct context *context, int argc, char **argv)
 	snprintf(bus, sizeof(bus), "cannot connect to bus %s", argv[first + 1]);
 	r = daemon_method(context, move ? "Move" : "Connect", &message);
 	if (r >= 0)
-		r = sd_bus_message_append(message, "ss", argv[first], argv[first + 1]);
+		r = sd_bus_message_append(message, "sst", argv[first], argv[first + 1],
+					  (uint64_t)(force ? OBJECT_FORCE : 0));
 	if (r < 0)
 		return error_report(object, bus, NULL, NULL, r);
-	return daemon_call(context, message, object, bus, NULL);
+	if (force)
+		object_owner(context, "device", argv[first], owner, sizeof(owner));
+	return object_forced(daemon_call(context, message, object, bus, NULL), "device",
+			     argv[first], owner);
 }
 
 int command_disconnect(struct context *context, int argc, char **argv)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
-	bool if_exists = false;
-	const struct verb_option options[] = { { .name = "if-exists", .flag = &if_exists }, { NULL } };
-	char object[64];
+	bool if_exists = false, force = false;
+	const struct verb_option options[] = {
+		{ .name = "if-exists", .flag = &if_exists },
+		{ .name = "force", .flag = &force },
+		{ NULL }
+	};
+	char object[64], owner[4096] = "";
 	int first, code, r;
 
 	code = options_parse_verb(context, DISCONNECT_USAGE, options, argc, argv, &first);
@@ -72,8 +86,12 @@ int command_disconnect(struct context *context, int argc, char **argv)
 		return code;
 	r = daemon_method(context, "Disconnect", &message);
 	if (r >= 0)
-		r = sd_bus_message_append(message, "st", argv[first], (uint64_t)(if_exists ? 1 : 0));
+		r = sd_bus_message_append(message, "st", argv[first],
+					  (uint64_t)((if_exists ? 1 : 0) | (force ? OBJECT_FORCE : 0)));
 	if (r < 0)
 		return error_report(object, "cannot disconnect", NULL, NULL, r);
-	return daemon_call(context, message, object, "cannot disconnect", NULL);
+	if (force)
+		object_owner(context, "device", argv[first], owner, sizeof(owner));
+	return object_forced(daemon_call(context, message, object, "cannot disconnect", NULL),
+			     "device", argv[first], owner);
 }

@@ -16,11 +16,15 @@
 	"usage: vbusctl device destroy NAME [--if-exists] [--force]\n\n" \
 	"Destroys device NAME. A connected device is refused (disconnect it\n" \
 	"first): --force disconnects it (its guest loses the device) and destroys\n" \
-	"it. --if-exists: no error when there is no such device.\n"
+	"it; --force is also needed for a device a fabric.d file defines (the\n" \
+	"next reload makes it again). --if-exists: no error when there is no such\n" \
+	"device.\n"
 #define SET_USAGE \
-	"usage: vbusctl device set NAME KEY=VALUE...\n\n" \
+	"usage: vbusctl device set NAME KEY=VALUE... [--force]\n\n" \
 	"Changes attributes of device NAME: mtu, zcthresh (bytes, 0 = zero-copy\n" \
 	"off), wmem, txqlen, bridge (empty: on no bridge). Sizes take K, M, G.\n" \
+	"A device a fabric.d file defines is refused: edit the file and run\n" \
+	"vbusctl reload, or --force (the next reload puts the file's values back).\n" \
 	"Example: vbusctl device set web0 zcthresh=0\n"
 #define SHOW_USAGE \
 	"usage: vbusctl device show [NAME...]\n\n" \
@@ -37,7 +41,7 @@ static const char *const table_headers[] = {
 };
 static const char *const field_keys[] = {
 	"name", "type", "id", "bus", "mac", "mtu", "zcthresh", "wmem", "txqlen", "ifname",
-	"bridge", "link", "managed",
+	"bridge", "link", "managed", "source",
 };
 
 int device_render(FILE *out, struct json_object *reply, bool listing)

@@ -70,6 +70,7 @@ static struct json_object *bus_json(const struct fabric *fabric, const struct fa
 					      json_object_new_string(fabric->devices[i].info.name));
 	json_object_object_add(object, "devices", devices);
 	json_object_object_add(object, "managed", NULL);
+	json_object_object_add(object, "source", NULL);
 	return object;
 }
 
@@ -85,6 +86,7 @@ static struct json_object *device_json(const struct fabric_device *device)
 	json_object_object_add(object, "bridge", NULL);
 	json_object_object_add(object, "link", NULL);
 	json_object_object_add(object, "managed", NULL);
+	json_object_object_add(object, "source", NULL);
 	return object;
 }
 

@@ -28,19 +28,61 @@ int object_name(const char *kind, const char *name, char *object, size_t size)
 	return EXIT_USAGE;
 }
 
+void object_owner(struct context *context, const char *kind, const char *name, char *file,
+		  size_t size)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_(json_object_putp) struct json_object *parsed = NULL;
+	struct json_object *objects, *object, *value;
+	char *all[] = { NULL };
+	bool bus = !strcmp(kind, "bus");
+	const char *text;
+	size_t i;
+
+	file[0] = '\0';
+	/* all of them: a missing NAME is the change's to report, once */
+	context->quiet_unreachable = true;
+	if (daemon_get(context, bus ? "GetBuses" : "GetDevices", all, kind, &reply, &text) ==
+	    EXIT_OK)
+		parsed = json_tokener_parse(text);
+	context->quiet_unreachable = false;
+	if (!parsed || !json_object_object_get_ex(parsed, bus ? "buses" : "devices", &objects))
+		return;
+	for (i = 0; i < json_object_array_length(objects); i++) {
+		object = json_object_array_get_idx(objects, i);
+		if (!json_object_object_get_ex(object, "name", &value) ||
+		    strcmp(json_object_get_string(value), name) ||
+		    !json_object_object_get_ex(object, "source", &value) ||
+		    !json_object_is_type(value, json_type_string) ||
+		    !strcmp(json_object_get_string(value), "vbusctl"))
+			continue;
+		snprintf(file, size, "%s", json_object_get_string(value));
+	}
+}
+
+int object_forced(int code, const char *kind, const char *name, const char *file)
+{
+	if (code == EXIT_OK && file[0])
+		fprintf(stderr,
+			"vbusctl: warning: %s %s is defined in %s: changed with --force; the next vbusctl reload puts the file's value back\n",
+			kind, name, file);
+	return code;
+}
+
 int object_change(struct context *context, const char *kind, const char *method,
 		  enum attribute_target target, const char *usage, int argc, char **argv)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
-	bool may_exist = false;
+	bool may_exist = false, force = false;
 	bool set = target == ATTRIBUTE_DEVICE_SET || target == ATTRIBUTE_BUS_SET;
 	const struct verb_option options[] = { { .name = "may-exist", .flag = &may_exist }, { NULL } };
+	const struct verb_option set_options[] = { { .name = "force", .flag = &force }, { NULL } };
 	const char *what = set ? "cannot change" : "cannot create";
 	struct attribute_list list;
-	char object[64], verb[32], error[512];
+	char object[64], verb[32], error[512], owner[4096] = "";
 	int first, code, r;
 
-	code = options_parse_verb(context, usage, set ? NULL : options, argc, argv, &first);
+	code = options_parse_verb(context, usage, set ? set_options : options, argc, argv, &first);
 	if (code >= 0)
 		return code;
 	snprintf(verb, sizeof(verb), "%s %s", kind, argv[0]);
@@ -67,11 +109,15 @@ int object_change(struct context *context, const char *kind, const char *method,
 		r = sd_bus_message_append(message, "s", list.type);
 	if (r >= 0)
 		r = attribute_append(message, &list);
-	if (r >= 0 && !set)
-		r = sd_bus_message_append(message, "t", (uint64_t)(may_exist ? 1 : 0));
+	if (r >= 0)
+		r = sd_bus_message_append(message, "t",
+					  (uint64_t)(set ? (force ? OBJECT_FORCE : 0) : may_exist ? 1 : 0));
 	if (r < 0)
 		return error_report(object, what, NULL, NULL, r);
-	return daemon_call(context, message, object, what, NULL);
+	if (force)
+		object_owner(context, kind, argv[first], owner, sizeof(owner));
+	return object_forced(daemon_call(context, message, object, what, NULL), kind, argv[first],
+			     owner);
 }
 
 int object_destroy(struct context *context, const char *kind, const char *method,
@@ -79,14 +125,12 @@ int object_destroy(struct context *context, const char *kind, const char *method
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL;
 	bool if_exists = false, force = false;
-	/* --force (destroy a connected device) is the device's alone */
-	const struct verb_option device_options[] = {
+	const struct verb_option options[] = {
 		{ .name = "if-exists", .flag = &if_exists },
 		{ .name = "force", .flag = &force },
 		{ NULL }
-	}, bus_options[] = { { .name = "if-exists", .flag = &if_exists }, { NULL } };
-	const struct verb_option *options = strcmp(kind, "device") ? bus_options : device_options;
-	char object[64], verb[32];
+	};
+	char object[64], verb[32], owner[4096] = "";
 	int first, code, r;
 
 	code = options_parse_verb(context, usage, options, argc, argv, &first);
@@ -105,10 +149,13 @@ int object_destroy(struct context *context, const char *kind, const char *method
 	r = daemon_method(context, method, &message);
 	if (r >= 0)
 		r = sd_bus_message_append(message, "st", argv[first],
-					  (uint64_t)((if_exists ? 1 : 0) | (force ? 2 : 0)));
+					  (uint64_t)((if_exists ? 1 : 0) | (force ? OBJECT_FORCE : 0)));
 	if (r < 0)
 		return error_report(object, "cannot destroy", NULL, NULL, r);
-	return daemon_call(context, message, object, "cannot destroy", NULL);
+	if (force)
+		object_owner(context, kind, argv[first], owner, sizeof(owner));
+	return object_forced(daemon_call(context, message, object, "cannot destroy", NULL), kind,
+			     argv[first], owner);
 }
 
 int object_read(struct context *context, const char *method, char **names, const char *object,

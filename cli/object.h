@@ -18,6 +18,18 @@ int object_name(const char *kind, const char *name, char *object, size_t size);
 
 /* The verbs "KIND create NAME [KEY=VALUE...] [--may-exist]" and "device set
  * NAME KEY=VALUE..." with METHOD; TARGET says which. */
+/* The flag of every one-object method (and DestroyDevice's of a connected
+ * device) that changes an object a fabric.d file defines. */
+#define OBJECT_FORCE	2
+
+/* The fabric.d file that defines KIND NAME, as vbusd says, in FILE; "" when
+ * none does or vbusd cannot tell. */
+void object_owner(struct context *context, const char *kind, const char *name, char *file,
+		  size_t size);
+/* CODE; when it is EXIT_OK and FILE is not "": a warning on stderr that a
+ * change forced on an object FILE defines lasts until the next reload. */
+int object_forced(int code, const char *kind, const char *name, const char *file);
+
 int object_change(struct context *context, const char *kind, const char *method,
 		  enum attribute_target target, const char *usage, int argc, char **argv);
 

@@ -36,14 +36,34 @@ static bool unmanaged(struct json_object *object)
 	       json_object_is_type(value, json_type_boolean) && !json_object_get_boolean(value);
 }
 
+/* ", unmanaged", ", source FILE" for an object a fabric.d file defines, or
+ * "" (vbusctl's own objects, or no vbusd to ask). */
+static const char *ownership(struct json_object *object, char *text, size_t size)
+{
+	struct json_object *value;
+	const char *source;
+
+	if (unmanaged(object))
+		return ", unmanaged";
+	if (!json_object_object_get_ex(object, "source", &value) ||
+	    !json_object_is_type(value, json_type_string))
+		return "";
+	source = json_object_get_string(value);
+	if (!strcmp(source, "vbusctl"))
+		return "";
+	snprintf(text, size, ", source %s", source);
+	return text;
+}
+
 static void render_device(FILE *out, struct json_object *device)
 {
 	char name[64], type[32], mac[32], mtu[32], ifname[32], link[32], bridge[32];
+	char owner[4200];
 
 	fprintf(out, "    device %s (%s, mac %s, mtu %s%s)\n",
 		text_of(device, "name", name, sizeof(name)),
 		text_of(device, "type", type, sizeof(type)), text_of(device, "mac", mac, sizeof(mac)),
-		text_of(device, "mtu", mtu, sizeof(mtu)), unmanaged(device) ? ", unmanaged" : "");
+		text_of(device, "mtu", mtu, sizeof(mtu)), ownership(device, owner, sizeof(owner)));
 	fprintf(out, "        interface %s: link %s, bridge %s\n",
 		text_of(device, "ifname", ifname, sizeof(ifname)),
 		text_of(device, "link", link, sizeof(link)),
@@ -53,7 +73,7 @@ static void render_device(FILE *out, struct json_object *device)
 static void render(FILE *out, struct json_object *tree)
 {
 	struct json_object *buses = NULL, *unconnected = NULL, *bus, *devices;
-	char name[64], connector[32], region[32], state[32], domain[300];
+	char name[64], connector[32], region[32], state[32], domain[300], owner[4200];
 	size_t i, j;
 
 	json_object_object_get_ex(tree, "buses", &buses);
@@ -66,7 +86,7 @@ static void render(FILE *out, struct json_object *tree)
 			text_of(bus, "region_size", region, sizeof(region)),
 			text_of(bus, "state", state, sizeof(state)),
 			text_of(bus, "domain", domain, sizeof(domain)),
-			unmanaged(bus) ? ", unmanaged" : "");
+			ownership(bus, owner, sizeof(owner)));
 		devices = NULL;
 		json_object_object_get_ex(bus, "devices", &devices);
 		if (json_object_array_length(devices) == 0)

@@ -15,12 +15,15 @@
 #include "query.h"
 #include "state.h"
 #include "json-cleanup.h"
+#include "log.h"
 
 #define FLAG_DRY_RUN	1
 #define FLAG_PRUNE	2
 #define FLAG_MAY_EXIST	1
 #define FLAG_IF_EXISTS	1
-#define FLAG_FORCE	2	/* DestroyDevice: of a connected device too */
+/* DestroyDevice: of a connected device too; and for every one-object
+ * method: of an object a fabric.d file defines */
+#define FLAG_FORCE	2
 
 static int invalid(sd_bus_error *error, struct fabric_errors *errors)
 {
@@ -118,6 +121,62 @@ static int api_reload(sd_bus_message *message, void *userdata, sd_bus_error *err
 	return sd_bus_reply_method_return(message, "s", result ?: "{}");
 }
 
+/* --- objects a fabric.d file defines ------------------------------------------ */
+
+/*
+ * Whether KIND NAME (of the desired state, with ORIGIN) may be changed by
+ * METHOD: > 0 yes; < 0 refused with ERROR set. An object a fabric.d file defines is that
+ * file's: a change of it through one-object methods would be undone by the
+ * next reload, so it is refused unless FLAGS force it; a forced one is
+ * logged as a warning.
+ */
+static int owner_allows(struct manager *manager, const char *method, const char *kind,
+			const char *name, const struct fabric_origin *origin, uint64_t flags,
+			sd_bus_error *error)
+{
+	const char *file = manager_owner(manager, origin);
+	char fields[256];
+
+	if (!file)
+		return 1;
+	if (!(flags & FLAG_FORCE))
+		return sd_bus_error_setf(error, ERROR_BUSY,
+					 "%s %s is defined in %s: edit that file and run vbusctl reload, or use --force (the next reload will put the file's value back)",
+					 kind, name, file);
+	snprintf(fields, sizeof(fields), "VBUS_OBJECT=%s\nVBUS_NAME=%s\nVBUS_FORCED=%s", kind, name,
+		 method);
+	log_fields(LOG_WARNING, 0, fields,
+		   "%s %s: changed by %s with force, though %s defines it: the next reload puts the file's value back",
+		   kind, name, method, file);
+	return 1;
+}
+
+static int device_owner_allows(struct manager *manager, const char *method, const char *name,
+			       uint64_t flags, sd_bus_error *error)
+{
+	const struct fabric_device *device = fabric_find_device(manager_desired(manager), name);
+
+	return owner_allows(manager, method, "device", name, device ? &device->origin : NULL,
+			    flags, error);
+}
+
+/* A bus, and the devices its removal takes off it. */
+static int bus_owner_allows(struct manager *manager, const char *method, const char *name,
+			    bool with_devices, uint64_t flags, sd_bus_error *error)
+{
+	const struct fabric *desired = manager_desired(manager);
+	const struct fabric_bus *bus = fabric_find_bus(desired, name);
+	size_t i;
+	int r;
+
+	r = owner_allows(manager, method, "bus", name, bus ? &bus->origin : NULL, flags, error);
+	for (i = 0; r > 0 && with_devices && i < desired->device_count; i++)
+		if (!strcmp(desired->devices[i].info.bus, name))
+			r = owner_allows(manager, method, "device", desired->devices[i].info.name,
+					 &desired->devices[i].origin, flags, error);
+	return r;
+}
+
 /* --- one object --------------------------------------------------------------- */
 
 /* Reads the a{sv} of MESSAGE into OBJECT, as fabric JSON attributes. */
@@ -195,19 +254,93 @@ static int parse_object(const char *array, struct json_object *object, const cha
 	return 0;
 }
 
-/* Merges the one-object FABRIC into the desired state and applies that. */
+/*
+ * What a one-object change aims at: the kernel as it is, with FABRIC's
+ * objects as DESIRED has them (and a bus one of them needs that the kernel
+ * lacks). Its plan changes only those: a repair of another object the
+ * desired state still waits for (a device whose host interface name was
+ * refused, say) is not retried by it, so that its failure is never
+ * reported as this command's ("operation 3 of 3" where 1-2 were other
+ * devices); reload, a drift check or a restart retries those.
+ */
+static int one_object_target(struct manager *manager, const struct fabric *fabric,
+			     const struct fabric *desired, struct fabric **target,
+			     sd_bus_error *error)
+{
+	_cleanup_(fabric_freep) struct fabric *actual = NULL, *aimed = NULL;
+	const struct fabric_device *device;
+	const struct fabric_bus *bus;
+	size_t i;
+	int r;
+
+	r = manager_read_kernel(manager, &actual);
+	if (r < 0)
+		return sd_bus_error_setf(error, ERROR_APPLY_FAILED, "cannot read the kernel: %s",
+					 strerror(-r));
+	aimed = fabric_new();
+	if (!aimed)
+		return -ENOMEM;
+	for (i = 0; i < fabric->bus_count; i++)
+		if ((bus = fabric_find_bus(desired, fabric->buses[i].info.name)) &&
+		    fabric_add_bus(aimed, bus) < 0)
+			return -ENOMEM;
+	for (i = 0; i < fabric->device_count; i++) {
+		device = fabric_find_device(desired, fabric->devices[i].info.name);
+		if (!device)
+			continue;
+		if (fabric_add_device(aimed, device) < 0)
+			return -ENOMEM;
+		if (device->info.bus[0] && !fabric_find_bus(actual, device->info.bus) &&
+		    !fabric_find_bus(aimed, device->info.bus) &&
+		    (bus = fabric_find_bus(desired, device->info.bus)) &&
+		    fabric_add_bus(aimed, bus) < 0)
+			return -ENOMEM;
+	}
+	*target = state_copy(actual);
+	if (!*target || state_overlay(*target, aimed) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* FABRIC's objects that a fabric.d file defines stay that file's (show
+ * says so, and the next reload puts the file's values back). */
+static void keep_owners(struct manager *manager, struct fabric *fabric)
+{
+	const struct fabric *desired = manager_desired(manager);
+	const struct fabric_device *device;
+	const struct fabric_bus *bus;
+	size_t i;
+
+	for (i = 0; i < fabric->bus_count; i++)
+		if ((bus = fabric_find_bus(desired, fabric->buses[i].info.name)) &&
+		    manager_owner(manager, &bus->origin))
+			fabric->buses[i].origin = bus->origin;
+	for (i = 0; i < fabric->device_count; i++)
+		if ((device = fabric_find_device(desired, fabric->devices[i].info.name)) &&
+		    manager_owner(manager, &device->origin))
+			fabric->devices[i].origin = device->origin;
+}
+
+/* Merges the one-object FABRIC into the desired state and applies that,
+ * planned for that object alone. */
 static int apply_object(struct manager *manager, sd_bus_message *message,
 			struct fabric *fabric, const char *source, sd_bus_error *error)
 {
-	_cleanup_(fabric_freep) struct fabric *desired = NULL;
+	_cleanup_(fabric_freep) struct fabric *desired = NULL, *target = NULL;
 	int r;
 
 	/* "device p2: ...", not a "$.devices[0]" the caller never wrote */
 	state_forget_origins(fabric);
+	keep_owners(manager, fabric);
 	r = merge_desired(manager, fabric, false, &desired, error);
 	if (r < 0 || !desired)
 		return r;
-	return apply(manager, message, &(struct apply_request){ .desired = desired, .source = source },
+	r = one_object_target(manager, fabric, desired, &target, error);
+	if (r < 0)
+		return r;
+	return apply(manager, message,
+		     &(struct apply_request){ .desired = desired, .target = target,
+					      .source = source },
 		     false, error);
 }
 
@@ -306,6 +439,7 @@ static int api_set_bus(sd_bus_message *message, void *userdata, sd_bus_error *er
 	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
 	struct fabric_bus bus;
 	const char *name;
+	uint64_t flags;
 	int r;
 
 	r = sd_bus_message_read(message, "s", &name);
@@ -321,6 +455,12 @@ static int api_set_bus(sd_bus_message *message, void *userdata, sd_bus_error *er
 		return -ENOMEM;
 	r = read_attributes(message, object, error);
 	if (r < 0)
+		return r;
+	r = sd_bus_message_read(message, "t", &flags);
+	if (r < 0)
+		return r;
+	r = bus_owner_allows(manager, "SetBus", name, false, flags, error);
+	if (r <= 0)
 		return r;
 	r = parse_object("buses", object, "SetBus", &fabric, error);
 	if (r < 0 || !fabric)
@@ -356,6 +496,7 @@ static int api_set_device(sd_bus_message *message, void *userdata, sd_bus_error 
 	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
 	struct fabric_device device;
 	const char *name;
+	uint64_t flags;
 	int r;
 
 	r = sd_bus_message_read(message, "s", &name);
@@ -372,6 +513,12 @@ static int api_set_device(sd_bus_message *message, void *userdata, sd_bus_error 
 	r = read_attributes(message, object, error);
 	if (r < 0)
 		return r;
+	r = sd_bus_message_read(message, "t", &flags);
+	if (r < 0)
+		return r;
+	r = device_owner_allows(manager, "SetDevice", name, flags, error);
+	if (r <= 0)
+		return r;
 	r = parse_object("devices", object, "SetDevice", &fabric, error);
 	if (r < 0 || !fabric)
 		return r;
@@ -384,21 +531,29 @@ static int connect_device(sd_bus_message *message, struct manager *manager, bool
 			  sd_bus_error *error)
 {
 	_cleanup_(fabric_freep) struct fabric *fabric = fabric_new();
+	const struct fabric_device *wanted;
 	struct fabric_device device;
 	struct vbus_device_info now;
 	struct vbus_bus_info info;
 	struct fabric_bus bus;
 	const char *name, *bus_name;
+	uint64_t flags;
 	int r;
 
 	if (!fabric)
 		return -ENOMEM;
-	r = sd_bus_message_read(message, "ss", &name, &bus_name);
+	r = sd_bus_message_read(message, "sst", &name, &bus_name, &flags);
 	if (r < 0)
 		return r;
 	r = manager_check_privilege(manager, message, move ? "Move" : "Connect", error);
 	if (r <= 0)
 		return r;
+	wanted = fabric_find_device(manager_desired(manager), name);
+	if (!(wanted && !strcmp(wanted->info.bus, bus_name))) {
+		r = device_owner_allows(manager, move ? "Move" : "Connect", name, flags, error);
+		if (r <= 0)
+			return r;
+	}
 	if (base_device(manager, name, &device) < 0)
 		return sd_bus_error_setf(error, ERROR_NOT_FOUND, "device %s: no such device", name);
 	if (vbus_bus_get(kernel_client(manager_kernel(manager)), bus_name, &info) < 0)
@@ -586,6 +741,12 @@ static int remove_object(sd_bus_message *message, struct manager *manager, enum 
 	r = removable(manager, message, removal, name, flags, error);
 	if (r <= 0)
 		return r;
+	if (removal == REMOVE_BUS)
+		r = bus_owner_allows(manager, removal_methods[removal], name, true, flags, error);
+	else
+		r = device_owner_allows(manager, removal_methods[removal], name, flags, error);
+	if (r <= 0)
+		return r;
 	take_out(desired, removal, name);
 	return apply_removal(manager, message, desired, removal, name, error);
 }
@@ -705,13 +866,15 @@ const sd_bus_vtable api_vtable[] = {
 				SD_BUS_NO_RESULT, api_create_device, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("DestroyDevice", SD_BUS_ARGS("s", name, "t", flags),
 				SD_BUS_NO_RESULT, api_destroy_device, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("SetDevice", SD_BUS_ARGS("s", name, "a{sv}", attributes),
+	SD_BUS_METHOD_WITH_ARGS("SetDevice",
+				SD_BUS_ARGS("s", name, "a{sv}", attributes, "t", flags),
 				SD_BUS_NO_RESULT, api_set_device, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("SetBus", SD_BUS_ARGS("s", name, "a{sv}", attributes),
+	SD_BUS_METHOD_WITH_ARGS("SetBus",
+				SD_BUS_ARGS("s", name, "a{sv}", attributes, "t", flags),
 				SD_BUS_NO_RESULT, api_set_bus, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("Connect", SD_BUS_ARGS("s", device, "s", bus),
+	SD_BUS_METHOD_WITH_ARGS("Connect", SD_BUS_ARGS("s", device, "s", bus, "t", flags),
 				SD_BUS_NO_RESULT, api_connect, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("Move", SD_BUS_ARGS("s", device, "s", bus),
+	SD_BUS_METHOD_WITH_ARGS("Move", SD_BUS_ARGS("s", device, "s", bus, "t", flags),
 				SD_BUS_NO_RESULT, api_move, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Disconnect", SD_BUS_ARGS("s", device, "t", flags),
 				SD_BUS_NO_RESULT, api_disconnect, SD_BUS_VTABLE_UNPRIVILEGED),

@@ -151,6 +151,24 @@ const char *manager_status_text(const struct manager *manager)
 	return manager->status_text;
 }
 
+const char *manager_owner(const struct manager *manager, const struct fabric_origin *origin)
+{
+	const char *dir = manager->options.config_dir;
+	size_t length = strlen(dir);
+
+	if (!origin || !origin->file || strncmp(origin->file, dir, length) ||
+	    origin->file[length] != '/')
+		return NULL;
+	return origin->file;
+}
+
+const char *manager_source(const struct manager *manager, const struct fabric_origin *origin)
+{
+	if (!origin)
+		return NULL;
+	return manager_owner(manager, origin) ?: "vbusctl";
+}
+
 int manager_check_privilege(struct manager *manager, sd_bus_message *message,
 			    const char *method, sd_bus_error *error)
 {

@@ -76,6 +76,14 @@ struct kernel *manager_kernel(struct manager *manager);
 struct link *manager_link(struct manager *manager);
 const char *manager_status_text(const struct manager *manager);
 
+/* The fabric.d file that defines the object of ORIGIN (an object of the
+ * desired state), or NULL when none does: what a reload puts back. */
+const char *manager_owner(const struct manager *manager, const struct fabric_origin *origin);
+/* What show and status say an object comes from: its fabric.d file,
+ * "vbusctl" for another object of the desired state (one-object commands,
+ * vbusctl apply), NULL for one vbusd does not manage (ORIGIN NULL). */
+const char *manager_source(const struct manager *manager, const struct fabric_origin *origin);
+
 /* The kernel's fabric read now, with the bridges the host has. */
 int manager_read_kernel(struct manager *manager, struct fabric **actual);
 

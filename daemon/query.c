@@ -82,12 +82,23 @@ static int read_query(sd_bus_message *message, struct manager *manager, bool bus
 	return 0;
 }
 
+/* "source": the fabric.d file that defines the object, "vbusctl", or null
+ * for an object vbusd does not manage (ORIGIN NULL). */
+static void add_source(struct manager *manager, struct json_object *object,
+		       const struct fabric_origin *origin)
+{
+	const char *source = manager_source(manager, origin);
+
+	json_object_object_add(object, "source", source ? json_object_new_string(source) : NULL);
+}
+
 static struct json_object *bus_json(struct manager *manager, const struct fabric *actual,
 				    const struct fabric_bus *bus)
 {
 	struct json_object *object = fabric_bus_to_json(bus, true);
 	struct json_object *devices = json_object_new_array();
 	const char *state = vbus_bus_state_to_string(bus->info.state);
+	const struct fabric_bus *wanted_bus;
 	size_t i;
 
 	if (!object || !devices)
@@ -103,9 +114,9 @@ static struct json_object *bus_json(struct manager *manager, const struct fabric
 			json_object_array_add(devices,
 					      json_object_new_string(actual->devices[i].info.name));
 	json_object_object_add(object, "devices", devices);
-	json_object_object_add(object, "managed",
-			       json_object_new_boolean(!!fabric_find_bus(manager_desired(manager),
-									 bus->info.name)));
+	wanted_bus = fabric_find_bus(manager_desired(manager), bus->info.name);
+	json_object_object_add(object, "managed", json_object_new_boolean(!!wanted_bus));
+	add_source(manager, object, wanted_bus ? &wanted_bus->origin : NULL);
 	return object;
 }
 
@@ -134,6 +145,7 @@ int query_buses(sd_bus_message *message, void *userdata, sd_bus_error *error)
 static struct json_object *device_json(struct manager *manager, const struct fabric_device *device)
 {
 	struct json_object *object = fabric_device_to_json(device, true);
+	const struct fabric_device *wanted_device;
 	struct link_state state;
 	const char *link = "absent";
 
@@ -149,9 +161,9 @@ static struct json_object *device_json(struct manager *manager, const struct fab
 	if (link_get(manager_link(manager), device->info.venet.ifname, &state) == 0)
 		link = state.up ? "up" : "down";
 	json_object_object_add(object, "link", json_object_new_string(link));
-	json_object_object_add(object, "managed",
-			       json_object_new_boolean(!!fabric_find_device(manager_desired(manager),
-									    device->info.name)));
+	wanted_device = fabric_find_device(manager_desired(manager), device->info.name);
+	json_object_object_add(object, "managed", json_object_new_boolean(!!wanted_device));
+	add_source(manager, object, wanted_device ? &wanted_device->origin : NULL);
 	return object;
 }
 

@@ -26,6 +26,19 @@ vbus_insmod() {
 	insmod "$ko" "$@"
 }
 
+# wait_seconds SECONDS DESCRIPTION CMD...: runs CMD every 0.1 s until it
+# succeeds; fails the test once SECONDS have passed (wall time: under TCG one
+# call of CMD may itself take seconds, so a count of polls bounds nothing).
+wait_seconds() {
+	local limit=$1 what=$2 deadline
+	shift 2
+	deadline=$((SECONDS + limit))
+	until "$@"; do
+		[ "$SECONDS" -lt "$deadline" ] || fail "timed out after ${limit}s waiting for $what"
+		sleep 0.1
+	done
+}
+
 # expect_fail CMD...: run CMD, which must fail.
 expect_fail() {
 	if "$@"; then

@@ -107,6 +107,7 @@ static int method_set(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
 	bool device = !strcmp(sd_bus_message_get_member(m), "SetDevice");
 	char attributes[512];
+	uint64_t flags;
 	const char *name;
 	int r;
 
@@ -114,9 +115,12 @@ static int method_set(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	r = sd_bus_message_read(m, "s", &name);
 	if (r >= 0)
 		r = read_attributes(m, attributes, sizeof(attributes));
+	if (r >= 0)
+		r = sd_bus_message_read(m, "t", &flags);
 	if (r < 0)
 		return r;
-	record("%s %s%s", sd_bus_message_get_member(m), name, attributes);
+	record("%s %s%s%s", sd_bus_message_get_member(m), name, attributes,
+	       flags ? " force" : "");
 	if (!strcmp(name, "denied"))
 		return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
 					 "changing a %s needs CAP_NET_ADMIN", device ? "device" : "bus");
@@ -135,10 +139,11 @@ static int method_named(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	(void)userdata;
 	if (!strcmp(sd_bus_message_get_member(m), "Connect") ||
 	    !strcmp(sd_bus_message_get_member(m), "Move")) {
-		r = sd_bus_message_read(m, "ss", &name, &second);
+		r = sd_bus_message_read(m, "sst", &name, &second, &flags);
 		if (r < 0)
 			return r;
-		record("%s %s %s", sd_bus_message_get_member(m), name, second);
+		record("%s %s %s%s", sd_bus_message_get_member(m), name, second,
+		       flags ? " force" : "");
 	} else {
 		r = sd_bus_message_read(m, "st", &name, &flags);
 		if (r < 0)
@@ -278,10 +283,10 @@ static const sd_bus_vtable vtable[] = {
 	SD_BUS_METHOD("DestroyBus", "st", "", method_named, 0),
 	SD_BUS_METHOD("CreateDevice", "ssa{sv}t", "", method_create_device, 0),
 	SD_BUS_METHOD("DestroyDevice", "st", "", method_named, 0),
-	SD_BUS_METHOD("SetDevice", "sa{sv}", "", method_set, 0),
-	SD_BUS_METHOD("SetBus", "sa{sv}", "", method_set, 0),
-	SD_BUS_METHOD("Connect", "ss", "", method_named, 0),
-	SD_BUS_METHOD("Move", "ss", "", method_named, 0),
+	SD_BUS_METHOD("SetDevice", "sa{sv}t", "", method_set, 0),
+	SD_BUS_METHOD("SetBus", "sa{sv}t", "", method_set, 0),
+	SD_BUS_METHOD("Connect", "sst", "", method_named, 0),
+	SD_BUS_METHOD("Move", "sst", "", method_named, 0),
 	SD_BUS_METHOD("Disconnect", "st", "", method_named, 0),
 	SD_BUS_METHOD("GetBuses", "as", "s", method_get, 0),
 	SD_BUS_METHOD("GetDevices", "as", "s", method_get, 0),

@@ -119,11 +119,18 @@ static void test_destroy_connect_disconnect(void)
 	CU_ASSERT_EQUAL(run("connect web0 web --move"), 0);
 	CU_ASSERT_STRING_EQUAL(calls, "Move web0 web\n");
 	CU_ASSERT_EQUAL(run("device destroy web0 --force"), 0);
-	CU_ASSERT_STRING_EQUAL(calls, "DestroyDevice web0 flags=2\n");
+	/* --force asks first whether a fabric.d file defines it, to warn */
+	CU_ASSERT_STRING_EQUAL(calls, "GetDevices (all)\nDestroyDevice web0 flags=2\n");
 	CU_ASSERT_EQUAL(run("device destroy web0 --force --if-exists"), 0);
-	CU_ASSERT_STRING_EQUAL(calls, "DestroyDevice web0 flags=3\n");
-	/* --force is the device's: a bus with devices is never destroyed */
-	CU_ASSERT_EQUAL(run("bus destroy web --force"), 2);
+	CU_ASSERT_STRING_EQUAL(calls, "GetDevices (all)\nDestroyDevice web0 flags=3\n");
+	CU_ASSERT_EQUAL(run("bus destroy web --force"), 0);
+	CU_ASSERT_STRING_EQUAL(calls, "GetBuses (all)\nDestroyBus web flags=2\n");
+	CU_ASSERT_EQUAL(run("device set web0 mtu=9000 --force"), 0);
+	CU_ASSERT_STRING_EQUAL(calls, "GetDevices (all)\nSetDevice web0 mtu=u:9000 force\n");
+	CU_ASSERT_EQUAL(run("connect web0 web --force"), 0);
+	CU_ASSERT_STRING_EQUAL(calls, "GetDevices (all)\nConnect web0 web force\n");
+	CU_ASSERT_EQUAL(run("disconnect web0 --force"), 0);
+	CU_ASSERT_STRING_EQUAL(calls, "GetDevices (all)\nDisconnect web0 flags=2\n");
 	CU_ASSERT_EQUAL(run("disconnect nosuch"), 3);
 	CU_ASSERT_STRING_EQUAL(calls, "Disconnect nosuch flags=0\n");
 	CU_ASSERT_EQUAL(run("bus create vm1 connector=loop region_size=1M"), 0);

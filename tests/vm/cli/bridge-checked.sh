@@ -6,9 +6,6 @@
 # a bridge is a problem in status, logged once.
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 . "$VBUS_SRCDIR/tests/vm/cli/vbusd-lib"
-attach=$VBUS_BUILDDIR/tests/tools/vbus-attach
-[ -x "$attach" ] || fail "$attach is not built: run make in $VBUS_BUILDDIR"
-
 for m in bridge dummy; do
 	modprobe $m || fail "no $m module"
 done
@@ -24,13 +21,7 @@ vbusctl device show bd1 | tee show
 grep -qx 'bridge: *-' show || fail "a refused bridge=lo is in the desired state"
 
 # The host interface exists while a guest is attached.
-rm -f hold.in hold.out
-mkfifo hold.in hold.out
-"$attach" hold b1 $((1 << 20)) <hold.in >hold.out &
-holder=$!
-exec {hold_in}>hold.in
-exec {hold_out}<hold.out
-read -r -t 60 line <&"$hold_out" && [ "$line" = attached ] || fail "attach: '$line'"
+hold_bus b1
 ifname=$(cat /sys/vbus/devices/bd1/ifname)
 wait_for "$ifname" test -e "/sys/class/net/$ifname"
 
@@ -58,8 +49,7 @@ expect_exit 11 vbusctl status
 n=$(grep -c 'device bd1: bridge later2: later2 is not a bridge' vbusd.log || true)
 [ "$n" = 1 ] || fail "the later2 warning was logged $n times, not once: $(grep later2 vbusd.log)"
 
-exec {hold_in}>&-
-wait "$holder" || fail "vbus-attach failed"
+release_bus
 ip link del later2
 ip link del brlater
 vbusd_stop

@@ -21,9 +21,9 @@ cat out
 cmp -s before.json "$state/fabric.json" || fail "the persisted state changed"
 
 # the object methods check attributes as a file's (busctl: dbus-send has no a{sv})
-if out=$(vbusd_call SetDevice 'sa{sv}' web0 1 mtu b true 2>&1); then fail "mtu as a boolean: $out"; fi
+if out=$(vbusd_call SetDevice 'sa{sv}t' web0 1 mtu b true 0 2>&1); then fail "mtu as a boolean: $out"; fi
 echo "$out" | grep -q 'attribute mtu: type b' || fail "SetDevice with a bad type: $out"
-if out=$(vbusd_call SetDevice 'sa{sv}' web0 1 mtu u 70000 2>&1); then fail "mtu 70000: $out"; fi
+if out=$(vbusd_call SetDevice 'sa{sv}t' web0 1 mtu u 70000 0 2>&1); then fail "mtu 70000: $out"; fi
 echo "$out" | grep -q 'SetDevice: $.devices\[0\].mtu' || fail "SetDevice mtu 70000: $out"
 [ "$(cat /sys/vbus/devices/web0/mtu)" = 9000 ] || fail "a refused SetDevice changed mtu"
 vbusd_stop

@@ -16,13 +16,13 @@ vbusd_call CreateBus 'sa{sv}t' vm1 1 connector s ivshmem 1 >/dev/null || fail "m
 
 vbusd_call CreateDevice 'ssa{sv}t' web0 venet 2 mtu u 9000 zcthresh u 0 0 >/dev/null
 [ "$(cat /sys/vbus/devices/web0/mtu)" = 9000 ] || fail "CreateDevice mtu"
-vbusd_call SetDevice 'sa{sv}' web0 1 wmem u 2097152 >/dev/null
+vbusd_call SetDevice 'sa{sv}t' web0 1 wmem u 2097152 0 >/dev/null
 [ "$(cat /sys/vbus/devices/web0/wmem)" = 2097152 ] || fail "SetDevice wmem"
 [ "$(cat /sys/vbus/devices/web0/mtu)" = 9000 ] || fail "SetDevice lost mtu"
 [ "$(desired '.devices[0] | [.mtu, .zcthresh, .wmem]')" = "[9000,0,2097152]" ] ||
 	fail "desired after SetDevice: $(desired .)"
 
-vbusd_call Connect ss web0 vm1 >/dev/null
+vbusd_call Connect sst web0 vm1 0 >/dev/null
 [ "$(cat /sys/vbus/devices/web0/bus)" = vm1 ] || fail "Connect"
 [ "$(desired '.devices[0].bus')" = '"vm1"' ] || fail "desired after Connect"
 if out=$(vbusd_call DestroyBus st vm1 0 2>&1); then fail "DestroyBus with a device: $out"; fi
@@ -36,7 +36,7 @@ vbusd_call Disconnect st web0 1 >/dev/null || fail "Disconnect if exists"
 # an unmanaged device on an unmanaged bus: Connect adopts both
 "$nl" bus-new other
 "$nl" dev-new stray
-vbusd_call Connect ss stray other >/dev/null
+vbusd_call Connect sst stray other 0 >/dev/null
 vbusd_get GetDevices as 1 stray | jq -e '.devices[0].managed and .devices[0].bus == "other"' \
 	>/dev/null || fail "stray not managed"
 vbusd_get GetBuses as 1 other | jq -e '.buses[0].managed and .buses[0].devices == ["stray"]' \

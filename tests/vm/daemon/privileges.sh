@@ -37,15 +37,15 @@ denied() {
 denied Apply string:"$fabric" string:two-vms.json uint64:0
 denied DestroyDevice string:web0 uint64:0
 denied Disconnect string:web0 uint64:1
-denied Connect string:web0 string:web
-denied Move string:web0 string:web
+denied Connect string:web0 string:web uint64:0
+denied Move string:web0 string:web uint64:0
 denied DestroyBus string:web uint64:0
 denied Reload
 denied Checkpoint uint32:30
 denied Commit
 denied Rollback
 # a{sv} is beyond dbus-send: busctl, which shows the error as its errno
-for call in "CreateBus sa{sv}t vm9 0 0" "SetDevice sa{sv} web0 0" \
+for call in "CreateBus sa{sv}t vm9 0 0" "SetDevice sa{sv}t web0 0 0" \
 	"CreateDevice ssa{sv}t d9 venet 0 0"; do
 	# shellcheck disable=SC2086
 	if out=$(nocap busctl --address=unix:path=$socket call org.vbus.Manager1 \

@@ -7,7 +7,7 @@
 systemctl start vbusd.service
 vbusd_call CreateBus 'sa{sv}t' b0 1 connector s none 0 || fail "CreateBus"
 vbusd_call CreateDevice 'ssa{sv}t' d0 venet 1 mtu u 1400 0 || fail "CreateDevice"
-vbusd_call Connect ss d0 b0 || fail "Connect"
+vbusd_call Connect sst d0 b0 0 || fail "Connect"
 id=$(cat /sys/vbus/devices/d0/id 2>/dev/null || true)
 
 systemctl stop vbusd.service
