@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -387,6 +388,7 @@ int libvirt_conn_new(sd_event *event, const char *uri, void (*changed)(void *use
 		     void *userdata, struct libvirt_conn **result)
 {
 	_cleanup_(libvirt_conn_freep) struct libvirt_conn *conn = calloc(1, sizeof(*conn));
+	sigset_t all, old;
 	int r;
 
 	if (!conn)
@@ -418,7 +420,13 @@ int libvirt_conn_new(sd_event *event, const char *uri, void (*changed)(void *use
 	if (conn->timer < 0)
 		return log_error_errno(-EIO, "libvirt: cannot add a timer: %s",
 				       virGetLastErrorMessage());
+	/* the thread takes no signal: SIGTERM and the others are the loop's
+	 * (sd_event signal sources), and a thread with them unblocked would
+	 * take them with their default action */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	r = -pthread_create(&conn->thread, NULL, thread_main, conn);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r < 0)
 		return log_error_errno(r, "libvirt: cannot start the thread: %m");
 	conn->started = true;

@@ -28,7 +28,7 @@ stop_libvirt() {
 	pid=$(cat /run/virtlogd.pid 2>/dev/null || true)
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null || true
 }
-trap 'stop_libvirt; vbusd_stop' EXIT
+trap 'stop_libvirt; cleanup' EXIT
 
 # status_says TEXT: vbusctl status's libvirt line contains TEXT.
 status_says() {
@@ -54,7 +54,13 @@ virtlogd -d
 libvirtd -d
 wait_for "libvirtd" virsh -q version
 virsh -q define "$example" >/dev/null
-sed -e 's/vbus-i440fx/plain-lv/' -e '/<metadata>/,/<\/metadata>/d' "$example" >plain.xml
+cat >plain.xml <<'XML'
+<domain type='qemu'>
+  <name>plain-lv</name>
+  <memory unit='MiB'>128</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+</domain>
+XML
 virsh -q define plain.xml >/dev/null
 uuid=$(virsh domuuid vbus-i440fx | tr -d ' \n')
 wait_for "status: connected, 1 domain with vbus" \
@@ -75,7 +81,9 @@ fi
 # metadata edited: the vbus element removed, then set again
 virsh metadata vbus-i440fx $ns --remove --config
 wait_for "status: 0 domains with vbus" status_says "(0 domains with vbus)"
-xmllint --xpath "//*[local-name()='metadata']/*" "$example" >vbus.xml
+# without its namespace declaration: virsh gives it ns under the key's prefix
+xmllint --xpath "//*[local-name()='metadata']/*" "$example" |
+	sed -e "s/ xmlns:vbus=[\"'][^\"']*[\"']//" -e 's/vbus://g' >vbus.xml
 virsh metadata vbus-i440fx $ns --key vbus --set "$(cat vbus.xml)" --config
 wait_for "status: 1 domain with vbus again" status_says "(1 domain with vbus)"
 
