@@ -33,7 +33,7 @@ struct manager {
 	struct dbus *dbus;
 	struct bus_servers *bus_servers;	/* ivshmem: one per ivshmem bus */
 	struct checkpoint *checkpoint;	/* a change to roll back unless committed */
-	struct libvirt_conn *libvirt;	/* NULL with --no-libvirt */
+	struct libvirt_connection *libvirt;	/* NULL with --no-libvirt */
 
 	struct fabric *desired;
 	struct fabric *observed;	/* the kernel's, with the host's bridges */
@@ -100,8 +100,8 @@ int manager_new(const struct options *options, struct manager **result)
 	if (options->libvirt_uri) {
 		/* a libvirt that cannot even initialise leaves vbusd without
 		 * libvirt, not without vbus */
-		r = libvirt_conn_new(manager->event, options->libvirt_uri, on_libvirt_changed,
-				     manager, &manager->libvirt);
+		r = libvirt_connection_new(manager->event, options->libvirt_uri, on_libvirt_changed,
+					   manager, &manager->libvirt);
 		if (r < 0)
 			log_error_errno(r, "libvirt: running without libvirt: %m");
 	}
@@ -114,7 +114,7 @@ void manager_free(struct manager *manager)
 {
 	if (!manager)
 		return;
-	libvirt_conn_free(manager->libvirt);
+	libvirt_connection_free(manager->libvirt);
 	dbus_free(manager->dbus);
 	checkpoint_free(manager->checkpoint);
 	drift_free(manager->drift);
@@ -157,7 +157,7 @@ struct link *manager_link(struct manager *manager)
 	return manager->link;
 }
 
-struct libvirt_conn *manager_libvirt(struct manager *manager)
+struct libvirt_connection *manager_libvirt(struct manager *manager)
 {
 	return manager->libvirt;
 }

@@ -19,8 +19,8 @@
  *                                          -> reconcile_in_sync
  *   ports.c     nothing: bridge ports from the link and fabrics -> link
  *   link.c      host-link in the loop (rtnetlink)    -> host-link
- *   libvirt-conn.c  libvirtd: a thread of its own, connection, events,
- *               resync; reports through an eventfd (libvirt-conn.h)
+ *   libvirt-connection.c  libvirtd: a thread of its own, connection, events,
+ *               resync; reports through an eventfd (libvirt-connection.h)
  *   bus-servers.c  one ivshmem server per ivshmem bus, following the
  *               kernel's buses                        -> ivshmem-server, attachment
  *   ivshmem-server.c  one bus's socket and its QEMU client (lib/ivshmem.c)
@@ -47,7 +47,7 @@
 #include "drift.h"
 #include "fabric.h"
 #include "kernel.h"
-#include "libvirt-conn.h"
+#include "libvirt-connection.h"
 #include "link.h"
 #include "reconcile.h"
 #include "status.h"
@@ -79,7 +79,7 @@ const struct fabric *manager_desired(const struct manager *manager);
 struct kernel *manager_kernel(struct manager *manager);
 struct link *manager_link(struct manager *manager);
 /* NULL with --no-libvirt. */
-struct libvirt_conn *manager_libvirt(struct manager *manager);
+struct libvirt_connection *manager_libvirt(struct manager *manager);
 const char *manager_status_text(const struct manager *manager);
 
 /* The kernel's fabric read now, with the bridges the host has. */

@@ -317,13 +317,13 @@ static struct json_object *checkpoint_json(const struct manager *manager)
  * connected "reason" and "retry_in" (seconds)}; null with --no-libvirt. */
 static struct json_object *libvirt_json(struct manager *manager)
 {
-	struct libvirt_conn *conn = manager_libvirt(manager);
-	struct libvirt_conn_status status;
+	struct libvirt_connection *connection = manager_libvirt(manager);
+	struct libvirt_connection_status status;
 	struct json_object *libvirt;
 
-	if (!conn)
+	if (!connection)
 		return NULL;
-	libvirt_conn_status(conn, &status);
+	libvirt_connection_status(connection, &status);
 	libvirt = json_object_new_object();
 	if (!libvirt)
 		return NULL;

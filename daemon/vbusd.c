@@ -28,7 +28,8 @@ static void usage(FILE *out)
 		"      --drift=restore|report  what to do when others remove managed objects\n"
 		"                            (default restore)\n"
 		"      --no-system-bus       serve only the private socket\n"
-		"      --libvirt-uri=URI     the libvirtd to follow (default " LIBVIRT_CONN_DEFAULT_URI ")\n"
+		"      --libvirt-uri=URI     the libvirtd to follow\n"
+		"                            (default " LIBVIRT_CONNECTION_DEFAULT_URI ")\n"
 		"      --no-libvirt          do not connect to libvirtd\n"
 		"  -h, --help                this text\n"
 		"      --version             the version\n");
@@ -68,7 +69,7 @@ static int parse_options(int argc, char **argv, struct options *options)
 		.private_socket = "/run/vbus/private",
 		.drift = DRIFT_RESTORE,
 		.system_bus = true,
-		.libvirt_uri = LIBVIRT_CONN_DEFAULT_URI,
+		.libvirt_uri = LIBVIRT_CONNECTION_DEFAULT_URI,
 	};
 	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) >= 0) {
 		switch (c) {

@@ -15,8 +15,8 @@
  * loop through an eventfd (the loop's callback runs on the loop) and a
  * snapshot under a mutex that the loop only ever holds for a copy.
  */
-#ifndef VBUSD_LIBVIRT_CONN_H
-#define VBUSD_LIBVIRT_CONN_H
+#ifndef VBUSD_LIBVIRT_CONNECTION_H
+#define VBUSD_LIBVIRT_CONNECTION_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,11 +24,11 @@
 
 #include "macro.h"
 
-#define LIBVIRT_CONN_DEFAULT_URI	"qemu:///system"
+#define LIBVIRT_CONNECTION_DEFAULT_URI	"qemu:///system"
 
-struct libvirt_conn;
+struct libvirt_connection;
 
-struct libvirt_conn_status {
+struct libvirt_connection_status {
 	bool connected;
 	unsigned int domains;		/* domains with vbus metadata */
 	unsigned int running;		/* of which running */
@@ -39,13 +39,14 @@ struct libvirt_conn_status {
 
 /* Starts the thread; CHANGED(USERDATA) runs on EVENT's loop whenever the
  * connection or a domain with vbus metadata changed. */
-int libvirt_conn_new(sd_event *event, const char *uri, void (*changed)(void *userdata),
-		     void *userdata, struct libvirt_conn **conn);
+int libvirt_connection_new(sd_event *event, const char *uri, void (*changed)(void *userdata),
+			   void *userdata, struct libvirt_connection **connection);
 /* Stops the thread (waits for a libvirt call in progress) and closes. */
-void libvirt_conn_free(struct libvirt_conn *conn);
-DEFINE_CLEANUP_FUNC(struct libvirt_conn, libvirt_conn_free)
+void libvirt_connection_free(struct libvirt_connection *connection);
+DEFINE_CLEANUP_FUNC(struct libvirt_connection, libvirt_connection_free)
 
 /* A copy of the state now; never blocks on libvirt. */
-void libvirt_conn_status(struct libvirt_conn *conn, struct libvirt_conn_status *status);
+void libvirt_connection_status(struct libvirt_connection *connection,
+			       struct libvirt_connection_status *status);
 
 #endif
