@@ -96,6 +96,30 @@ static void print_last_apply(FILE *out, struct json_object *last)
 		fprintf(out, "%-12s%s\n", "", error);
 }
 
+/* vbusd's libvirt connection: null with --no-libvirt; absent from a vbusd
+ * older than it. Not a problem either way: vbus works without libvirt. */
+static void print_libvirt(FILE *out, struct json_object *status)
+{
+	struct json_object *libvirt = NULL, *value = NULL;
+	int64_t domains;
+
+	if (!json_object_object_get_ex(status, "libvirt", &libvirt))
+		return;
+	if (!json_object_is_type(libvirt, json_type_object)) {
+		fprintf(out, "%-12s%s\n", "libvirt:", "not followed (vbusd --no-libvirt)");
+		return;
+	}
+	json_object_object_get_ex(libvirt, "connected", &value);
+	domains = number_of(libvirt, "domains");
+	if (json_object_get_boolean(value))
+		fprintf(out, "%-12sconnected to %s (%lld domain%s with vbus)\n", "libvirt:",
+			string_of(libvirt, "uri", "?"), (long long)domains, domains == 1 ? "" : "s");
+	else
+		fprintf(out, "%-12snot connected to %s (%s, retrying in %llds)\n", "libvirt:",
+			string_of(libvirt, "uri", "?"), string_of(libvirt, "reason", "?"),
+			(long long)number_of(libvirt, "retry_in"));
+}
+
 bool status_healthy(struct json_object *status)
 {
 	struct json_object *value = NULL, *problems = NULL;
@@ -120,6 +144,7 @@ void status_render(FILE *out, struct json_object *status)
 			string_of(kernel, "module", "?"), (long long)number_of(kernel, "genl_version"));
 	else
 		fprintf(out, "%-12s%s\n", "vbus.ko:", "not loaded (hint: modprobe vbus)");
+	print_libvirt(out, status);
 	json_object_object_get_ex(status, "in_sync", &value);
 	problems = NULL;
 	json_object_object_get_ex(status, "problems", &problems);

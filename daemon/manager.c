@@ -33,6 +33,7 @@ struct manager {
 	struct dbus *dbus;
 	struct bus_servers *bus_servers;	/* ivshmem: one per ivshmem bus */
 	struct checkpoint *checkpoint;	/* a change to roll back unless committed */
+	struct libvirt_connection *libvirt;	/* NULL with --no-libvirt */
 
 	struct fabric *desired;
 	struct fabric *observed;	/* the kernel's, with the host's bridges */
@@ -52,6 +53,7 @@ static void on_checkpoint_expired(void *userdata);
 static void on_link_changed(const char *ifname, void *userdata);
 static void on_drift_check(void *userdata);
 static int on_post(sd_event_source *source, void *userdata);
+static void on_libvirt_changed(void *userdata);
 
 int manager_new(const struct options *options, struct manager **result)
 {
@@ -95,6 +97,14 @@ int manager_new(const struct options *options, struct manager **result)
 			    &manager->bus_servers);
 	if (r < 0)
 		return r;
+	if (options->libvirt_uri) {
+		/* a libvirt that cannot even initialise leaves vbusd without
+		 * libvirt, not without vbus */
+		r = libvirt_connection_new(manager->event, options->libvirt_uri, on_libvirt_changed,
+					   manager, &manager->libvirt);
+		if (r < 0)
+			log_error_errno(r, "libvirt: running without libvirt: %m");
+	}
 	*result = manager;
 	manager = NULL;
 	return 0;
@@ -104,6 +114,7 @@ void manager_free(struct manager *manager)
 {
 	if (!manager)
 		return;
+	libvirt_connection_free(manager->libvirt);
 	dbus_free(manager->dbus);
 	checkpoint_free(manager->checkpoint);
 	drift_free(manager->drift);
@@ -144,6 +155,11 @@ struct kernel *manager_kernel(struct manager *manager)
 struct link *manager_link(struct manager *manager)
 {
 	return manager->link;
+}
+
+struct libvirt_connection *manager_libvirt(struct manager *manager)
+{
+	return manager->libvirt;
 }
 
 const char *manager_status_text(const struct manager *manager)
@@ -238,6 +254,12 @@ static int on_post(sd_event_source *source, void *userdata)
 	manager->dirty = false;
 	recompute(manager);
 	return 0;
+}
+
+/* The libvirt thread learnt something (on the loop, through its eventfd). */
+static void on_libvirt_changed(void *userdata)
+{
+	dirty(userdata);
 }
 
 int manager_status(struct manager *manager, struct status *status,

@@ -19,6 +19,8 @@
  *                                          -> reconcile_in_sync
  *   ports.c     nothing: bridge ports from the link and fabrics -> link
  *   link.c      host-link in the loop (rtnetlink)    -> host-link
+ *   libvirt-connection.c  libvirtd: a thread of its own, connection, events,
+ *               resync; reports through an eventfd (libvirt-connection.h)
  *   bus-servers.c  one ivshmem server per ivshmem bus, following the
  *               kernel's buses                        -> ivshmem-server, attachment
  *   ivshmem-server.c  one bus's socket and its QEMU client (lib/ivshmem.c)
@@ -45,6 +47,7 @@
 #include "drift.h"
 #include "fabric.h"
 #include "kernel.h"
+#include "libvirt-connection.h"
 #include "link.h"
 #include "reconcile.h"
 #include "status.h"
@@ -55,6 +58,7 @@ struct options {
 	const char *private_socket;
 	enum drift_policy drift;
 	bool system_bus;
+	const char *libvirt_uri;	/* NULL: --no-libvirt */
 };
 
 struct manager;
@@ -74,6 +78,8 @@ const char *manager_state_file(const struct manager *manager);
 const struct fabric *manager_desired(const struct manager *manager);
 struct kernel *manager_kernel(struct manager *manager);
 struct link *manager_link(struct manager *manager);
+/* NULL with --no-libvirt. */
+struct libvirt_connection *manager_libvirt(struct manager *manager);
 const char *manager_status_text(const struct manager *manager);
 
 /* The fabric.d file that defines the object of ORIGIN (an object of the

@@ -325,6 +325,31 @@ static struct json_object *checkpoint_json(const struct manager *manager)
 	return checkpoint;
 }
 
+/* {"uri", "connected", "domains" (with vbus metadata), "running"; when not
+ * connected "reason" and "retry_in" (seconds)}; null with --no-libvirt. */
+static struct json_object *libvirt_json(struct manager *manager)
+{
+	struct libvirt_connection *connection = manager_libvirt(manager);
+	struct libvirt_connection_status status;
+	struct json_object *libvirt;
+
+	if (!connection)
+		return NULL;
+	libvirt_connection_status(connection, &status);
+	libvirt = json_object_new_object();
+	if (!libvirt)
+		return NULL;
+	json_object_object_add(libvirt, "uri", json_object_new_string(status.uri));
+	json_object_object_add(libvirt, "connected", json_object_new_boolean(status.connected));
+	json_object_object_add(libvirt, "domains", json_object_new_int64(status.domains));
+	json_object_object_add(libvirt, "running", json_object_new_int64(status.running));
+	if (!status.connected) {
+		json_object_object_add(libvirt, "reason", json_object_new_string(status.reason));
+		json_object_object_add(libvirt, "retry_in", json_object_new_int64(status.retry_in));
+	}
+	return libvirt;
+}
+
 int query_status(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
 	struct manager *manager = userdata;
@@ -363,6 +388,7 @@ int query_status(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	json_object_object_add(status, "state_file",
 			       json_object_new_string(manager_state_file(manager)));
 	json_object_object_add(status, "config_dir", json_object_new_string(options->config_dir));
+	json_object_object_add(status, "libvirt", libvirt_json(manager));
 	return reply_json(message, status);
 }
 

@@ -28,6 +28,9 @@ static void usage(FILE *out)
 		"      --drift=restore|report  what to do when others remove managed objects\n"
 		"                            (default restore)\n"
 		"      --no-system-bus       serve only the private socket\n"
+		"      --libvirt-uri=URI     the libvirtd to follow\n"
+		"                            (default " LIBVIRT_CONNECTION_DEFAULT_URI ")\n"
+		"      --no-libvirt          do not connect to libvirtd\n"
 		"  -h, --help                this text\n"
 		"      --version             the version\n");
 }
@@ -38,6 +41,8 @@ enum {
 	OPTION_PRIVATE_SOCKET,
 	OPTION_DRIFT,
 	OPTION_NO_SYSTEM_BUS,
+	OPTION_LIBVIRT_URI,
+	OPTION_NO_LIBVIRT,
 	OPTION_VERSION,
 };
 
@@ -50,6 +55,8 @@ static int parse_options(int argc, char **argv, struct options *options)
 		{ "private-socket", required_argument, NULL, OPTION_PRIVATE_SOCKET },
 		{ "drift", required_argument, NULL, OPTION_DRIFT },
 		{ "no-system-bus", no_argument, NULL, OPTION_NO_SYSTEM_BUS },
+		{ "libvirt-uri", required_argument, NULL, OPTION_LIBVIRT_URI },
+		{ "no-libvirt", no_argument, NULL, OPTION_NO_LIBVIRT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPTION_VERSION },
 		{}
@@ -62,6 +69,7 @@ static int parse_options(int argc, char **argv, struct options *options)
 		.private_socket = "/run/vbus/private",
 		.drift = DRIFT_RESTORE,
 		.system_bus = true,
+		.libvirt_uri = LIBVIRT_CONNECTION_DEFAULT_URI,
 	};
 	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) >= 0) {
 		switch (c) {
@@ -87,6 +95,16 @@ static int parse_options(int argc, char **argv, struct options *options)
 			break;
 		case OPTION_NO_SYSTEM_BUS:
 			options->system_bus = false;
+			break;
+		case OPTION_LIBVIRT_URI:
+			if (!optarg[0]) {
+				fprintf(stderr, "vbusd: --libvirt-uri: empty (use --no-libvirt for none)\n");
+				return -EINVAL;
+			}
+			options->libvirt_uri = optarg;
+			break;
+		case OPTION_NO_LIBVIRT:
+			options->libvirt_uri = NULL;
 			break;
 		case 'h':
 			usage(stdout);
