@@ -587,12 +587,9 @@ static int api_move(sd_bus_message *message, void *userdata, sd_bus_error *error
 
 /* --- removal: a plan with prune against the whole kernel, less the object --- */
 
-/* What a removal takes away: a device, a bus, or a device's connection. */
-enum removal {
-	REMOVE_DEVICE,
-	REMOVE_BUS,
-	REMOVE_CONNECTION,
-};
+#define REMOVE_DEVICE		STATE_REMOVE_DEVICE
+#define REMOVE_BUS		STATE_REMOVE_BUS
+#define REMOVE_CONNECTION	STATE_REMOVE_CONNECTION
 
 static const char *const removal_methods[] = {
 	[REMOVE_DEVICE] = "DestroyDevice",
@@ -600,63 +597,26 @@ static const char *const removal_methods[] = {
 	[REMOVE_CONNECTION] = "Disconnect",
 };
 
-/* Takes the object NAME out of FABRIC (a bus: and the devices that were to
- * go on it now go on none). */
-static void take_out(struct fabric *fabric, enum removal removal, const char *name)
-{
-	struct fabric_device *device = fabric_find_device(fabric, name);
-	struct fabric_bus *bus = fabric_find_bus(fabric, name);
-	size_t i;
-
-	switch (removal) {
-	case REMOVE_DEVICE:
-		if (device)
-			fabric_remove_device(fabric, device);
-		break;
-	case REMOVE_CONNECTION:
-		if (device)
-			device->info.bus[0] = '\0';
-		break;
-	case REMOVE_BUS:
-		if (bus)
-			fabric_remove_bus(fabric, bus);
-		for (i = 0; i < fabric->device_count; i++)
-			if (!strcmp(fabric->devices[i].info.bus, name))
-				fabric->devices[i].info.bus[0] = '\0';
-		break;
-	}
-}
-
 /*
  * Applies DESIRED (the desired state less what goes) with prune, planned
  * against everything the kernel has, as it has it, overlaid by DESIRED and
  * less the one object NAME: so that prune removes only that object.
  */
 static int apply_removal(struct manager *manager, sd_bus_message *message,
-			 const struct fabric *desired, enum removal removal, const char *name,
+			 const struct fabric *desired, enum state_removal removal, const char *name,
 			 sd_bus_error *error)
 {
 	_cleanup_(fabric_freep) struct fabric *actual = NULL, *target = NULL;
-	const struct fabric_device *now;
-	struct fabric_device *device;
-	size_t i;
 	int r;
 
 	r = manager_read_kernel(manager, &actual);
 	if (r < 0)
 		return sd_bus_error_setf(error, ERROR_APPLY_FAILED, "cannot read the kernel: %s",
 					 strerror(-r));
-	target = state_copy(actual);
-	if (!target || state_overlay(target, desired) < 0)
+	target = state_removal_target(actual, desired);
+	if (!target)
 		return -ENOMEM;
-	/* what DESIRED leaves on no bus stays where it is: only prune's object goes */
-	for (i = 0; i < target->device_count; i++) {
-		device = &target->devices[i];
-		now = fabric_find_device(actual, device->info.name);
-		if (!device->info.bus[0] && now)
-			snprintf(device->info.bus, VBUS_NAME_MAX, "%s", now->info.bus);
-	}
-	take_out(target, removal, name);
+	state_take_out(target, removal, name);
 	return apply(manager, message,
 		     &(struct apply_request){ .desired = desired, .target = target, .prune = true,
 					      .source = removal_methods[removal] },
@@ -692,7 +652,8 @@ static int busy_bus(struct manager *manager, const char *name, unsigned int coun
 
 /* Whether the kernel has what NAME's removal takes away: > 0 to go on; 0
  * when done (nothing there, "if exists") or refused, the reply or ERROR set. */
-static int removable(struct manager *manager, sd_bus_message *message, enum removal removal,
+static int removable(struct manager *manager, sd_bus_message *message,
+		     enum state_removal removal,
 		     const char *name, uint64_t flags, sd_bus_error *error)
 {
 	struct vbus_client *client = kernel_client(manager_kernel(manager));
@@ -722,7 +683,8 @@ static int removable(struct manager *manager, sd_bus_message *message, enum remo
 }
 
 /* DestroyDevice, DestroyBus and Disconnect: (NAME, FLAGS). */
-static int remove_object(sd_bus_message *message, struct manager *manager, enum removal removal,
+static int remove_object(sd_bus_message *message, struct manager *manager,
+			 enum state_removal removal,
 			 sd_bus_error *error)
 {
 	_cleanup_(fabric_freep) struct fabric *desired = state_copy(manager_desired(manager));
@@ -747,7 +709,7 @@ static int remove_object(sd_bus_message *message, struct manager *manager, enum 
 		r = device_owner_allows(manager, removal_methods[removal], name, flags, error);
 	if (r <= 0)
 		return r;
-	take_out(desired, removal, name);
+	state_take_out(desired, removal, name);
 	return apply_removal(manager, message, desired, removal, name, error);
 }
 

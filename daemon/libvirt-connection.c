@@ -31,6 +31,7 @@ struct domain {
 	char name[256];
 	bool vbus;		/* has vbus metadata */
 	bool running;
+	char *metadata;		/* the vbus element; NULL: none */
 };
 
 struct libvirt_connection {
@@ -48,6 +49,9 @@ struct libvirt_connection {
 	int timer;			/* libvirt timeout: retry, drop, stop */
 	struct libvirt_connection_status status;
 	uint64_t retry_at;		/* CLOCK_MONOTONIC, usec */
+	struct libvirt_domain *published;	/* the domains with vbus, for the loop */
+	size_t published_count;
+	uint64_t resync;		/* resyncs done */
 
 	/* the thread's */
 	virConnectPtr virt;		/* NULL while not connected */
@@ -114,20 +118,94 @@ static void domain_log(int priority, const struct domain *domain, const char *fo
 	log_fields(priority, 0, fields, format, domain->name, domain->uuid, what);
 }
 
-/* Recounts the domains with vbus into the shared status and wakes the loop. */
+void libvirt_domains_free(struct libvirt_domain *domains, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		free(domains[i].metadata);
+	free(domains);
+}
+
+/* A copy of COUNT DOMAINS in *COPIED of them, or NULL with -ENOMEM
+ * in *ERROR. */
+static struct libvirt_domain *domains_copy(const struct libvirt_domain *domains, size_t count,
+					   size_t *copied, int *error)
+{
+	struct libvirt_domain *copy = calloc(count ?: 1, sizeof(*copy));
+	size_t i;
+
+	*error = 0;
+	*copied = 0;
+	if (!copy) {
+		*error = -ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < count; i++) {
+		copy[i] = domains[i];
+		copy[i].metadata = domains[i].metadata ? strdup(domains[i].metadata) : NULL;
+		if (domains[i].metadata && !copy[i].metadata) {
+			libvirt_domains_free(copy, i);
+			*error = -ENOMEM;
+			return NULL;
+		}
+	}
+	*copied = count;
+	return copy;
+}
+
+int libvirt_connection_domains(struct libvirt_connection *connection,
+			       struct libvirt_domain **domains, size_t *count, uint64_t *resync,
+			       bool *connected)
+{
+	int r;
+
+	pthread_mutex_lock(&connection->lock);
+	*domains = domains_copy(connection->published, connection->published_count, count, &r);
+	*resync = connection->resync;
+	*connected = connection->status.connected;
+	pthread_mutex_unlock(&connection->lock);
+	return r;
+}
+
+/* Publishes the domains with vbus (and their counts in the status) for the
+ * loop, and wakes it. */
 static void publish(struct libvirt_connection *connection)
 {
 	unsigned int domains = 0, running = 0;
-	size_t i;
+	struct libvirt_domain *list;
+	size_t i, count = 0;
 
-	for (i = 0; i < connection->domain_count; i++) {
-		domains += connection->domains[i].vbus;
-		running += connection->domains[i].vbus && connection->domains[i].running;
+	list = calloc(connection->domain_count ?: 1, sizeof(*list));
+	for (i = 0; list && i < connection->domain_count; i++) {
+		const struct domain *domain = &connection->domains[i];
+
+		if (!domain->vbus)
+			continue;
+		domains++;
+		running += domain->running;
+		list[count] = (struct libvirt_domain){ .running = domain->running };
+		snprintf(list[count].uuid, sizeof(list[count].uuid), "%s", domain->uuid);
+		snprintf(list[count].name, sizeof(list[count].name), "%s", domain->name);
+		list[count].metadata = strdup(domain->metadata);
+		if (!list[count].metadata) {
+			libvirt_domains_free(list, count);
+			list = NULL;
+			break;
+		}
+		count++;
 	}
+	if (!list)
+		log_error("libvirt: out of memory: the domains are not followed");
 	pthread_mutex_lock(&connection->lock);
 	connection->status.connected = connection->virt && !connection->closed;
 	connection->status.domains = domains;
 	connection->status.running = running;
+	if (list) {
+		libvirt_domains_free(connection->published, connection->published_count);
+		connection->published = list;
+		connection->published_count = count;
+	}
 	pthread_mutex_unlock(&connection->lock);
 	notify(connection);
 }
@@ -150,6 +228,7 @@ static void domain_forget(struct libvirt_connection *connection, const char *uui
 		return;
 	if (domain->vbus)
 		domain_log(LOG_INFO, domain, "domain %s (%s): %s", "undefined, forgotten");
+	free(domain->metadata);
 	*domain = connection->domains[--connection->domain_count];
 }
 
@@ -186,10 +265,12 @@ static void domain_refresh(struct libvirt_connection *connection, virDomainPtr d
 		return;
 	}
 	domain->running = active > 0;
+	/* a running domain's live metadata: what it runs with */
 	metadata = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, VBUS_NAMESPACE,
 					VIR_DOMAIN_AFFECT_CURRENT);
 	domain->vbus = metadata != NULL;
-	free(metadata);
+	free(domain->metadata);
+	domain->metadata = metadata;
 	if (!domain->vbus && !before.vbus)
 		return;
 	if (domain->vbus != before.vbus || domain->running != before.running || at_resync)
@@ -197,6 +278,17 @@ static void domain_refresh(struct libvirt_connection *connection, virDomainPtr d
 			   !domain->vbus ? "vbus metadata removed" :
 			   domain->running ? "running with vbus metadata" :
 			   "defined with vbus metadata, not running");
+}
+
+static void domains_clear(struct libvirt_connection *connection)
+{
+	size_t i;
+
+	for (i = 0; i < connection->domain_count; i++)
+		free(connection->domains[i].metadata);
+	free(connection->domains);
+	connection->domains = NULL;
+	connection->domain_count = 0;
 }
 
 static void resync(struct libvirt_connection *connection)
@@ -209,14 +301,15 @@ static void resync(struct libvirt_connection *connection)
 		log_error("libvirt: cannot list the domains: %s", virGetLastErrorMessage());
 		return;
 	}
-	free(connection->domains);
-	connection->domains = NULL;
-	connection->domain_count = 0;
+	domains_clear(connection);
 	for (i = 0; i < count; i++) {
 		domain_refresh(connection, doms[i], true);
 		virDomainFree(doms[i]);
 	}
 	free(doms);
+	pthread_mutex_lock(&connection->lock);
+	connection->resync++;
+	pthread_mutex_unlock(&connection->lock);
 }
 
 static int on_lifecycle(virConnectPtr c, virDomainPtr dom, int event, int detail, void *opaque)
@@ -455,7 +548,8 @@ void libvirt_connection_free(struct libvirt_connection *connection)
 	sd_event_source_disable_unref(connection->source);
 	if (connection->eventfd >= 0)
 		close(connection->eventfd);
-	free(connection->domains);
+	domains_clear(connection);
+	libvirt_domains_free(connection->published, connection->published_count);
 	free(connection->uri);
 	pthread_mutex_destroy(&connection->lock);
 	free(connection);

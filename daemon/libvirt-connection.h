@@ -37,6 +37,14 @@ struct libvirt_connection_status {
 	uint64_t retry_in;		/* seconds to the next attempt when not connected */
 };
 
+/* A domain with vbus metadata, as libvirt said last. */
+struct libvirt_domain {
+	char uuid[37];
+	char name[256];
+	bool running;
+	char *metadata;			/* the vbus element (virDomainGetMetadata) */
+};
+
 /* Starts the thread; CHANGED(USERDATA) runs on EVENT's loop whenever the
  * connection or a domain with vbus metadata changed. */
 int libvirt_connection_new(sd_event *event, const char *uri, void (*changed)(void *userdata),
@@ -48,5 +56,16 @@ DEFINE_CLEANUP_FUNC(struct libvirt_connection, libvirt_connection_free)
 /* A copy of the state now; never blocks on libvirt. */
 void libvirt_connection_status(struct libvirt_connection *connection,
 			       struct libvirt_connection_status *status);
+
+/*
+ * A copy of the domains with vbus metadata (free with
+ * libvirt_domains_free()), and the number of the resync it comes from
+ * (*RESYNC: 0 before the first; it grows with each (re)connect). The list
+ * is libvirt's whole truth only while connected (status.connected).
+ */
+int libvirt_connection_domains(struct libvirt_connection *connection,
+			       struct libvirt_domain **domains, size_t *count, uint64_t *resync,
+			       bool *connected);
+void libvirt_domains_free(struct libvirt_domain *domains, size_t count);
 
 #endif

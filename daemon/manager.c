@@ -10,10 +10,13 @@
 #include <systemd/sd-daemon.h>
 #include <time.h>
 
+#include <libxml/parser.h>
+
 #include "api.h"
 #include "bus-servers.h"
 #include "checkpoint.h"
 #include "dbus.h"
+#include "domains.h"
 #include "error.h"
 #include "log.h"
 #include "manager.h"
@@ -34,6 +37,7 @@ struct manager {
 	struct bus_servers *bus_servers;	/* ivshmem: one per ivshmem bus */
 	struct checkpoint *checkpoint;	/* a change to roll back unless committed */
 	struct libvirt_connection *libvirt;	/* NULL with --no-libvirt */
+	struct domains *domains;	/* what libvirt's domains need */
 
 	struct fabric *desired;
 	struct fabric *observed;	/* the kernel's, with the host's bridges */
@@ -98,6 +102,12 @@ int manager_new(const struct options *options, struct manager **result)
 	if (r < 0)
 		return r;
 	if (options->libvirt_uri) {
+		r = domains_new(manager, &manager->domains);
+		if (r < 0)
+			return r;
+		/* the metadata is read with libxml2 on the loop while libvirt's
+		 * thread may use it too: initialised once, before that thread */
+		xmlInitParser();
 		/* a libvirt that cannot even initialise leaves vbusd without
 		 * libvirt, not without vbus */
 		r = libvirt_connection_new(manager->event, options->libvirt_uri, on_libvirt_changed,
@@ -115,6 +125,7 @@ void manager_free(struct manager *manager)
 	if (!manager)
 		return;
 	libvirt_connection_free(manager->libvirt);
+	domains_free(manager->domains);
 	dbus_free(manager->dbus);
 	checkpoint_free(manager->checkpoint);
 	drift_free(manager->drift);
@@ -259,7 +270,10 @@ static int on_post(sd_event_source *source, void *userdata)
 /* The libvirt thread learnt something (on the loop, through its eventfd). */
 static void on_libvirt_changed(void *userdata)
 {
-	dirty(userdata);
+	struct manager *manager = userdata;
+
+	domains_sync(manager->domains, manager->libvirt);
+	dirty(manager);
 }
 
 int manager_status(struct manager *manager, struct status *status,

@@ -180,3 +180,48 @@ void state_keep_bridges(struct fabric *into, const struct fabric *previous,
 			snprintf(device->bridge, sizeof(device->bridge), "%s", before->bridge);
 	}
 }
+
+void state_take_out(struct fabric *fabric, enum state_removal removal, const char *name)
+{
+	struct fabric_device *device = fabric_find_device(fabric, name);
+	struct fabric_bus *bus = fabric_find_bus(fabric, name);
+	size_t i;
+
+	switch (removal) {
+	case STATE_REMOVE_DEVICE:
+		if (device)
+			fabric_remove_device(fabric, device);
+		break;
+	case STATE_REMOVE_CONNECTION:
+		if (device)
+			device->info.bus[0] = '\0';
+		break;
+	case STATE_REMOVE_BUS:
+		if (bus)
+			fabric_remove_bus(fabric, bus);
+		for (i = 0; i < fabric->device_count; i++)
+			if (!strcmp(fabric->devices[i].info.bus, name))
+				fabric->devices[i].info.bus[0] = '\0';
+		break;
+	}
+}
+
+struct fabric *state_removal_target(const struct fabric *actual, const struct fabric *desired)
+{
+	struct fabric *target = state_copy(actual);
+	const struct fabric_device *now;
+	struct fabric_device *device;
+	size_t i;
+
+	if (!target || state_overlay(target, desired) < 0) {
+		fabric_free(target);
+		return NULL;
+	}
+	for (i = 0; i < target->device_count; i++) {
+		device = &target->devices[i];
+		now = fabric_find_device(actual, device->info.name);
+		if (!device->info.bus[0] && now)
+			snprintf(device->info.bus, VBUS_NAME_MAX, "%s", now->info.bus);
+	}
+	return target;
+}

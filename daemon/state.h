@@ -32,4 +32,23 @@ int state_overlay(struct fabric *into, const struct fabric *from);
 void state_keep_bridges(struct fabric *into, const struct fabric *previous,
 			const struct fabric *from);
 
+/* What a removal takes away: a device, a bus, or a device's connection. */
+enum state_removal {
+	STATE_REMOVE_DEVICE,
+	STATE_REMOVE_BUS,
+	STATE_REMOVE_CONNECTION,
+};
+
+/* Takes the object NAME out of FABRIC (a bus: and the devices that were to
+ * go on it now go on none). */
+void state_take_out(struct fabric *fabric, enum state_removal removal, const char *name);
+/*
+ * What a removal's plan aims at, with prune, so that it removes only what was
+ * taken out of DESIRED: everything ACTUAL (the kernel) has, as it has it,
+ * overlaid by DESIRED, where a device DESIRED leaves on no bus stays on the
+ * bus ACTUAL has it on. The caller then takes its objects out of it too.
+ * NULL when out of memory.
+ */
+struct fabric *state_removal_target(const struct fabric *actual, const struct fabric *desired);
+
 #endif

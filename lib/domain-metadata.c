@@ -115,7 +115,10 @@ static int device_parse(const xmlNode *node, struct domain_vbus *vbus, struct js
 	return 0;
 }
 
-static int bus_parse(const xmlNode *node, struct domain_vbus *vbus, char *error, size_t size)
+/* NODE: the vbus <bus>, in the vbus namespace (a domain's XML), or PLAIN,
+ * without one (virDomainGetMetadata's element: libvirt strips it). */
+static int bus_parse(const xmlNode *node, bool plain, struct domain_vbus *vbus, char *error,
+		     size_t size)
 {
 	struct json_object *bus, *buses, *devices;
 	const xmlAttr *attribute;
@@ -141,7 +144,7 @@ static int bus_parse(const xmlNode *node, struct domain_vbus *vbus, char *error,
 	}
 	for (item = node->children; item; item = item->next)
 		if (item->type == XML_ELEMENT_NODE) {
-			if (!is_vbus(item, "device")) {
+			if (!is_vbus(item, "device") && !(plain && is_plain(item, "device"))) {
 				snprintf(error, size, "bus %s: unexpected element <%s>", vbus->bus,
 					 item->name);
 				return -EINVAL;
@@ -188,8 +191,8 @@ static int document_parse(const xmlNode *root, struct domain_vbus *vbus, char *e
 {
 	const xmlNode *metadata, *node, *found = NULL;
 
-	if (is_vbus(root, "bus"))
-		return bus_parse(root, vbus, error, size);
+	if (is_vbus(root, "bus") || is_plain(root, "bus"))
+		return bus_parse(root, is_plain(root, "bus"), vbus, error, size);
 	if (!is_plain(root, "domain")) {
 		snprintf(error, size, "neither a libvirt domain nor a vbus element: <%s>", root->name);
 		return -EINVAL;
@@ -207,7 +210,7 @@ static int document_parse(const xmlNode *root, struct domain_vbus *vbus, char *e
 			}
 			found = node;
 		}
-	return found ? bus_parse(found, vbus, error, size) : 0;
+	return found ? bus_parse(found, false, vbus, error, size) : 0;
 }
 
 int domain_vbus_parse(const char *xml, size_t length, struct domain_vbus *vbus, char *error,
@@ -246,4 +249,22 @@ void domain_vbus_clear(struct domain_vbus *vbus)
 	json_object_put(vbus->fabric);
 	vbus->fabric = NULL;
 	vbus->present = false;
+}
+
+int domain_vbus_set_domain(struct domain_vbus *vbus, const char *name, const char *uuid)
+{
+	struct json_object *buses, *bus, *value;
+
+	snprintf(vbus->domain, sizeof(vbus->domain), "%s", name);
+	snprintf(vbus->uuid, sizeof(vbus->uuid), "%s", uuid);
+	if (!vbus->fabric || !json_object_object_get_ex(vbus->fabric, "buses", &buses) ||
+	    !(bus = json_object_array_get_idx(buses, 0)))
+		return 0;
+	value = json_object_new_string(vbus->domain);
+	if (!value || json_object_object_add(bus, "domain", value) < 0)
+		return -ENOMEM;
+	value = json_object_new_string(vbus->uuid);
+	if (!value || json_object_object_add(bus, "uuid", value) < 0)
+		return -ENOMEM;
+	return 0;
 }

@@ -34,8 +34,9 @@ struct domain_vbus {
 };
 
 /*
- * Reads XML: a whole domain (<domain>) or the vbus element alone (what
- * "virsh metadata DOMAIN urn:vbus:domain:1" prints). A domain without vbus
+ * Reads XML: a whole domain (<domain>) or the vbus element alone, in its
+ * namespace or without one (virDomainGetMetadata and "virsh metadata DOMAIN
+ * urn:vbus:domain:1" give it without: libvirt strips it). A domain without vbus
  * metadata is not an error (present is false). -EINVAL for XML that does
  * not parse or a vbus element that is not the schema's; ERROR (SIZE bytes)
  * then says what is wrong. Values are checked by libvbus's fabric checks on
@@ -44,5 +45,8 @@ struct domain_vbus {
 int domain_vbus_parse(const char *xml, size_t length, struct domain_vbus *vbus, char *error,
 		      size_t size);
 void domain_vbus_clear(struct domain_vbus *vbus);
+/* Names the domain of a VBUS read from the vbus element alone (its bus gets
+ * NAME and UUID, as when read from the whole domain); -ENOMEM. */
+int domain_vbus_set_domain(struct domain_vbus *vbus, const char *name, const char *uuid);
 
 #endif

@@ -107,6 +107,26 @@ static void test_bare_element_as_virsh_metadata_prints_it(void)
 	domain_vbus_clear(&vbus);
 }
 
+/* virDomainGetMetadata's element: libvirt strips the namespace */
+static void test_element_without_namespace_as_libvirt_returns_it(void)
+{
+	struct domain_vbus vbus;
+	char error[256];
+
+	CU_ASSERT_EQUAL(parse("<bus name='vm1'>\n  <device name='d0' mtu='9000'/>\n"
+			      "  <device name='d1' persistent='yes'/>\n</bus>",
+			      &vbus, error, sizeof(error)), 0);
+	CU_ASSERT(vbus.present);
+	CU_ASSERT_STRING_EQUAL(vbus.bus, "vm1");
+	CU_ASSERT_EQUAL(vbus.device_count, 2);
+	CU_ASSERT(!vbus.devices[0].persistent);
+	CU_ASSERT(vbus.devices[1].persistent);
+	domain_vbus_clear(&vbus);
+	/* but not a namespaced bus with foreign children */
+	CU_ASSERT_EQUAL(parse("<bus xmlns='urn:vbus:domain:1' name='vm1'><device xmlns='' name='d0'/></bus>",
+			      &vbus, error, sizeof(error)), -EINVAL);
+}
+
 static void test_wrong_metadata_says_what_is_wrong(void)
 {
 	struct domain_vbus vbus;
@@ -140,6 +160,8 @@ int main(void)
 		{ "a domain without vbus is not an error", test_domain_without_vbus_is_not_an_error },
 		{ "the bare element (virsh metadata) is read",
 		  test_bare_element_as_virsh_metadata_prints_it },
+		{ "the element as libvirt returns it (no namespace) is read",
+		  test_element_without_namespace_as_libvirt_returns_it },
 		{ "wrong metadata says what is wrong", test_wrong_metadata_says_what_is_wrong },
 	};
 

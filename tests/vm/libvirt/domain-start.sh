@@ -11,35 +11,16 @@
 # vm-test-timeout: 900
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 . "$VBUS_SRCDIR/tests/vm/daemon/vbusd-lib"
-for tool in libvirtd virtlogd virsh; do
-	command -v $tool >/dev/null || fail "$tool missing: run tools/install-deps (libvirt-daemon-system)"
-done
-
-stop_libvirt() {
-	local name pid
-	for name in libvirtd virtlogd; do
-		pid=$(cat /run/$name.pid 2>/dev/null || true)
-		[ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-	done
-}
-trap 'stop_libvirt; cleanup' EXIT
+. "$VBUS_SRCDIR/tests/vm/libvirt/libvirt-lib"
+trap 'libvirt_stop; cleanup' EXIT
 
 vbus_insmod vbus
 vbusd_start
-
-# The hook as make install puts it, running the build's vbusctl.
-mkdir -p /etc/libvirt/hooks/qemu.d
-sed "s|^vbusctl=.*|vbusctl=$VBUS_BUILDDIR/cli/vbusctl|" "$VBUS_BUILDDIR/libvirt/vbus" \
-	>/etc/libvirt/hooks/qemu.d/vbus
-chmod 755 /etc/libvirt/hooks/qemu.d/vbus
-# QEMU's mount namespace cannot be set up in this chroot (VM-NOTES.md).
-echo 'namespaces = [ ]' >>/etc/libvirt/qemu.conf
+libvirt_hook_install
 # libvirt probes QEMU's capabilities once per boot (21-80 s under TCG, several
 # minutes on a loaded machine): the VM's writes do not reach the host, so no
-# cache survives between boots; run with --test-timeout 550.
-virtlogd -d
-libvirtd -d
-wait_for "libvirtd" virsh -q version
+# cache survives between boots.
+libvirt_start
 
 # attribute_values FILE XPATH: the values of the attributes XPATH selects.
 attribute_values() {
