@@ -12,6 +12,7 @@
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -63,6 +64,14 @@ void venet_zc_owner_detach(struct venet_zc_owner *owner)
 	venet_zc_owner_put(owner);
 }
 
+/*
+ * Runs wherever the stack frees the skb: a softirq, or a process such as
+ * the worker tearing down a network namespace, on another CPU than an
+ * rmmod. Its last owner_put() may drop the module's last reference, and
+ * this function still has instructions to run: the RCU read section keeps
+ * the module's text alive until they are done (free_module() waits for a
+ * grace period before it frees it).
+ */
 static void venet_zc_complete(struct sk_buff *skb, struct ubuf_info *ubuf,
 			      bool success)
 {
@@ -71,6 +80,7 @@ static void venet_zc_complete(struct sk_buff *skb, struct ubuf_info *ubuf,
 	struct vbus_port *port;
 	unsigned long flags;
 
+	rcu_read_lock();
 	spin_lock_irqsave(&owner->lock, flags);
 	port = owner->port;
 	if (port) {
@@ -88,6 +98,7 @@ static void venet_zc_complete(struct sk_buff *skb, struct ubuf_info *ubuf,
 	spin_unlock_irqrestore(&owner->lock, flags);
 	kfree(zc);
 	venet_zc_owner_put(owner);
+	rcu_read_unlock();
 }
 
 /*

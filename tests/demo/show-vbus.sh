@@ -3,9 +3,14 @@
 # turned from vbusctl and from sysfs and both show up live in vbusctl
 # monitor, then the userspace test guest attaches to bus "db" through
 # /dev/vbus and pushes frames through db0's rings into the host stack, where
-# a UDP receiver verifies every one. It asserts as it goes.
+# a UDP receiver verifies every one. Last, the guest drivers: a bus of
+# connector loop made by vbusctl, whose venet device the guest stack of the
+# same kernel (vbus_proxy, vbus_loop, venet) turns into a network interface
+# that pings and streams verified TCP with the host's vbt-*. It asserts as it
+# goes.
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 . "$VBUS_SRCDIR/tests/vm/datapath/testguest.bash"
+. "$VBUS_SRCDIR/tests/vm/guest/venet-lib"
 
 show() {
 	echo "vbus-vm# $*"
@@ -64,16 +69,39 @@ guest_wait send.json >/dev/null || fail "the guest could not send"
 receiver_wait receive.out || fail "the host did not receive every frame intact"
 show "$vbusctl" stats db0
 
+echo "The guest drivers: a venet device on a loop bus becomes a guest network interface"
+show "$vbusctl" bus create vm connector=loop
+show "$vbusctl" device create eth0 type=venet mtu=9000
+show "$vbusctl" connect eth0 vm
+vbus_insmod vbus_proxy
+vbus_insmod venet
+vbus_insmod vbus_loop
+venet_pair eth0 77
+echo "vbus-vm# ip netns exec g ip -br addr show geth0"
+ip netns exec g ip -br addr show geth0
+echo
+show ip netns exec g ping -c 3 10.77.0.1
+echo "vbus-vm# a verified TCP stream each way (64 MiB, every byte checked)"
+tcp_stream g h 10.77.0.1 $((64 << 20))
+tcp_stream h g 10.77.0.2 $((64 << 20))
+echo
+show ip netns exec g ethtool -S geth0
+show "$vbusctl" stats eth0
+ip netns del g
+ip netns del h
+rmmod vbus_loop venet vbus_proxy
+
 echo "vbus-vm# $vbusctl -j export | $vbusctl apply -f - --dry-run"
 "$vbusctl" -j export | "$vbusctl" apply -f - --dry-run
 kill -TERM $vbusd_pid
 wait $vbusd_pid || fail "vbusd did not stop cleanly"
 echo "vbusd stopped; the kernel keeps the fabric: $(ls /sys/vbus/devices | tr '\n' ' ')"
-for dev in web0 web1 db0; do
+for dev in web0 web1 db0 eth0; do
 	"$nl" disconnect $dev
 	"$nl" dev-del $dev
 done
 "$nl" bus-del web
 "$nl" bus-del db
+"$nl" bus-del vm
 ip link del br0
 rmmod vbus
