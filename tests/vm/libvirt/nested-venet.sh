@@ -73,10 +73,17 @@ echo "NESTED device modalias=\$(cat /sys/bus/vbus-proxy/devices/*/modalias) netd
 dmesg | grep -i 'vbus' | sed 's/^/NESTED dmesg /'
 ip link set \$ifc up
 ip addr add 10.84.0.2/24 dev \$ifc
-ping -c 3 -W 10 10.84.0.1 >/dev/null && echo "NESTED ping ok"
+if ping -c 3 -W 10 10.84.0.1 >/dev/null; then
+	echo "NESTED ping ok"
+else
+	echo "NESTED ping failed"
+	ethtool -S \$ifc 2>&1 | sed 's/^/NESTED ethtool /'
+	sed 's/^/NESTED irq /' /proc/interrupts
+	ip -s link show \$ifc | sed 's/^/NESTED link /'
+fi
 vbus-tcp source 10.84.0.1 5001 $bytes | sed 's/^/NESTED /'
 vbus-tcp sink 5002 | sed 's/^/NESTED /'
-ethtool -S \$ifc | sed 's/^/NESTED ethtool /'
+ethtool -S \$ifc 2>&1 | sed 's/^/NESTED ethtool /'
 echo "NESTED done"
 poweroff -f
 INIT
@@ -127,11 +134,6 @@ virsh -q start $domain || fail "virsh start failed: $(tail -n 20 vbusd.log)"
 echo "virsh start took $((SECONDS - start)) s"
 wait_for "QEMU to connect to vbusd" grep -q "bus $bus: ivshmem client" vbusd.log
 wait_for "vbt-$device (the bus attached)" test -e /sys/class/net/vbt-$device
-ip addr add 10.84.0.1/24 dev vbt-$device
-ip link set vbt-$device up
-"$tcp" sink 5001 >sink.out &
-sink=$!
-
 console=$dir/console.log
 # wait_console PATTERN SECONDS: the nested console says so; fails early if
 # the domain stops.
@@ -140,12 +142,27 @@ wait_console() {
 	until grep -q "$1" "$console"; do
 		virsh -q domstate $domain | grep -q running ||
 			fail "the nested domain stopped before '$1': $(tail -n 30 "$console")"
-		[ $SECONDS -lt $deadline ] || fail "no '$1' on the nested console: $(tail -n 30 "$console")"
+		[ $SECONDS -lt $deadline ] || {
+			echo "--- the host's side"
+			ip -s link show vbt-$device || true
+			ethtool -S vbt-$device 2>/dev/null || true
+			grep -H . /sys/vbus/buses/$bus/* 2>/dev/null || true
+			fail "no '$1' on the nested console: $(grep -v ethtool "$console" | tail -n 60)"
+		}
 		sleep 1
 	done
 }
 
-wait_console "NESTED bus" 900
+# vbus_ivshmem resets the bus when it binds, which makes the host interface
+# anew: it is configured after that (the nested guest pings for 30 s)
+reset_seen() { dmesg | grep -q "vbus: bus $bus: reset by the guest"; }
+wait_seconds 900 "the nested guest's vbus_ivshmem to reset the bus" reset_seen
+wait_for "vbt-$device after the reset" test -e /sys/class/net/vbt-$device
+ip addr add 10.84.0.1/24 dev vbt-$device
+ip link set vbt-$device up
+"$tcp" sink 5001 >sink.out &
+sink=$!
+wait_console "NESTED bus" 300
 echo "nested guest up $((SECONDS - start)) s after virsh start"
 grep NESTED "$console" | grep -v ethtool
 grep -q "NESTED bus name=$bus uuid=$uuid state=ok" "$console" ||
