@@ -61,7 +61,7 @@ static int merge_desired(struct manager *manager, const struct fabric *fabric, b
 
 	if (!merged || (!prune && state_overlay(merged, fabric) < 0))
 		return -ENOMEM;
-	if (fabric_check(merged, &errors) < 0)
+	if (manager_check_merged(manager, merged, prune, &errors) < 0)
 		return invalid(error, &errors);
 	*desired = merged;
 	merged = NULL;

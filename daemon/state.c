@@ -32,7 +32,9 @@ int state_load_config(const char *dir, struct fabric **fabric, struct fabric_err
 		globfree(&found);
 		return -ENOMEM;
 	}
-	r = fabric_load((const char *const *)found.gl_pathv, found.gl_pathc, fabric, errors);
+	/* references may be to what vbusctl made: checked once merged */
+	r = fabric_load((const char *const *)found.gl_pathv, found.gl_pathc,
+			FABRIC_REFERENCES_LATER, fabric, errors);
 	globfree(&found);
 	return r;
 }
@@ -164,6 +166,18 @@ int state_overlay(struct fabric *into, const struct fabric *from)
 	return 0;
 }
 
+void state_drop_absent(struct fabric *fabric)
+{
+	size_t i;
+
+	for (i = fabric->bus_count; i-- > 0;)
+		if (fabric->buses[i].absent)
+			fabric_remove_bus(fabric, &fabric->buses[i]);
+	for (i = fabric->device_count; i-- > 0;)
+		if (fabric->devices[i].absent)
+			fabric_remove_device(fabric, &fabric->devices[i]);
+}
+
 void state_keep_bridges(struct fabric *into, const struct fabric *previous,
 			const struct fabric *from)
 {
@@ -172,7 +186,7 @@ void state_keep_bridges(struct fabric *into, const struct fabric *previous,
 	size_t i;
 
 	for (i = 0; i < from->device_count; i++) {
-		if (from->devices[i].bridge[0])
+		if (from->devices[i].bridge[0] || from->devices[i].absent)
 			continue;
 		before = fabric_find_device(previous, from->devices[i].info.name);
 		device = fabric_find_device(into, from->devices[i].info.name);

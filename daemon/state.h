@@ -25,6 +25,9 @@ struct fabric *state_copy(const struct fabric *fabric);
 /* Puts FROM's objects into INTO: an object FROM names replaces INTO's of that
  * name whole (it takes FROM's attributes); the others are added. */
 int state_overlay(struct fabric *into, const struct fabric *from);
+/* Takes out of FABRIC the objects declared absent: once applied, they are
+ * gone, and the desired state is what there is to have. */
+void state_drop_absent(struct fabric *fabric);
 /* After an overlay of a file's FROM: the devices FROM names without a
  * bridge keep the one PREVIOUS gave them. An attribute a file leaves out is
  * not managed, and a host interface that comes and goes with its guest
