@@ -22,8 +22,10 @@
 	"usage: vbusctl apply [-f] FILE... [--dry-run] [--prune] [--checkpoint[=SECONDS]]\n\n" \
 	"Makes the fabric what FILE (- for standard input) describes (vbus-fabric(5)),\n" \
 	"as one transaction: on failure, what was done is rolled back. Several files\n" \
-	"make one fabric (a name defined twice is an error naming both). The files\n" \
-	"are checked first; every error of every file is printed and nothing is sent.\n" \
+	"make one fabric (a name defined twice is an error naming both); a device may\n" \
+	"name a bus that exists already. The files are checked first; every error of\n" \
+	"every file is printed and nothing is sent. \"state\": \"absent\" removes an\n" \
+	"object (vbus-fabric(5)).\n" \
 	"  -f, --file FILE  a fabric file (may be given several times; FILE alone too)\n" \
 	"  -n, --dry-run    print the plan, change nothing\n" \
 	"      --prune      also remove what the files do not name\n" \
