@@ -485,9 +485,9 @@ int manager_apply(struct manager *manager, const struct apply_request *request, 
 }
 
 int manager_check_merged(struct manager *manager, const struct fabric *merged, bool prune,
-			 struct fabric_errors *errors)
+			 bool whole, struct fabric_errors *errors)
 {
-	int r = fabric_check(merged, errors);
+	int r = whole ? fabric_check(merged, errors) : 0;
 
 	if (r == -ENOMEM)
 		return r;
@@ -499,17 +499,20 @@ int manager_check_merged(struct manager *manager, const struct fabric *merged, b
  * says why not. */
 static int configured(struct manager *manager, struct fabric **desired, char *text, size_t size)
 {
-	_cleanup_(fabric_freep) struct fabric *config = NULL, *merged = NULL;
+	_cleanup_(fabric_freep) struct fabric *config = NULL, *merged = NULL, *existing = NULL;
 	struct fabric_errors errors = { 0 };
 	int r;
 
-	r = state_load_config(manager->options.config_dir, &config, &errors);
+	existing = state_union(manager->desired, kernel_fabric(manager->kernel));
+	if (!existing)
+		return -ENOMEM;
+	r = state_load_config(manager->options.config_dir, existing, &config, &errors);
 	if (r >= 0) {
 		merged = state_copy(manager->desired);
 		if (!merged || state_overlay(merged, config) < 0)
 			return -ENOMEM;
 		state_keep_bridges(merged, manager->desired, config);
-		r = manager_check_merged(manager, merged, false, &errors);
+		r = manager_check_merged(manager, merged, false, true, &errors);
 	}
 	/* status tells what fabric.d is now: its errors until a reload reads
 	 * it whole, then none (a removed file's problems go with it) */
@@ -876,7 +879,7 @@ static int open_kernel(struct manager *manager)
  * a crash interrupted, to finish it. */
 static int load_desired(struct manager *manager, struct fabric **desired, const char **source)
 {
-	_cleanup_(fabric_freep) struct fabric *persisted = NULL, *config = NULL;
+	_cleanup_(fabric_freep) struct fabric *persisted = NULL, *config = NULL, *existing = NULL;
 	struct fabric_errors errors = { 0 };
 	size_t i;
 	int r;
@@ -903,9 +906,10 @@ static int load_desired(struct manager *manager, struct fabric **desired, const 
 		return -ENOMEM;
 	fabric_free(manager->desired);
 	manager->desired = state_copy(persisted);
-	if (!manager->desired)
+	existing = state_union(persisted, kernel_fabric(manager->kernel));
+	if (!manager->desired || !existing)
 		return -ENOMEM;
-	r = state_load_config(manager->options.config_dir, &config, &errors);
+	r = state_load_config(manager->options.config_dir, existing, &config, &errors);
 	if (r < 0) {
 		log_error_errno(r, "%s: invalid, not applied:", manager->options.config_dir);
 		for (i = 0; i < errors.count; i++)
@@ -919,7 +923,7 @@ static int load_desired(struct manager *manager, struct fabric **desired, const 
 	} else {
 		state_keep_bridges(persisted, manager->desired, config);
 		*source = manager->options.config_dir;
-		r = manager_check_merged(manager, persisted, false, &errors);
+		r = manager_check_merged(manager, persisted, false, true, &errors);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0) {

@@ -13,7 +13,8 @@
 
 #include "state.h"
 
-int state_load_config(const char *dir, struct fabric **fabric, struct fabric_errors *errors)
+int state_load_config(const char *dir, const struct fabric *existing, struct fabric **fabric,
+		      struct fabric_errors *errors)
 {
 	_cleanup_free_ char *pattern = NULL;
 	glob_t found = { 0 };
@@ -32,9 +33,8 @@ int state_load_config(const char *dir, struct fabric **fabric, struct fabric_err
 		globfree(&found);
 		return -ENOMEM;
 	}
-	/* references may be to what vbusctl made: checked once merged */
-	r = fabric_load((const char *const *)found.gl_pathv, found.gl_pathc,
-			FABRIC_REFERENCES_LATER, fabric, errors);
+	r = fabric_load((const char *const *)found.gl_pathv, found.gl_pathc, existing, fabric,
+			errors);
 	globfree(&found);
 	return r;
 }
@@ -127,6 +127,22 @@ int state_remove(const char *path)
 	if (unlink(path) < 0)
 		return errno == ENOENT ? 0 : -errno;
 	return sync_directory_of(path);
+}
+
+struct fabric *state_union(const struct fabric *first, const struct fabric *second)
+{
+	struct fabric *both = state_copy(first);
+	size_t i;
+
+	for (i = 0; both && second && i < second->bus_count; i++)
+		if (!fabric_find_bus(both, second->buses[i].info.name) &&
+		    fabric_add_bus(both, &second->buses[i]) < 0)
+			both = fabric_free_null(both);
+	for (i = 0; both && second && i < second->device_count; i++)
+		if (!fabric_find_device(both, second->devices[i].info.name) &&
+		    fabric_add_device(both, &second->devices[i]) < 0)
+			both = fabric_free_null(both);
+	return both;
 }
 
 struct fabric *state_copy(const struct fabric *fabric)

@@ -52,11 +52,13 @@ grep -qx 'vbusctl: nowhere.json: 2 errors, nothing applied' err || fail "error c
 
 # vbusd's own check of the merged state (fabric.d): file and path
 cat >"$config/30-nowhere.json" <<'JSON'
-{"version": 1, "devices": [{"name": "lost0", "type": "venet", "bus": "nope"}]}
+{"version": 1, "devices": [{"name": "lost0", "type": "venet", "bus": "nope", "mtu": 70000}]}
 JSON
 expect_exit 1 vbusctl reload
 grep -qF "$config/30-nowhere.json: \$.devices[0].bus: \"nope\" is not a bus of the fabric or of the kernel (expected one of its buses: fb, vm1)" err ||
 	fail "reload with a bus that exists nowhere: $(cat err)"
+grep -qF "$config/30-nowhere.json: \$.devices[0].mtu: 70000 is out of range" err ||
+	fail "reload: the mtu error did not come with the bus error: $(cat err)"
 [ ! -e /sys/vbus/devices/lost0 ] || fail "a refused reload made lost0"
 { vbusctl status || true; } | grep -qF "$config/30-nowhere.json: \$.devices[0].bus" ||
 	fail "status does not show the reload's error"
