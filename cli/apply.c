@@ -22,8 +22,10 @@
 	"usage: vbusctl apply [-f] FILE... [--dry-run] [--prune] [--checkpoint[=SECONDS]]\n\n" \
 	"Makes the fabric what FILE (- for standard input) describes (vbus-fabric(5)),\n" \
 	"as one transaction: on failure, what was done is rolled back. Several files\n" \
-	"make one fabric (a name defined twice is an error naming both). The files\n" \
-	"are checked first; every error of every file is printed and nothing is sent.\n" \
+	"make one fabric (a name defined twice is an error naming both); a device may\n" \
+	"name a bus that exists already. The files are checked first; every error of\n" \
+	"every file is printed and nothing is sent. \"state\": \"absent\" removes an\n" \
+	"object (vbus-fabric(5)).\n" \
 	"  -f, --file FILE  a fabric file (may be given several times; FILE alone too)\n" \
 	"  -n, --dry-run    print the plan, change nothing\n" \
 	"      --prune      also remove what the files do not name\n" \
@@ -86,8 +88,25 @@ static int apply_report(int r, struct fabric_errors *errors, const char *name)
 	return r;
 }
 
+/* What there is besides the files, for their references (a device on a bus
+ * that vbusctl or another file made): the kernel's fabric; else
+ * FABRIC_REFERENCES_LATER, for vbusd to check (vbus.ko not loaded, or not
+ * readable here). *ACTUAL is the caller's to free. */
+static const struct fabric *existing_fabric(struct fabric **actual)
+{
+	struct vbus_client *client = NULL;
+
+	*actual = NULL;
+	if (vbus_client_open(&client) >= 0 && fabric_dump(client, NULL, NULL, actual) < 0)
+		*actual = NULL;
+	if (client)
+		vbus_client_close(client);
+	return *actual ?: FABRIC_REFERENCES_LATER;
+}
+
 int apply_load(const char *const *paths, size_t count, struct apply_files *files)
 {
+	_cleanup_(fabric_freep) struct fabric *actual = NULL;
 	struct fabric_errors errors = { 0 };
 	char *text;
 	size_t i, length, unread = 0;
@@ -105,7 +124,8 @@ int apply_load(const char *const *paths, size_t count, struct apply_files *files
 		files->sources[files->count++] = (struct fabric_source){ apply_name(paths[i]), text,
 									 length };
 	}
-	r = fabric_load_sources(files->sources, files->count, &files->fabric, &errors);
+	r = fabric_load_sources(files->sources, files->count, existing_fabric(&actual),
+				&files->fabric, &errors);
 	r = apply_report(r, &errors, files->count == 1 ? files->sources[0].name : NULL);
 	return unread ? -EINVAL : r;
 }
@@ -117,7 +137,7 @@ int apply_check(const char *text, size_t length, const char *name)
 	struct fabric_errors errors = { 0 };
 	int r;
 
-	r = fabric_load_sources(&source, 1, &fabric, &errors);
+	r = fabric_load_sources(&source, 1, FABRIC_REFERENCES_LATER, &fabric, &errors);
 	return apply_report(r, &errors, name);
 }
 

@@ -12,8 +12,9 @@
 #define STATUS_USAGE \
 	"usage: vbusctl status\n\n" \
 	"Summarises vbusd's view: whether the kernel is in sync with the desired\n" \
-	"state, how many buses and devices, unmanaged objects, drift, problems and\n" \
-	"the last apply. -j prints vbusd's JSON.\n" \
+	"state, how many buses and devices, which objects each fabric.d file defines\n" \
+	"(and which vbusctl made), unmanaged objects, drift, problems and the last\n" \
+	"apply. -j prints vbusd's JSON.\n" \
 	"Exit status: 0 in sync without problems, 11 when the kernel is not in sync\n" \
 	"with the desired state or there are problems (for scripts), else as every\n" \
 	"verb (4: vbusd unreachable).\n"
@@ -76,6 +77,38 @@ static void print_unmanaged(FILE *out, struct json_object *unmanaged)
 		fprintf(out, "%-12s%s\n", "Unmanaged:", "none");
 	else
 		fprintf(out, "%-12sbuses %s; devices %s\n", "Unmanaged:", bus_text, device_text);
+}
+
+/* "bus vm1, devices web0 web1" appended to TEXT: NAMES of KIND, if any. */
+static void append_names(char *text, size_t size, const char *kind, struct json_object *names)
+{
+	size_t count = json_object_is_type(names, json_type_array) ?
+			       json_object_array_length(names) : 0;
+	size_t length = strlen(text), i;
+
+	if (count == 0 || length >= size)
+		return;
+	length += snprintf(text + length, size - length, "%s%s%s", length ? ", " : "", kind,
+			   count == 1 ? "" : kind[strlen(kind) - 1] == 's' ? "es" : "s");
+	for (i = 0; i < count && length < size; i++)
+		length += snprintf(text + length, size - length, " %s",
+				   json_object_get_string(json_object_array_get_idx(names, i)));
+}
+
+/* "/etc/vbus/fabric.d/10-web.json: bus vm1, devices web0 web1", or "made by
+ * vbusctl: device own0". */
+static void source_item(char *text, size_t size, struct json_object *value)
+{
+	const char *source = string_of(value, "source", "?");
+	struct json_object *buses = NULL, *devices = NULL;
+	char objects[400] = "";
+
+	json_object_object_get_ex(value, "buses", &buses);
+	json_object_object_get_ex(value, "devices", &devices);
+	append_names(objects, sizeof(objects), "bus", buses);
+	append_names(objects, sizeof(objects), "device", devices);
+	snprintf(text, size, "%s%s: %s", strcmp(source, "vbusctl") ? "" : "made by ", source,
+		 objects);
 }
 
 static void print_last_apply(FILE *out, struct json_object *last)
@@ -159,6 +192,9 @@ void status_render(FILE *out, struct json_object *status)
 	value = NULL;
 	json_object_object_get_ex(status, "unmanaged", &value);
 	print_unmanaged(out, value);
+	value = NULL;
+	if (json_object_object_get_ex(status, "sources", &value))
+		print_list(out, "Files:", value, source_item);
 	value = NULL;
 	json_object_object_get_ex(status, "drift", &value);
 	print_list(out, "Drift:", value, drift_item);

@@ -51,18 +51,20 @@ static int apply(struct manager *manager, sd_bus_message *message,
 }
 
 /* The desired state with FABRIC's objects put in (or exactly FABRIC, with
- * prune), checked as a whole. */
+ * prune), checked as a whole. ERRORS has those of FABRIC's own check: then
+ * only the references are checked (the rest would be reported twice), so
+ * that every error comes at once. */
 static int merge_desired(struct manager *manager, const struct fabric *fabric, bool prune,
-			 struct fabric **desired, sd_bus_error *error)
+			 struct fabric_errors *errors, struct fabric **desired, sd_bus_error *error)
 {
-	struct fabric_errors errors = { 0 };
 	_cleanup_(fabric_freep) struct fabric *merged = state_copy(prune ? fabric :
 								     manager_desired(manager));
+	bool whole = errors->count == 0;
 
 	if (!merged || (!prune && state_overlay(merged, fabric) < 0))
 		return -ENOMEM;
-	if (fabric_check(merged, &errors) < 0)
-		return invalid(error, &errors);
+	if (manager_check_merged(manager, merged, prune, whole, errors) < 0 || errors->count)
+		return invalid(error, errors);
 	*desired = merged;
 	merged = NULL;
 	return 0;
@@ -87,10 +89,11 @@ static int api_apply(sd_bus_message *message, void *userdata, sd_bus_error *erro
 	}
 	if (!source[0])
 		source = "-";
-	if (fabric_parse(text, strlen(text), source, &fabric, &errors) < 0 ||
-	    fabric_check(fabric, &errors) < 0)
+	if (fabric_parse(text, strlen(text), source, &fabric, &errors) < 0)
 		return invalid(error, &errors);
-	r = merge_desired(manager, fabric, flags & FLAG_PRUNE, &desired, error);
+	if (fabric_check(fabric, &errors) == -ENOMEM)
+		return -ENOMEM;
+	r = merge_desired(manager, fabric, flags & FLAG_PRUNE, &errors, &desired, error);
 	if (r < 0 || !desired)
 		return r;
 	if (!(flags & FLAG_PRUNE))
@@ -327,12 +330,13 @@ static int apply_object(struct manager *manager, sd_bus_message *message,
 			struct fabric *fabric, const char *source, sd_bus_error *error)
 {
 	_cleanup_(fabric_freep) struct fabric *desired = NULL, *target = NULL;
+	struct fabric_errors errors = { 0 };
 	int r;
 
 	/* "device p2: ...", not a "$.devices[0]" the caller never wrote */
 	state_forget_origins(fabric);
 	keep_owners(manager, fabric);
-	r = merge_desired(manager, fabric, false, &desired, error);
+	r = merge_desired(manager, fabric, false, &errors, &desired, error);
 	if (r < 0 || !desired)
 		return r;
 	r = one_object_target(manager, fabric, desired, &target, error);

@@ -348,7 +348,8 @@ static void record(struct manager *manager, const struct apply_request *request,
 	snprintf(last->error, sizeof(last->error), "%s", outcome->error);
 }
 
-/* The desired state becomes DESIRED, persisted; the pending file goes. */
+/* The desired state becomes DESIRED (without what it declared absent, now
+ * gone), persisted; the pending file goes. */
 static int commit(struct manager *manager, const struct fabric *desired)
 {
 	struct fabric *copy = state_copy(desired);
@@ -356,6 +357,7 @@ static int commit(struct manager *manager, const struct fabric *desired)
 
 	if (!copy)
 		return -ENOMEM;
+	state_drop_absent(copy);
 	fabric_free(manager->desired);
 	manager->desired = copy;
 	r = state_write(manager->state_file, copy);
@@ -496,21 +498,35 @@ int manager_apply(struct manager *manager, const struct apply_request *request, 
 	return run_apply(manager, request, result, error, size, &ran);
 }
 
+int manager_check_merged(struct manager *manager, const struct fabric *merged, bool prune,
+			 bool whole, struct fabric_errors *errors)
+{
+	int r = whole ? fabric_check(merged, errors) : 0;
+
+	if (r == -ENOMEM)
+		return r;
+	return fabric_check_references(merged, prune ? NULL : kernel_fabric(manager->kernel),
+				       errors) ?: r;
+}
+
 /* fabric.d and the desired state merged and checked, in *DESIRED; ERROR
  * says why not. */
 static int configured(struct manager *manager, struct fabric **desired, char *text, size_t size)
 {
-	_cleanup_(fabric_freep) struct fabric *config = NULL, *merged = NULL;
+	_cleanup_(fabric_freep) struct fabric *config = NULL, *merged = NULL, *existing = NULL;
 	struct fabric_errors errors = { 0 };
 	int r;
 
-	r = state_load_config(manager->options.config_dir, &config, &errors);
+	existing = state_union(manager->desired, kernel_fabric(manager->kernel));
+	if (!existing)
+		return -ENOMEM;
+	r = state_load_config(manager->options.config_dir, existing, &config, &errors);
 	if (r >= 0) {
 		merged = state_copy(manager->desired);
 		if (!merged || state_overlay(merged, config) < 0)
 			return -ENOMEM;
 		state_keep_bridges(merged, manager->desired, config);
-		r = fabric_check(merged, &errors);
+		r = manager_check_merged(manager, merged, false, true, &errors);
 	}
 	/* status tells what fabric.d is now: its errors until a reload reads
 	 * it whole, then none (a removed file's problems go with it) */
@@ -877,7 +893,7 @@ static int open_kernel(struct manager *manager)
  * a crash interrupted, to finish it. */
 static int load_desired(struct manager *manager, struct fabric **desired, const char **source)
 {
-	_cleanup_(fabric_freep) struct fabric *persisted = NULL, *config = NULL;
+	_cleanup_(fabric_freep) struct fabric *persisted = NULL, *config = NULL, *existing = NULL;
 	struct fabric_errors errors = { 0 };
 	size_t i;
 	int r;
@@ -904,9 +920,10 @@ static int load_desired(struct manager *manager, struct fabric **desired, const 
 		return -ENOMEM;
 	fabric_free(manager->desired);
 	manager->desired = state_copy(persisted);
-	if (!manager->desired)
+	existing = state_union(persisted, kernel_fabric(manager->kernel));
+	if (!manager->desired || !existing)
 		return -ENOMEM;
-	r = state_load_config(manager->options.config_dir, &config, &errors);
+	r = state_load_config(manager->options.config_dir, existing, &config, &errors);
 	if (r < 0) {
 		log_error_errno(r, "%s: invalid, not applied:", manager->options.config_dir);
 		for (i = 0; i < errors.count; i++)
@@ -920,6 +937,22 @@ static int load_desired(struct manager *manager, struct fabric **desired, const 
 	} else {
 		state_keep_bridges(persisted, manager->desired, config);
 		*source = manager->options.config_dir;
+		r = manager_check_merged(manager, persisted, false, true, &errors);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			log_error("%s: invalid with the desired state, not applied:",
+				  manager->options.config_dir);
+			for (i = 0; i < errors.count; i++)
+				log_error("%s", errors.lines[i]);
+			set_problems(manager, &errors);
+			fabric_errors_clear(&errors);
+			fabric_free(persisted);
+			persisted = state_copy(manager->desired);
+			if (!persisted)
+				return -ENOMEM;
+			*source = manager->state_file;
+		}
 	}
 	*desired = persisted;
 	persisted = NULL;

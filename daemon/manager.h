@@ -84,6 +84,11 @@ const char *manager_status_text(const struct manager *manager);
 
 /* The fabric.d file that defines the object of ORIGIN (an object of the
  * desired state), or NULL when none does: what a reload puts back. */
+/* MERGED, a desired state to be, checked: fabric_check() (unless not WHOLE)
+ * and its references against the kernel's fabric (with PRUNE, what the
+ * kernel has besides goes: against nothing). 0, or -EINVAL with ERRORS. */
+int manager_check_merged(struct manager *manager, const struct fabric *merged, bool prune,
+			 bool whole, struct fabric_errors *errors);
 const char *manager_owner(const struct manager *manager, const struct fabric_origin *origin);
 /* What show and status say an object comes from: its fabric.d file,
  * "vbusctl" for another object of the desired state (one-object commands,

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -305,6 +306,86 @@ static struct json_object *unmanaged(const struct fabric *desired, const struct 
 	return object;
 }
 
+/* Objects made by vbusctl come after every file's. */
+static int compare_sources(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	bool x_made = !strcmp(x, "vbusctl"), y_made = !strcmp(y, "vbusctl");
+
+	if (x_made != y_made)
+		return x_made - y_made;
+	return strcmp(x, y);
+}
+
+/* SOURCE added to SOURCES (*COUNT of them) unless there already. */
+static void add_distinct(const char **sources, size_t *count, const char *source)
+{
+	size_t i;
+
+	for (i = 0; i < *count; i++)
+		if (!strcmp(sources[i], source))
+			return;
+	sources[(*count)++] = source;
+}
+
+/* {"source": SOURCE, "buses": [...], "devices": [...]}: what SOURCE defines,
+ * by name. */
+static struct json_object *source_json(struct manager *manager, const char *source,
+				       const struct fabric_bus **buses, size_t bus_count,
+				       const struct fabric_device **devices, size_t device_count)
+{
+	struct json_object *object = json_object_new_object();
+	struct json_object *bus_names = json_object_new_array();
+	struct json_object *device_names = json_object_new_array();
+	size_t i;
+
+	if (!object || !bus_names || !device_names) {
+		json_object_put(object);
+		json_object_put(bus_names);
+		json_object_put(device_names);
+		return NULL;
+	}
+	for (i = 0; i < bus_count; i++)
+		if (!strcmp(manager_source(manager, &buses[i]->origin), source))
+			json_object_array_add(bus_names, json_object_new_string(buses[i]->info.name));
+	for (i = 0; i < device_count; i++)
+		if (!strcmp(manager_source(manager, &devices[i]->origin), source))
+			json_object_array_add(device_names,
+					      json_object_new_string(devices[i]->info.name));
+	json_object_object_add(object, "source", json_object_new_string(source));
+	json_object_object_add(object, "buses", bus_names);
+	json_object_object_add(object, "devices", device_names);
+	return object;
+}
+
+/* "sources": which objects of the desired state each fabric.d file defines
+ * (files in name order), then those vbusctl made ("vbusctl"). */
+static struct json_object *sources_json(struct manager *manager, const struct fabric *desired)
+{
+	_cleanup_free_ const struct fabric_device **devices = NULL;
+	_cleanup_free_ const struct fabric_bus **buses = NULL;
+	_cleanup_free_ const char **sources = NULL;
+	struct json_object *array = json_object_new_array();
+	size_t count = 0, i;
+
+	sources = calloc(desired->bus_count + desired->device_count + 1, sizeof(*sources));
+	if (!array || !sources || fabric_sort_buses(desired, &buses) < 0 ||
+	    fabric_sort_devices(desired, &devices) < 0) {
+		json_object_put(array);
+		return NULL;
+	}
+	for (i = 0; i < desired->bus_count; i++)
+		add_distinct(sources, &count, manager_source(manager, &buses[i]->origin));
+	for (i = 0; i < desired->device_count; i++)
+		add_distinct(sources, &count, manager_source(manager, &devices[i]->origin));
+	qsort(sources, count, sizeof(*sources), compare_sources);
+	for (i = 0; i < count; i++)
+		json_object_array_add(array, source_json(manager, sources[i], buses,
+							 desired->bus_count, devices,
+							 desired->device_count));
+	return array;
+}
+
 /* {"deadline": "2026-12-05T02:10:00Z"} of a pending checkpoint, or null. */
 static struct json_object *checkpoint_json(const struct manager *manager)
 {
@@ -383,6 +464,7 @@ int query_status(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	json_object_object_add(status, "devices",
 			       json_object_new_int64(state.actual->device_count));
 	json_object_object_add(status, "unmanaged", unmanaged(state.desired, state.actual));
+	json_object_object_add(status, "sources", sources_json(manager, state.desired));
 	status_lists_to_json(&state, last, status);
 	json_object_object_add(status, "checkpoint", checkpoint_json(manager));
 	json_object_object_add(status, "state_file",

@@ -13,7 +13,8 @@
 
 #include "state.h"
 
-int state_load_config(const char *dir, struct fabric **fabric, struct fabric_errors *errors)
+int state_load_config(const char *dir, const struct fabric *existing, struct fabric **fabric,
+		      struct fabric_errors *errors)
 {
 	_cleanup_free_ char *pattern = NULL;
 	glob_t found = { 0 };
@@ -32,7 +33,8 @@ int state_load_config(const char *dir, struct fabric **fabric, struct fabric_err
 		globfree(&found);
 		return -ENOMEM;
 	}
-	r = fabric_load((const char *const *)found.gl_pathv, found.gl_pathc, fabric, errors);
+	r = fabric_load((const char *const *)found.gl_pathv, found.gl_pathc, existing, fabric,
+			errors);
 	globfree(&found);
 	return r;
 }
@@ -127,6 +129,22 @@ int state_remove(const char *path)
 	return sync_directory_of(path);
 }
 
+struct fabric *state_union(const struct fabric *first, const struct fabric *second)
+{
+	struct fabric *both = state_copy(first);
+	size_t i;
+
+	for (i = 0; both && second && i < second->bus_count; i++)
+		if (!fabric_find_bus(both, second->buses[i].info.name) &&
+		    fabric_add_bus(both, &second->buses[i]) < 0)
+			both = fabric_free_null(both);
+	for (i = 0; both && second && i < second->device_count; i++)
+		if (!fabric_find_device(both, second->devices[i].info.name) &&
+		    fabric_add_device(both, &second->devices[i]) < 0)
+			both = fabric_free_null(both);
+	return both;
+}
+
 struct fabric *state_copy(const struct fabric *fabric)
 {
 	struct fabric *copy = fabric_new();
@@ -164,6 +182,18 @@ int state_overlay(struct fabric *into, const struct fabric *from)
 	return 0;
 }
 
+void state_drop_absent(struct fabric *fabric)
+{
+	size_t i;
+
+	for (i = fabric->bus_count; i-- > 0;)
+		if (fabric->buses[i].absent)
+			fabric_remove_bus(fabric, &fabric->buses[i]);
+	for (i = fabric->device_count; i-- > 0;)
+		if (fabric->devices[i].absent)
+			fabric_remove_device(fabric, &fabric->devices[i]);
+}
+
 void state_keep_bridges(struct fabric *into, const struct fabric *previous,
 			const struct fabric *from)
 {
@@ -172,7 +202,7 @@ void state_keep_bridges(struct fabric *into, const struct fabric *previous,
 	size_t i;
 
 	for (i = 0; i < from->device_count; i++) {
-		if (from->devices[i].bridge[0])
+		if (from->devices[i].bridge[0] || from->devices[i].absent)
 			continue;
 		before = fabric_find_device(previous, from->devices[i].info.name);
 		device = fabric_find_device(into, from->devices[i].info.name);

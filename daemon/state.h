@@ -6,9 +6,12 @@
 
 #include "fabric.h"
 
-/* Loads the .json files of DIR in name order, merged and checked; an empty fabric when
+/* Loads the .json files of DIR in name order, merged and checked, their
+ * devices' buses against EXISTING too (what there is besides them: the
+ * desired state and the kernel's; see fabric_load()); an empty fabric when
  * DIR has none or does not exist. */
-int state_load_config(const char *dir, struct fabric **fabric, struct fabric_errors *errors);
+int state_load_config(const char *dir, const struct fabric *existing, struct fabric **fabric,
+		      struct fabric_errors *errors);
 /* Reads a persisted fabric; -ENOENT when PATH does not exist. */
 /* Objects of FABRIC named in messages by kind and name, not by place. */
 void state_forget_origins(struct fabric *fabric);
@@ -22,9 +25,15 @@ int state_remove(const char *path);
 
 /* A copy of FABRIC; NULL when out of memory. */
 struct fabric *state_copy(const struct fabric *fabric);
+/* FIRST's objects and SECOND's (may be NULL) that FIRST has no object of
+ * that name of; NULL when out of memory. */
+struct fabric *state_union(const struct fabric *first, const struct fabric *second);
 /* Puts FROM's objects into INTO: an object FROM names replaces INTO's of that
  * name whole (it takes FROM's attributes); the others are added. */
 int state_overlay(struct fabric *into, const struct fabric *from);
+/* Takes out of FABRIC the objects declared absent: once applied, they are
+ * gone, and the desired state is what there is to have. */
+void state_drop_absent(struct fabric *fabric);
 /* After an overlay of a file's FROM: the devices FROM names without a
  * bridge keep the one PREVIOUS gave them. An attribute a file leaves out is
  * not managed, and a host interface that comes and goes with its guest

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The checks a schema cannot make, over the whole (merged) fabric: names used
- * twice, buses that do not exist, limits, shared interfaces and addresses. */
+ * twice, buses that do not exist or go, limits, shared interfaces and
+ * addresses. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
@@ -50,6 +51,26 @@ static const char *relative(const char *first, const char *file)
 	return first;
 }
 
+/* A KIND ("bus") NAME at PATH (ABSENT or not) that FIRST (FIRST_ABSENT or
+ * not) has too: declared absent in one place and defined in the other is a
+ * contradiction, and said so. */
+static void report_twice(struct checker *checker, const char *kind, const char *name,
+			 const char *path, bool absent, const char *first, bool first_absent)
+{
+	if (absent && !first_absent)
+		report(checker, path, ".state",
+		       "%s \"%s\" is declared absent, but %s defines it (expected one or the other)",
+		       kind, name, first);
+	else if (!absent && first_absent)
+		report(checker, path, ".name",
+		       "%s \"%s\" is defined, but %s declares it absent (expected one or the other)",
+		       kind, name, first);
+	else
+		report(checker, path, ".name",
+		       "\"%s\" is also the name of %s (expected each %s name once)", name, first,
+		       kind);
+}
+
 static void check_bus_names(struct checker *checker, const struct fabric_bus **buses)
 {
 	char path[128], first[128];
@@ -60,9 +81,8 @@ static void check_bus_names(struct checker *checker, const struct fabric_bus **b
 			continue;
 		fabric_bus_path(buses[i], path, sizeof(path));
 		fabric_bus_path(buses[i - 1], first, sizeof(first));
-		report(checker, path, ".name",
-		       "\"%s\" is also the name of %s (expected each bus name once)",
-		       buses[i]->info.name, relative(first, buses[i]->origin.file));
+		report_twice(checker, "bus", buses[i]->info.name, path, buses[i]->absent,
+			     relative(first, buses[i]->origin.file), buses[i - 1]->absent);
 	}
 }
 
@@ -76,9 +96,8 @@ static void check_device_names(struct checker *checker, const struct fabric_devi
 			continue;
 		fabric_device_path(devices[i], path, sizeof(path));
 		fabric_device_path(devices[i - 1], first, sizeof(first));
-		report(checker, path, ".name",
-		       "\"%s\" is also the name of %s (expected each device name once)",
-		       devices[i]->info.name, relative(first, devices[i]->origin.file));
+		report_twice(checker, "device", devices[i]->info.name, path, devices[i]->absent,
+			     relative(first, devices[i]->origin.file), devices[i - 1]->absent);
 	}
 }
 
@@ -96,34 +115,15 @@ static const struct fabric_bus *find_bus(const struct fabric_bus **buses, size_t
 	return found ? *found : NULL;
 }
 
-/* "(expected one of its buses: vm1, vm2)", or fewer words with many. */
-static void expected_buses(const struct fabric_bus **buses, size_t count, char *text, size_t size)
-{
-	size_t length, i;
-
-	if (count == 0) {
-		snprintf(text, size, "a bus under \"buses\"; the fabric has none");
-		return;
-	}
-	if (count > LISTED_BUSES) {
-		snprintf(text, size, "the name of one of its %zu buses", count);
-		return;
-	}
-	length = snprintf(text, size, "one of its buses:");
-	for (i = 0; i < count && length < size; i++)
-		if (!i || strcmp(buses[i]->info.name, buses[i - 1]->info.name))
-			length += snprintf(text + length, size - length, "%s %s", i ? "," : "",
-					   buses[i]->info.name);
-}
-
-/* Each device's bus exists and has room for its devices. */
+/* Each device's bus that the fabric has stays, and has room for its
+ * devices; the others are for check_references(). */
 static void check_connections(struct checker *checker, const struct fabric_bus **buses,
 			      const struct fabric_device **devices)
 {
 	const struct fabric *fabric = checker->fabric;
 	_cleanup_free_ size_t *counts = calloc(fabric->bus_count + 1, sizeof(size_t));
 	const struct fabric_bus *bus;
-	char path[128], expected[512];
+	char path[128], first[128];
 	size_t i;
 
 	if (!counts) {
@@ -131,17 +131,20 @@ static void check_connections(struct checker *checker, const struct fabric_bus *
 		return;
 	}
 	for (i = 0; i < fabric->device_count; i++) {
-		if (!devices[i]->info.bus[0])
+		if (!devices[i]->info.bus[0] || devices[i]->absent)
 			continue;
 		bus = find_bus(buses, fabric->bus_count, devices[i]->info.bus);
-		if (bus) {
+		if (bus && !bus->absent) {
 			counts[bus - fabric->buses]++;
 			continue;
 		}
+		if (!bus)
+			continue;
 		fabric_device_path(devices[i], path, sizeof(path));
-		expected_buses(buses, fabric->bus_count, expected, sizeof(expected));
-		report(checker, path, ".bus", "\"%s\" is not a bus of the fabric (expected %s)",
-		       devices[i]->info.bus, expected);
+		fabric_bus_path(bus, first, sizeof(first));
+		report(checker, path, ".bus",
+		       "\"%s\" is declared absent in %s (expected a bus that stays, or this device absent too)",
+		       devices[i]->info.bus, relative(first, devices[i]->origin.file));
 	}
 	for (i = 0; i < fabric->bus_count; i++) {
 		if (counts[i] <= VBUS_BUS_MAX_DEVICES)
@@ -192,7 +195,7 @@ static void check_interfaces(struct checker *checker)
 	_cleanup_free_ struct interface *interfaces = NULL;
 	const struct fabric_device *device;
 	char path[128], first[128];
-	size_t i;
+	size_t i, count = 0;
 
 	interfaces = calloc(fabric->device_count + 1, sizeof(*interfaces));
 	if (!interfaces) {
@@ -201,14 +204,17 @@ static void check_interfaces(struct checker *checker)
 	}
 	for (i = 0; i < fabric->device_count; i++) {
 		device = &fabric->devices[i];
-		interfaces[i].device = device;
+		if (device->absent)
+			continue;
+		interfaces[count].device = device;
 		if (device->info.venet.present & VBUS_VENET_F_IFNAME)
-			memcpy(interfaces[i].ifname, device->info.venet.ifname, VBUS_IFNAME_MAX);
+			memcpy(interfaces[count].ifname, device->info.venet.ifname, VBUS_IFNAME_MAX);
 		else
-			vbus_venet_default_ifname(device->info.name, interfaces[i].ifname);
+			vbus_venet_default_ifname(device->info.name, interfaces[count].ifname);
+		count++;
 	}
-	qsort(interfaces, fabric->device_count, sizeof(*interfaces), compare_interfaces);
-	for (i = 1; i < fabric->device_count; i++) {
+	qsort(interfaces, count, sizeof(*interfaces), compare_interfaces);
+	for (i = 1; i < count; i++) {
 		device = interfaces[i].device;
 		/* the same name is reported as such */
 		if (strcmp(interfaces[i].ifname, interfaces[i - 1].ifname) ||
@@ -289,10 +295,131 @@ int fabric_check(const struct fabric *fabric, struct fabric_errors *errors)
 	return checker.result;
 }
 
-/* Parses SOURCES into one fabric and checks it, unless INCOMPLETE (a file
- * could not be read) or a file is not JSON: its objects would seem missing. */
+/* --- references: the fabric with what exists besides it ----------------------- */
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "(expected one of its buses: vm1, vm2)", or fewer words with many: NAMES
+ * (sorted, COUNT) are the buses there are; OR_KERNEL: the kernel's too. */
+static void expected_buses(const char **names, size_t count, bool or_kernel, char *text,
+			   size_t size)
+{
+	size_t length, distinct = 0, i;
+
+	for (i = 0; i < count; i++)
+		distinct += !i || strcmp(names[i], names[i - 1]);
+	if (distinct == 0) {
+		snprintf(text, size, "a bus under \"buses\"; the fabric has none%s",
+			 or_kernel ? ", nor the kernel" : "");
+		return;
+	}
+	if (distinct > LISTED_BUSES) {
+		snprintf(text, size, "the name of one of its %zu buses", distinct);
+		return;
+	}
+	length = snprintf(text, size, "one of its buses:");
+	for (i = 0; i < count && length < size; i++)
+		if (!i || strcmp(names[i], names[i - 1]))
+			length += snprintf(text + length, size - length, "%s %s", i ? "," : "",
+					   names[i]);
+}
+
+/* A device's bus that is neither FABRIC's nor EXISTING's. */
+static void check_buses_exist(struct checker *checker, const struct fabric *existing)
+{
+	const struct fabric *fabric = checker->fabric;
+	size_t count = 0, i, known = fabric->bus_count + (existing ? existing->bus_count : 0);
+	_cleanup_free_ const char **names = calloc(known + 1, sizeof(char *));
+	const struct fabric_device *device;
+	char path[128], expected[512];
+
+	if (!names) {
+		checker->result = -ENOMEM;
+		return;
+	}
+	for (i = 0; i < fabric->bus_count; i++)
+		if (!fabric->buses[i].absent)
+			names[count++] = fabric->buses[i].info.name;
+	for (i = 0; existing && i < existing->bus_count; i++)
+		if (!fabric_find_bus(fabric, existing->buses[i].info.name))
+			names[count++] = existing->buses[i].info.name;
+	qsort(names, count, sizeof(*names), compare_names);
+	for (i = 0; i < fabric->device_count; i++) {
+		device = &fabric->devices[i];
+		if (device->absent || !device->info.bus[0] ||
+		    fabric_find_bus(fabric, device->info.bus) ||
+		    (existing && fabric_find_bus(existing, device->info.bus)))
+			continue;
+		fabric_device_path(device, path, sizeof(path));
+		expected_buses(names, count, existing != NULL, expected, sizeof(expected));
+		report(checker, path, ".bus", "\"%s\" is not a bus of the fabric%s (expected %s)",
+		       device->info.bus, existing ? " or of the kernel" : "", expected);
+	}
+}
+
+/* Whether EXISTING's DEVICE stays on the bus it is on: FABRIC does not
+ * declare it absent, nor put it on another bus (nor on this one: that is
+ * check_connections()'s). */
+static bool stays(const struct fabric *fabric, const struct fabric_device *device)
+{
+	const struct fabric_device *wanted = fabric_find_device(fabric, device->info.name);
+
+	return !wanted || (!wanted->absent && !wanted->info.bus[0]);
+}
+
+/* A bus declared absent that EXISTING's devices would stay on. */
+static void check_absent_buses(struct checker *checker, const struct fabric *existing)
+{
+	const struct fabric *fabric = checker->fabric;
+	const struct fabric_bus *bus;
+	char path[128], names[256];
+	size_t i, j, length, count;
+
+	for (i = 0; existing && i < fabric->bus_count; i++) {
+		bus = &fabric->buses[i];
+		if (!bus->absent)
+			continue;
+		names[0] = '\0';
+		length = count = 0;
+		for (j = 0; j < existing->device_count; j++) {
+			if (strcmp(existing->devices[j].info.bus, bus->info.name) ||
+			    !stays(fabric, &existing->devices[j]))
+				continue;
+			if (length < sizeof(names))
+				length += snprintf(names + length, sizeof(names) - length, "%s%s",
+						   count ? ", " : "", existing->devices[j].info.name);
+			count++;
+		}
+		if (!count)
+			continue;
+		fabric_bus_path(bus, path, sizeof(path));
+		report(checker, path, ".state",
+		       "bus \"%s\" is declared absent, but device%s %s would stay on it (expected %s declared absent too, or on another bus)",
+		       bus->info.name, count == 1 ? "" : "s", names, count == 1 ? "it" : "them");
+	}
+}
+
+int fabric_check_references(const struct fabric *fabric, const struct fabric *existing,
+			    struct fabric_errors *errors)
+{
+	struct checker checker = { .fabric = fabric, .errors = errors };
+
+	check_buses_exist(&checker, existing);
+	check_absent_buses(&checker, existing);
+	return checker.result;
+}
+
+const struct fabric fabric_references_later;
+
+/* Parses SOURCES into one fabric and checks it (its references against
+ * EXISTING), unless INCOMPLETE (a file could not be read) or a file is not
+ * JSON: its objects would seem missing. */
 static int load(const struct fabric_source *sources, size_t count, bool incomplete,
-		struct fabric **result, struct fabric_errors *errors)
+		const struct fabric *existing, struct fabric **result,
+		struct fabric_errors *errors)
 {
 	_cleanup_(fabric_freep) struct fabric *fabric = fabric_new();
 	int r, failed = incomplete ? -EINVAL : 0;
@@ -316,6 +443,8 @@ static int load(const struct fabric_source *sources, size_t count, bool incomple
 			return r;
 	}
 	r = incomplete ? 0 : fabric_check(fabric, errors);
+	if (!incomplete && r != -ENOMEM && existing != FABRIC_REFERENCES_LATER)
+		r = fabric_check_references(fabric, existing, errors) ?: r;
 	if (r == -ENOMEM || failed || r < 0)
 		return r == -ENOMEM ? r : failed ?: r;
 	*result = fabric;
@@ -324,13 +453,14 @@ static int load(const struct fabric_source *sources, size_t count, bool incomple
 }
 
 int fabric_load_sources(const struct fabric_source *sources, size_t count,
-			struct fabric **result, struct fabric_errors *errors)
+			const struct fabric *existing, struct fabric **result,
+			struct fabric_errors *errors)
 {
-	return load(sources, count, false, result, errors);
+	return load(sources, count, false, existing, result, errors);
 }
 
-int fabric_load(const char *const *paths, size_t count, struct fabric **result,
-		struct fabric_errors *errors)
+int fabric_load(const char *const *paths, size_t count, const struct fabric *existing,
+		struct fabric **result, struct fabric_errors *errors)
 {
 	_cleanup_free_ struct fabric_source *sources = calloc(count + 1, sizeof(*sources));
 	bool incomplete = false;
@@ -352,7 +482,7 @@ int fabric_load(const char *const *paths, size_t count, struct fabric **result,
 		sources[read++].text = text;
 	}
 	if (r != -ENOMEM)
-		r = load(sources, read, incomplete, result, errors);
+		r = load(sources, read, incomplete, existing, result, errors);
 	for (i = 0; i < read; i++)
 		free((char *)sources[i].text);
 	return r;

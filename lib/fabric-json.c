@@ -36,6 +36,8 @@ struct json_object *fabric_bus_to_json(const struct fabric_bus *bus, bool with_n
 
 	if (ok && with_name)
 		ok = add(object, "name", json_object_new_string(info->name));
+	if (ok && bus->absent)
+		ok = add(object, "state", json_object_new_string("absent"));
 	if (ok && (bus->present & FABRIC_BUS_F_CONNECTOR))
 		ok = add(object, "connector", connector ? json_object_new_string(connector) :
 			 json_object_new_int64(info->connector));
@@ -67,7 +69,9 @@ struct json_object *fabric_device_to_json(const struct fabric_device *device, bo
 
 	if (ok && with_name)
 		ok = add(object, "name", json_object_new_string(device->info.name));
-	if (ok)
+	if (ok && device->absent)
+		ok = add(object, "state", json_object_new_string("absent"));
+	if (ok && !device->absent)
 		ok = add(object, "type", type ? json_object_new_string(type) :
 			 json_object_new_int64(device->info.type));
 	if (ok && device->info.bus[0])

@@ -363,6 +363,24 @@ static bool uuid_of(struct parser *parser, const char *path, struct json_object 
 	return true;
 }
 
+/* "state": "present" (the default) or "absent" (nmstate's words). */
+static void state_of(struct parser *parser, const char *path, struct json_object *value,
+		     bool *absent)
+{
+	const char *text = text_of(parser, path, value, "one of present, absent");
+	char shown[64];
+
+	if (!text)
+		return;
+	if (!has_nul(value) && !strcmp(text, "absent")) {
+		*absent = true;
+		return;
+	}
+	if (has_nul(value) || strcmp(text, "present"))
+		report(parser, path, "%s is not a state (expected one of present, absent)",
+		       show(value, shown, sizeof(shown)));
+}
+
 /* --- objects ------------------------------------------------------------- */
 
 /* One of the optional attributes of a bus; false after an error. */
@@ -401,7 +419,7 @@ static void parse_bus(struct parser *parser, const char *path, size_t index,
 {
 	struct fabric_bus bus = { .origin = { parser->file, index } };
 	char member[PATH_MAX_LENGTH];
-	bool named = false;
+	bool named = false, absent = false;
 	int r;
 
 	if (!json_object_is_type(object, json_type_object)) {
@@ -416,13 +434,22 @@ static void parse_bus(struct parser *parser, const char *path, size_t index,
 			   !strcmp(key, "domain") || !strcmp(key, "uuid") ||
 			   !strcmp(key, "poll_us")) {
 			bus_member(parser, member, key, value, &bus);
+		} else if (!strcmp(key, "state")) {
+			state_of(parser, member, value, &absent);
 		} else {
 			unknown_key(parser, path, key,
-				    "name, connector, region_size, domain, uuid, poll_us");
+				    "name, state, connector, region_size, domain, uuid, poll_us");
 		}
 	}
 	if (!json_object_object_get_ex(object, "name", NULL))
 		missing_key(parser, path, "name", "a name: " FORM_NAME);
+	/* an absent bus is its name: the rest was checked, and is not used */
+	if (absent) {
+		struct fabric_bus marker = { .absent = true, .origin = bus.origin };
+
+		memcpy(marker.info.name, bus.info.name, sizeof(marker.info.name));
+		bus = marker;
+	}
 	/* an object with errors is kept by its name (without what was wrong)
 	 * for the checks of a partial parse: references to it resolve */
 	if (!named || parser->result == -ENOMEM)
@@ -461,7 +488,7 @@ static const char *device_keys(char *list, size_t size)
 {
 	size_t length, i;
 
-	length = snprintf(list, size, "name, type, bus");
+	length = snprintf(list, size, "name, type, state, bus");
 	for (i = 0; i < fabric_attribute_count && length < size; i++)
 		length += snprintf(list + length, size - length, ", %s", fabric_attributes[i].name);
 	return list;
@@ -491,7 +518,7 @@ static void parse_device(struct parser *parser, const char *path, size_t index,
 	struct fabric_device device = { .origin = { parser->file, index } };
 	const struct fabric_attribute *attribute;
 	char member[PATH_MAX_LENGTH], list[128];
-	bool named = false, typed = false;
+	bool named = false, typed = false, absent = false;
 	int r;
 
 	if (!json_object_is_type(object, json_type_object)) {
@@ -511,16 +538,25 @@ static void parse_device(struct parser *parser, const char *path, size_t index,
 				device.info.bus[0] = '\0';
 		} else if (attribute) {
 			attribute_of(parser, member, attribute, value, &device);
+		} else if (!strcmp(key, "state")) {
+			state_of(parser, member, value, &absent);
 		} else {
 			unknown_key(parser, path, key, device_keys(list, sizeof(list)));
 		}
 	}
 	if (!json_object_object_get_ex(object, "name", NULL))
 		missing_key(parser, path, "name", "a name: " FORM_NAME);
-	if (!typed)
+	/* an absent device is its name: its type is not needed */
+	if (!typed && !absent)
 		missing_key(parser, path, "type",
 			    name_list(vbus_device_type_to_string, VBUS_DEVICE_TYPE_MAX, list,
 				      sizeof(list)));
+	if (absent) {
+		struct fabric_device marker = { .absent = true, .origin = device.origin };
+
+		memcpy(marker.info.name, device.info.name, sizeof(marker.info.name));
+		device = marker;
+	}
 	/* kept by its name even with errors, as a bus is (parse_bus()) */
 	if (!named || parser->result == -ENOMEM)
 		return;

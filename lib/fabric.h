@@ -22,7 +22,9 @@
  * not managed (the kernel's default on create, left as it is after); a
  * device without "bus" is on no bus and one without "bridge" on no bridge,
  * but an existing connection or bridge port is only taken away with prune,
- * as are buses and devices the fabric does not mention.
+ * as are buses and devices the fabric does not mention. A bus or device with
+ * "state": "absent" (nmstate's habit) is removed without prune, and its
+ * absence is no change; it keeps only its name (struct fabric_bus.absent).
  */
 #ifndef VBUS_FABRIC_H
 #define VBUS_FABRIC_H
@@ -59,6 +61,7 @@ struct fabric_origin {
 struct fabric_bus {
 	struct vbus_bus_info info;	/* fields not in present are zero */
 	uint32_t present;		/* FABRIC_BUS_F_* */
+	bool absent;			/* "state": "absent": removed; only the name is set */
 	struct fabric_origin origin;
 };
 
@@ -66,6 +69,7 @@ struct fabric_device {
 	struct vbus_device_info info;	/* info.bus "": on no bus; info.venet.present:
 					 * the venet attributes set */
 	char bridge[VBUS_IFNAME_MAX];	/* host bridge of the interface; "": none */
+	bool absent;			/* "state": "absent": removed; only the name is set */
 	struct fabric_origin origin;
 };
 
@@ -172,18 +176,33 @@ int fabric_read_fd(int fd, char **text, size_t *length);
 
 /*
  * What the schema cannot say: names used twice (across files too, naming
- * both places), a device's bus that is not defined, the kernel's limits on
+ * both places; an object declared absent in one place and defined in
+ * another), a device on a bus declared absent, the kernel's limits on
  * counts, host interfaces or MAC addresses shared by two devices. 0, or
- * -EINVAL with every error in ERRORS (or -ENOMEM).
+ * -EINVAL with every error in ERRORS (or -ENOMEM). A device's bus the fabric
+ * does not define may exist elsewhere: that is fabric_check_references()'s.
  */
 int fabric_check(const struct fabric *fabric, struct fabric_errors *errors);
+
+/*
+ * The references of a fabric checked whole (a merged desired state, or files
+ * with the kernel's fabric): each device's bus is a bus of FABRIC or of
+ * EXISTING (what exists besides: the kernel's; NULL for nothing), and a bus
+ * FABRIC declares absent keeps no device (FABRIC's, or EXISTING's that
+ * FABRIC neither declares absent nor moves). Errors as fabric_check()'s.
+ */
+int fabric_check_references(const struct fabric *fabric, const struct fabric *existing,
+			    struct fabric_errors *errors);
 
 /* Parses PATHS (in that order), merges them and checks the result: what
  * vbusd's /etc/vbus/fabric.d/ uses. Every file's errors and the check's are
  * reported at once (the check is left out only when a file is not JSON or
- * cannot be read, as its objects would then seem missing). */
-int fabric_load(const char *const *paths, size_t count, struct fabric **fabric,
-		struct fabric_errors *errors);
+ * cannot be read, as its objects would then seem missing). References are
+ * checked against EXISTING (fabric_check_references()), unless EXISTING is
+ * FABRIC_REFERENCES_LATER: they are then for a check of the merged state
+ * (vbusd's fabric.d, merged with what vbusctl made). */
+int fabric_load(const char *const *paths, size_t count, const struct fabric *existing,
+		struct fabric **fabric, struct fabric_errors *errors);
 
 /* A fabric file already read: its NAME in messages and its text. */
 struct fabric_source {
@@ -194,7 +213,12 @@ struct fabric_source {
 
 /* fabric_load() of texts already read: what vbusctl apply -f A -f B uses. */
 int fabric_load_sources(const struct fabric_source *sources, size_t count,
-			struct fabric **fabric, struct fabric_errors *errors);
+			const struct fabric *existing, struct fabric **fabric,
+			struct fabric_errors *errors);
+
+/* fabric_load()'s EXISTING when references are checked later. */
+extern const struct fabric fabric_references_later;
+#define FABRIC_REFERENCES_LATER	(&fabric_references_later)
 
 /* --- JSON ----------------------------------------------------------------- */
 

@@ -14,7 +14,8 @@ enum fate {
 	FATE_NONE,			/* only desired has it: created */
 	FATE_KEEP,
 	FATE_REPLACE,			/* destroyed and created again */
-	FATE_DESTROY,			/* pruned */
+	FATE_DESTROY,			/* pruned, or declared absent */
+	FATE_GONE,			/* declared absent, and there is none: nothing */
 };
 
 /* A name in either fabric, with its object in each (NULL where absent). */
@@ -115,8 +116,21 @@ static bool bus_differs(struct bus_pair *pair)
 	return differs;
 }
 
+/* "state absent in FILE" (or "state absent"): why an object goes. */
+static void absent_reason(char *reason, size_t size, const struct fabric_origin *origin)
+{
+	if (origin->file)
+		snprintf(reason, size, "state absent in %s", origin->file);
+	else
+		snprintf(reason, size, "state absent");
+}
+
 static enum fate bus_fate(struct bus_pair *pair, bool prune)
 {
+	if (pair->desired && pair->desired->absent) {
+		absent_reason(pair->reason, sizeof(pair->reason), &pair->desired->origin);
+		return pair->actual ? FATE_DESTROY : FATE_GONE;
+	}
 	if (!pair->actual)
 		return FATE_NONE;
 	if (!pair->desired)
@@ -131,6 +145,10 @@ static const char *type_name(uint32_t type)
 
 static enum fate device_fate(struct device_pair *pair, bool prune)
 {
+	if (pair->desired && pair->desired->absent) {
+		absent_reason(pair->reason, sizeof(pair->reason), &pair->desired->origin);
+		return pair->actual ? FATE_DESTROY : FATE_GONE;
+	}
 	if (!pair->actual)
 		return FATE_NONE;
 	if (!pair->desired)
@@ -203,14 +221,14 @@ static bool bus_survives(const struct planner *planner, const char *name)
 {
 	const struct bus_pair *pair = find_bus(planner, name);
 
-	return pair && pair->fate != FATE_DESTROY;
+	return pair && pair->fate != FATE_DESTROY && pair->fate != FATE_GONE;
 }
 
 /* The bus a device ends on: desired's; else, without prune, the one it is
  * on, if that bus stays. */
 static const char *device_target(const struct planner *planner, const struct device_pair *pair)
 {
-	if (pair->fate == FATE_DESTROY)
+	if (pair->fate == FATE_DESTROY || pair->fate == FATE_GONE)
 		return "";
 	if (pair->desired && pair->desired->info.bus[0])
 		return pair->desired->info.bus;
@@ -318,7 +336,7 @@ static int plan_disconnects(struct planner *planner)
 {
 	const struct device_pair *pair;
 	const struct bus_pair *bus;
-	char reason[96];
+	char reason[128];
 	size_t i;
 	int r;
 
@@ -331,6 +349,8 @@ static int plan_disconnects(struct planner *planner)
 		if (pair->fate == FATE_REPLACE)
 			snprintf(reason, sizeof(reason), "device %s is recreated",
 				 pair->actual->info.name);
+		else if (pair->fate == FATE_DESTROY)
+			snprintf(reason, sizeof(reason), "%s", pair->reason);
 		else if (bus && bus->fate == FATE_REPLACE &&
 			 !strcmp(pair->target, pair->actual->info.bus))
 			snprintf(reason, sizeof(reason), "bus %s is recreated", bus->actual->info.name);
@@ -359,6 +379,8 @@ static int plan_destructions(struct planner *planner)
 		if (pair->fate == FATE_REPLACE)
 			snprintf(operation->reason, sizeof(operation->reason), "recreated: %s",
 				 pair->reason);
+		else
+			snprintf(operation->reason, sizeof(operation->reason), "%s", pair->reason);
 	}
 	for (i = 0; i < planner->bus_count; i++) {
 		const struct bus_pair *pair = &planner->buses[i];
@@ -372,6 +394,8 @@ static int plan_destructions(struct planner *planner)
 		if (pair->fate == FATE_REPLACE)
 			snprintf(operation->reason, sizeof(operation->reason), "recreated: %s",
 				 pair->reason);
+		else
+			snprintf(operation->reason, sizeof(operation->reason), "%s", pair->reason);
 	}
 	return 0;
 }

@@ -74,7 +74,8 @@ int main(int argc, char **argv)
 	if (schema_only)
 		r = parse_each(argv + optind, argc - optind, &errors);
 	else
-		r = fabric_load((const char *const *)argv + optind, argc - optind, &fabric, &errors);
+		r = fabric_load((const char *const *)argv + optind, argc - optind, NULL, &fabric,
+				&errors);
 	for (i = 0; i < errors.count; i++)
 		fprintf(stderr, "%s\n", errors.lines[i]);
 	reported = errors.count;

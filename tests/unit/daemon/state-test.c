@@ -107,7 +107,7 @@ static void test_config_dir_missing_is_empty(void)
 	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
 	struct fabric_errors errors = { 0 };
 
-	CU_ASSERT_EQUAL(state_load_config("/nonexistent/vbus/fabric.d", &fabric, &errors), 0);
+	CU_ASSERT_EQUAL(state_load_config("/nonexistent/vbus/fabric.d", NULL, &fabric, &errors), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fabric);
 	CU_ASSERT_EQUAL(fabric->bus_count + fabric->device_count, 0);
 }
@@ -117,7 +117,7 @@ static void test_config_dir_loads_examples(void)
 	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
 	struct fabric_errors errors = { 0 };
 
-	CU_ASSERT_EQUAL(state_load_config(VBUS_SRCDIR "/examples", &fabric, &errors), 0);
+	CU_ASSERT_EQUAL(state_load_config(VBUS_SRCDIR "/examples", NULL, &fabric, &errors), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fabric);
 	CU_ASSERT_EQUAL(fabric->bus_count, 2);
 	CU_ASSERT_EQUAL(fabric->device_count, 3);

@@ -121,6 +121,31 @@ static void test_round_trips(void)
 			 " {\"name\": \"a\", \"type\": \"venet\"}]}");
 }
 
+/* Absent objects are written as their name and "state": "absent" (vbusd's
+ * pending state holds them), and read back so. */
+static void test_absent_objects_round_trip(void)
+{
+	_cleanup_(fabric_freep) struct fabric *first = NULL, *second = NULL;
+	_cleanup_free_ char *text = NULL, *again = NULL;
+
+	first = parse("{\"version\": 1, \"buses\": [{\"name\": \"vm9\", \"state\": \"absent\"}],"
+		      " \"devices\": [{\"name\": \"old0\", \"type\": \"venet\", \"mtu\": 9000,"
+		      " \"state\": \"absent\"}]}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(first);
+	text = serialise(first);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_STRING_EQUAL(text,
+			       "{\n  \"version\": 1,\n  \"buses\": [\n    {\n      \"name\": \"vm9\",\n"
+			       "      \"state\": \"absent\"\n    }\n  ],\n  \"devices\": [\n    {\n"
+			       "      \"name\": \"old0\",\n      \"state\": \"absent\"\n    }\n  ]\n}\n");
+	second = parse(text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(second);
+	CU_ASSERT_TRUE(second->buses[0].absent);
+	CU_ASSERT_TRUE(second->devices[0].absent);
+	again = serialise(second);
+	CU_ASSERT_STRING_EQUAL(text, again);
+}
+
 static void test_example_round_trips(void)
 {
 	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
@@ -224,6 +249,7 @@ int main(void)
 		{ "an empty fabric", test_empty_fabric },
 		{ "parse, serialise, parse gives the same fabric", test_round_trips },
 		{ "examples/two-vms.json round-trips", test_example_round_trips },
+		{ "absent objects round-trip as name and state", test_absent_objects_round_trip },
 		{ "kernel objects export every attribute, and re-parse", test_kernel_objects_export_every_attribute },
 		{ "a bus or device without its name, for plans", test_objects_without_their_name },
 	};

@@ -41,15 +41,21 @@ static struct fabric *merge(const char *const *files)
 	return fabric;
 }
 
-/* FABRIC's check gives exactly LINES (NULL-terminated; none: it passes). */
-static void check_errors(const struct fabric *fabric, const char *const *lines)
+/* FABRIC's check, and that of its references against EXISTING (NULL:
+ * nothing exists besides), gives exactly LINES (NULL-terminated; none: it
+ * passes). */
+static void check_errors_with(const struct fabric *fabric, const struct fabric *existing,
+			      const char *const *lines)
 {
 	struct fabric_errors errors = { 0 };
 	size_t i, count = 0;
+	int r;
 
 	while (lines[count])
 		count++;
-	CU_ASSERT_EQUAL(fabric_check(fabric, &errors), count ? -EINVAL : 0);
+	r = fabric_check(fabric, &errors);
+	r = fabric_check_references(fabric, existing, &errors) ?: r;
+	CU_ASSERT_EQUAL(r, count ? -EINVAL : 0);
 	CU_ASSERT_EQUAL(errors.count, count);
 	for (i = 0; i < count && i < errors.count; i++) {
 		CU_ASSERT_STRING_EQUAL(errors.lines[i], lines[i]);
@@ -58,6 +64,11 @@ static void check_errors(const struct fabric *fabric, const char *const *lines)
 				lines[i]);
 	}
 	fabric_errors_clear(&errors);
+}
+
+static void check_errors(const struct fabric *fabric, const char *const *lines)
+{
+	check_errors_with(fabric, NULL, lines);
 }
 
 static void test_merge_keeps_where_each_object_was_written(void)
@@ -135,6 +146,103 @@ static void test_device_on_a_bus_no_file_defines(void)
 	_cleanup_(fabric_freep) struct fabric *fabric = merge(files);
 
 	check_errors(fabric, lines);
+}
+
+/* A devices-only file may name a bus that exists besides it (made by
+ * vbusctl, another file, in the kernel); one that exists nowhere is still an
+ * error with file and path, naming both kinds of bus. */
+static void test_device_on_a_bus_that_exists_besides(void)
+{
+	static const char *const files[] = {
+		"web.json", "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"bus\": \"vm1\"},"
+			    " {\"name\": \"web1\", \"type\": \"venet\", \"bus\": \"vm7\"}]}",
+		"b.json", "{\"version\": 1, \"buses\": [{\"name\": \"vm2\"}]}",
+		NULL,
+	};
+	static const char *const kernel[] = {
+		"kernel", "{\"version\": 1, \"buses\": [{\"name\": \"vm1\"}, {\"name\": \"vm2\"}, {\"name\": \"vm3\"}]}",
+		NULL,
+	};
+	static const char *const lines[] = {
+		"web.json: $.devices[1].bus: \"vm7\" is not a bus of the fabric or of the kernel (expected one of its buses: vm1, vm2, vm3)",
+		NULL,
+	};
+	static const char *const alone[] = {
+		"web.json: $.devices[0].bus: \"vm1\" is not a bus of the fabric (expected one of its buses: vm2)",
+		"web.json: $.devices[1].bus: \"vm7\" is not a bus of the fabric (expected one of its buses: vm2)",
+		NULL,
+	};
+	_cleanup_(fabric_freep) struct fabric *fabric = merge(files);
+	_cleanup_(fabric_freep) struct fabric *existing = merge(kernel);
+	struct fabric_errors errors = { 0 };
+
+	/* the file-level check leaves references to the merged state */
+	CU_ASSERT_EQUAL(fabric_check(fabric, &errors), 0);
+	CU_ASSERT_EQUAL(errors.count, 0);
+	check_errors_with(fabric, existing, lines);
+	check_errors(fabric, alone);
+	fabric_remove_device(fabric, &fabric->devices[1]);
+	check_errors_with(fabric, existing, (const char *const[]){ NULL });
+}
+
+/* One file declares absent what another defines: an error naming both. */
+static void test_absent_in_one_file_defined_in_another(void)
+{
+	static const char *const files[] = {
+		"a.json", "{\"version\": 1, \"buses\": [{\"name\": \"vm1\"}],"
+			  " \"devices\": [{\"name\": \"web0\", \"type\": \"venet\"}]}",
+		"b.json", "{\"version\": 1, \"buses\": [{\"name\": \"vm1\", \"state\": \"absent\"}],"
+			  " \"devices\": [{\"name\": \"web0\", \"state\": \"absent\"}]}",
+		"c.json", "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\"}]}",
+		NULL,
+	};
+	static const char *const lines[] = {
+		"b.json: $.buses[0].state: bus \"vm1\" is declared absent, but a.json: $.buses[0] defines it (expected one or the other)",
+		"b.json: $.devices[0].state: device \"web0\" is declared absent, but a.json: $.devices[0] defines it (expected one or the other)",
+		"c.json: $.devices[0].name: device \"web0\" is defined, but b.json: $.devices[0] declares it absent (expected one or the other)",
+		NULL,
+	};
+	_cleanup_(fabric_freep) struct fabric *fabric = merge(files);
+
+	check_errors(fabric, lines);
+}
+
+/* A bus declared absent keeps no device: the fabric's own on it are errors;
+ * the kernel's that would stay on it too, unless declared absent or moved. */
+static void test_absent_bus_keeps_no_device(void)
+{
+	static const char *const files[] = {
+		"gone.json", "{\"version\": 1, \"buses\": [{\"name\": \"vm9\", \"state\": \"absent\"}, {\"name\": \"vm2\"}],"
+			     " \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"bus\": \"vm9\"},"
+			     " {\"name\": \"db0\", \"type\": \"venet\"}]}",
+		NULL,
+	};
+	static const char *const kernel[] = {
+		"kernel", "{\"version\": 1, \"buses\": [{\"name\": \"vm9\"}, {\"name\": \"vm2\"}],"
+			  " \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"bus\": \"vm9\"},"
+			  " {\"name\": \"db0\", \"type\": \"venet\", \"bus\": \"vm9\"},"
+			  " {\"name\": \"old0\", \"type\": \"venet\", \"bus\": \"vm9\"},"
+			  " {\"name\": \"old1\", \"type\": \"venet\", \"bus\": \"vm9\"}]}",
+		NULL,
+	};
+	static const char *const lines[] = {
+		"gone.json: $.devices[0].bus: \"vm9\" is declared absent in $.buses[0] (expected a bus that stays, or this device absent too)",
+		"gone.json: $.buses[0].state: bus \"vm9\" is declared absent, but devices db0, old0, old1 would stay on it (expected them declared absent too, or on another bus)",
+		NULL,
+	};
+	static const char *const fixed_files[] = {
+		"gone.json", "{\"version\": 1, \"buses\": [{\"name\": \"vm9\", \"state\": \"absent\"}, {\"name\": \"vm2\"}],"
+			     " \"devices\": [{\"name\": \"web0\", \"state\": \"absent\"},"
+			     " {\"name\": \"db0\", \"type\": \"venet\", \"bus\": \"vm2\"},"
+			     " {\"name\": \"old0\", \"state\": \"absent\"}, {\"name\": \"old1\", \"state\": \"absent\"}]}",
+		NULL,
+	};
+	_cleanup_(fabric_freep) struct fabric *fabric = merge(files);
+	_cleanup_(fabric_freep) struct fabric *fixed = merge(fixed_files);
+	_cleanup_(fabric_freep) struct fabric *existing = merge(kernel);
+
+	check_errors_with(fabric, existing, lines);
+	check_errors_with(fixed, existing, (const char *const[]){ NULL });
 }
 
 static void test_host_interfaces_must_differ(void)
@@ -228,7 +336,7 @@ static void test_load_reports_every_file_at_once(void)
 	write_file(paths[0], "{\"version\": 1, \"buses\": [{\"name\": \"vm1\"}]}\n");
 	write_file(paths[1], "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"mtu\": 70000}]}");
 	write_file(paths[2], "{\"version\": 1, }");
-	CU_ASSERT_EQUAL(fabric_load(paths, 3, &fabric, &errors), -EINVAL);
+	CU_ASSERT_EQUAL(fabric_load(paths, 3, NULL, &fabric, &errors), -EINVAL);
 	CU_ASSERT_PTR_NULL(fabric);
 	CU_ASSERT_EQUAL_FATAL(errors.count, 2);
 	CU_ASSERT_STRING_EQUAL(errors.lines[0], expected[0]);
@@ -245,7 +353,7 @@ static void test_load_merges_and_checks(void)
 	mkdir(SCRATCH, 0755);
 	write_file(paths[0], "{\"version\": 1, \"buses\": [{\"name\": \"vm1\"}]}\n");
 	write_file(paths[1], "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"bus\": \"vm1\"}]}");
-	CU_ASSERT_EQUAL(fabric_load(paths, 2, &fabric, &errors), 0);
+	CU_ASSERT_EQUAL(fabric_load(paths, 2, NULL, &fabric, &errors), 0);
 	CU_ASSERT_EQUAL(errors.count, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fabric);
 	CU_ASSERT_EQUAL(fabric->device_count, 1);
@@ -253,7 +361,7 @@ static void test_load_merges_and_checks(void)
 	fabric = NULL;
 
 	write_file(paths[1], "{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"type\": \"venet\", \"bus\": \"vm2\"}]}");
-	CU_ASSERT_EQUAL(fabric_load(paths, 2, &fabric, &errors), -EINVAL);
+	CU_ASSERT_EQUAL(fabric_load(paths, 2, NULL, &fabric, &errors), -EINVAL);
 	CU_ASSERT_EQUAL_FATAL(errors.count, 1);
 	CU_ASSERT_STRING_EQUAL(errors.lines[0],
 			       SCRATCH "/40-web.json: $.devices[0].bus: \"vm2\" is not a bus of the fabric (expected one of its buses: vm1)");
@@ -278,7 +386,7 @@ static void check_sources(const char *const *files, const char *const *lines, si
 		sources[n] = (struct fabric_source){ files[i], files[i + 1], strlen(files[i + 1]) };
 	while (lines[wanted])
 		wanted++;
-	CU_ASSERT_EQUAL(fabric_load_sources(sources, n, &fabric, &errors), wanted ? -EINVAL : 0);
+	CU_ASSERT_EQUAL(fabric_load_sources(sources, n, NULL, &fabric, &errors), wanted ? -EINVAL : 0);
 	CU_ASSERT_EQUAL(errors.count, wanted);
 	for (i = 0; i < wanted && i < errors.count; i++) {
 		CU_ASSERT_STRING_EQUAL(errors.lines[i], lines[i]);
@@ -307,7 +415,7 @@ static void test_sources_give_every_error_at_once(void)
 	};
 	static const char *const lines[] = {
 		"typo.json: $.devices[0].mtu: 70000 is out of range (expected 68..65535)",
-		"typo.json: $.devices[1]: unknown key \"wmme\", did you mean \"wmem\"? (expected one of name, type, bus, mac, mtu, zcthresh, wmem, txqlen, ifname, bridge)",
+		"typo.json: $.devices[1]: unknown key \"wmme\", did you mean \"wmem\"? (expected one of name, type, state, bus, mac, mtu, zcthresh, wmem, txqlen, ifname, bridge)",
 		"a.json: $.buses[0].region_size: 5 is out of range (expected a multiple of 4096 in 65536..1073741824)",
 		"typo.json: $.devices[0].bus: \"vm9\" is not a bus of the fabric (expected one of its buses: vm1)",
 		NULL,
@@ -345,6 +453,9 @@ int main(void)
 		{ "a name in two files is an error naming both", test_name_defined_in_two_files_names_both },
 		{ "a name twice in one file names the first place", test_name_twice_in_one_file },
 		{ "a device on a bus no file defines", test_device_on_a_bus_no_file_defines },
+		{ "a device on a bus that exists besides the files", test_device_on_a_bus_that_exists_besides },
+		{ "absent in one file, defined in another: both named", test_absent_in_one_file_defined_in_another },
+		{ "a bus declared absent keeps no device", test_absent_bus_keeps_no_device },
 		{ "host interfaces, named or default, must differ", test_host_interfaces_must_differ },
 		{ "MAC addresses must differ", test_mac_addresses_must_differ },
 		{ "a bus holds 256 devices, not 257", test_a_bus_holds_256_devices },

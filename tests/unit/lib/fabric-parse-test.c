@@ -138,6 +138,43 @@ static void test_minimal_file(void)
 	CU_ASSERT_EQUAL(fabric->bus_count + fabric->device_count, 0);
 }
 
+/* "state": "absent": the object is its name (a device needs no type), the
+ * rest checked but not kept; "present" is the default; nothing else is a
+ * state. */
+static void test_absent_objects_keep_only_their_name(void)
+{
+	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
+	struct fabric_errors errors = { 0 };
+	static const char *const lines[] = {
+		"fabric.json: $.devices[0].state: \"down\" is not a state (expected one of present, absent)",
+		"fabric.json: $.devices[0]: \"type\" is missing (expected venet)",
+		"fabric.json: $.devices[1].mtu: 70000 is out of range (expected 68..65535)",
+		NULL,
+	};
+
+	CU_ASSERT_EQUAL_FATAL(parse("{\"version\": 1,"
+				    " \"buses\": [{\"name\": \"vm9\", \"state\": \"absent\", \"poll_us\": 5},"
+				    "   {\"name\": \"vm1\", \"state\": \"present\", \"poll_us\": 5}],"
+				    " \"devices\": [{\"name\": \"old0\", \"state\": \"absent\"},"
+				    "   {\"name\": \"old1\", \"type\": \"venet\", \"bus\": \"vm9\","
+				    "    \"mtu\": 9000, \"state\": \"absent\"}]}", &fabric, &errors), 0);
+	CU_ASSERT_EQUAL_FATAL(fabric->bus_count, 2);
+	CU_ASSERT_TRUE(fabric->buses[0].absent);
+	CU_ASSERT_STRING_EQUAL(fabric->buses[0].info.name, "vm9");
+	CU_ASSERT_EQUAL(fabric->buses[0].present, 0);
+	CU_ASSERT_FALSE(fabric->buses[1].absent);
+	CU_ASSERT_EQUAL(fabric->buses[1].present, FABRIC_BUS_F_POLL_US);
+	CU_ASSERT_EQUAL_FATAL(fabric->device_count, 2);
+	CU_ASSERT_TRUE(fabric->devices[0].absent);
+	CU_ASSERT_TRUE(fabric->devices[1].absent);
+	CU_ASSERT_STRING_EQUAL(fabric->devices[1].info.name, "old1");
+	CU_ASSERT_STRING_EQUAL(fabric->devices[1].info.bus, "");
+	CU_ASSERT_EQUAL(fabric->devices[1].info.venet.present, 0);
+	CU_ASSERT_EQUAL(fabric->devices[1].origin.index, 1);
+	check_errors("{\"version\": 1, \"devices\": [{\"name\": \"web0\", \"state\": \"down\"},"
+		     " {\"name\": \"old1\", \"state\": \"absent\", \"mtu\": 70000}]}", lines);
+}
+
 static void test_three_mistakes_give_three_errors(void)
 {
 	static const char *const lines[] = {
@@ -157,7 +194,7 @@ static void test_errors_come_in_document_order(void)
 {
 	static const char *const lines[] = {
 		"fabric.json: $: unknown key \"vms\" (expected one of version, buses, devices, $schema)",
-		"fabric.json: $.buses[0]: unknown key \"conector\", did you mean \"connector\"? (expected one of name, connector, region_size, domain, uuid, poll_us)",
+		"fabric.json: $.buses[0]: unknown key \"conector\", did you mean \"connector\"? (expected one of name, state, connector, region_size, domain, uuid, poll_us)",
 		"fabric.json: $.buses[0]: \"name\" is missing (expected a name: [a-z0-9][a-z0-9_.-]*, at most 31 characters)",
 		"fabric.json: $.buses[1]: \"vm2\" is a string (expected a bus object: {\"name\": ...})",
 		"fabric.json: $.devices[0]: \"name\" is missing (expected a name: [a-z0-9][a-z0-9_.-]*, at most 31 characters)",
@@ -230,7 +267,7 @@ static void test_device_values(void)
 	check_device_error("\"bus\": \"VM1\"",
 			   "fabric.json: $.devices[0].bus: \"VM1\" is not a valid name (expected [a-z0-9][a-z0-9_.-]*, at most 31 characters)");
 	check_device_error("\"zc_thresh\": 0",
-			   "fabric.json: $.devices[0]: unknown key \"zc_thresh\", did you mean \"zcthresh\"? (expected one of name, type, bus, mac, mtu, zcthresh, wmem, txqlen, ifname, bridge)");
+			   "fabric.json: $.devices[0]: unknown key \"zc_thresh\", did you mean \"zcthresh\"? (expected one of name, type, state, bus, mac, mtu, zcthresh, wmem, txqlen, ifname, bridge)");
 }
 
 static void test_names_with_nul_or_newline_are_refused(void)
@@ -311,6 +348,7 @@ int main(void)
 		{ "long values are cut in messages", test_long_values_are_cut_in_messages },
 		{ "syntax errors give line and column", test_syntax_errors_give_line_and_column },
 		{ "files: read, missing, a directory", test_files },
+		{ "absent objects keep only their name", test_absent_objects_keep_only_their_name },
 	};
 
 	return unit_run("lib/fabric-parse", UNIT_TESTS(tests));

@@ -94,7 +94,7 @@ static void test_keys_are_the_parsers(void)
 	CU_ASSERT_STRING_EQUAL(keys, "version");
 	CU_ASSERT_EQUAL(integer_at("properties/version/const"), FABRIC_VERSION);
 
-	length = snprintf(expected, sizeof(expected), "name");
+	length = snprintf(expected, sizeof(expected), "name state");
 	for (i = 0; i < fabric_bus_attribute_count; i++)
 		length += snprintf(expected + length, sizeof(expected) - length, " %s",
 				   fabric_bus_attributes[i].name);
@@ -103,14 +103,21 @@ static void test_keys_are_the_parsers(void)
 	strings_at("definitions/bus/required", keys, sizeof(keys));
 	CU_ASSERT_STRING_EQUAL(keys, "name");
 
-	length = snprintf(expected, sizeof(expected), "name type bus");
+	length = snprintf(expected, sizeof(expected), "name type state bus");
 	for (i = 0; i < fabric_attribute_count; i++)
 		length += snprintf(expected + length, sizeof(expected) - length, " %s",
 				   fabric_attributes[i].name);
 	keys_at("definitions/device/properties", keys, sizeof(keys));
 	CU_ASSERT_STRING_EQUAL(keys, expected);
+	/* a type, unless "state": "absent" */
 	strings_at("definitions/device/required", keys, sizeof(keys));
-	CU_ASSERT_STRING_EQUAL(keys, "name type");
+	CU_ASSERT_STRING_EQUAL(keys, "name");
+	strings_at("definitions/device/else/required", keys, sizeof(keys));
+	CU_ASSERT_STRING_EQUAL(keys, "type");
+	strings_at("definitions/device/if/required", keys, sizeof(keys));
+	CU_ASSERT_STRING_EQUAL(keys, "state");
+	strings_at("definitions/state/enum", keys, sizeof(keys));
+	CU_ASSERT_STRING_EQUAL(keys, "present absent");
 }
 
 static void test_objects_refuse_unknown_keys(void)

@@ -236,6 +236,36 @@ static void test_prune_removes_what_the_fabric_lacks(void)
 		   "~ device web0: bridge br0 -> (none)\n");
 }
 
+/* "state": "absent" removes without prune, devices disconnected first, and
+ * says why; absent and gone already is no change. */
+static void test_absent_objects_are_removed_without_prune(void)
+{
+	static const char absent[] =
+		"{\"version\": 1, \"buses\": [{\"name\": \"vm9\", \"state\": \"absent\"},"
+		"   {\"name\": \"gone\", \"state\": \"absent\"}],"
+		" \"devices\": [{\"name\": \"old0\", \"state\": \"absent\"},"
+		"   {\"name\": \"web0\", \"state\": \"absent\"}, {\"name\": \"gone0\", \"state\": \"absent\"}]}";
+	_cleanup_(fabric_freep) struct fabric *desired = parse(absent);
+	_cleanup_(fabric_freep) struct fabric *actual = parse(kernel);
+
+	check_plan(absent, kernel, false,
+		   "- connection old0 -> vm9 (state absent in fabric.json)\n"
+		   "- connection web0 -> vm1 (state absent in fabric.json)\n"
+		   "- device old0 (state absent in fabric.json)\n"
+		   "- device web0 (state absent in fabric.json)\n"
+		   "- bus vm9 (state absent in fabric.json)\n");
+	check_plan("{\"version\": 1, \"devices\": [{\"name\": \"old0\", \"state\": \"absent\"}]}",
+		   kernel, false,
+		   "- connection old0 -> vm9 (state absent in fabric.json)\n"
+		   "- device old0 (state absent in fabric.json)\n");
+	check_plan(absent, EMPTY, false, "");
+	check_plan(absent, EMPTY, true, "");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(desired);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(actual);
+	check_converges(desired, actual, false);
+	check_converges(desired, actual, true);
+}
+
 static void test_move_to_another_bus(void)
 {
 	check_plan("{\"version\": 1, \"buses\": [{\"name\": \"vm2\"}],"
@@ -574,6 +604,7 @@ int main(void)
 		{ "attributes left out are left alone", test_attributes_left_out_are_left_alone },
 		{ "without prune, nothing is removed", test_without_prune_nothing_is_removed },
 		{ "prune removes connections, devices, buses, bridge ports", test_prune_removes_what_the_fabric_lacks },
+		{ "absent objects are removed without prune, and gone is no change", test_absent_objects_are_removed_without_prune },
 		{ "a move to another bus: disconnect, then connect", test_move_to_another_bus },
 		{ "a device on no bus is connected", test_connect_a_device_that_is_on_no_bus },
 		{ "a changed bus is recreated, its devices reconnected", test_changed_bus_is_recreated_with_its_devices },

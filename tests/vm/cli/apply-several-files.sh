@@ -42,7 +42,7 @@ grep -qx 'vbusctl: typo.json: $.devices\[0\].mtu: 70000 is out of range (expecte
 	fail "typo.json's mtu error: $(cat err)"
 grep -q '^vbusctl: typo.json: $.devices\[1\]: unknown key "zc_thresh", did you mean "zcthresh"? ' err ||
 	fail "typo.json's unknown key: $(cat err)"
-grep -qx 'vbusctl: typo.json: $.devices\[0\].bus: "vm9" is not a bus of the fabric (expected one of its buses: vm1)' err ||
+grep -qx 'vbusctl: typo.json: $.devices\[0\].bus: "vm9" is not a bus of the fabric or of the kernel (expected one of its buses: vm1)' err ||
 	fail "the check error came not with the parse errors: $(cat err)"
 grep -qx 'vbusctl: 3 errors, nothing applied' err || fail "error count: $(cat err)"
 

@@ -1,7 +1,8 @@
 # Objects a fabric.d file defines are that file's (issue 15 item 11): show
 # names the file ("source"); an imperative change of one is refused with a
 # message naming the file, unless --force, which warns (output and journal);
-# the next reload puts the file's value back. vbusctl's own objects say so.
+# the next reload puts the file's value back. vbusctl's own objects say so;
+# status lists what each file defines and what vbusctl made.
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 . "$VBUS_SRCDIR/tests/vm/cli/vbusd-lib"
 
@@ -22,6 +23,19 @@ vbusctl bus show fb | grep -qx "source: *$config/beta.json" || fail "bus show do
 	fail "own0's source: $(vbusctl -j device show own0)"
 vbusctl show | tee tree
 grep -q "device beta0 (.*source $config/beta.json)" tree || fail "show does not name the file"
+
+cat >"$config/alpha.json" <<'EOT'
+{ "version": 1, "devices": [ { "name": "alpha1", "type": "venet" }, { "name": "alpha0", "type": "venet" } ] }
+EOT
+vbusctl reload
+vbusctl bus create own-bus connector=none
+{ vbusctl status || true; } | tee status
+grep -qx "Files: *$config/alpha.json: devices alpha0 alpha1" status || fail "status: no alpha.json line"
+grep -qx " *$config/beta.json: bus fb, device beta0" status || fail "status: no beta.json line"
+grep -qx " *made by vbusctl: bus own-bus, device own0" status || fail "status: no vbusctl line"
+{ vbusctl -j status || true; } | jq -c '.sources' >sources
+[ "$(cat sources)" = "[{\"source\":\"$config/alpha.json\",\"buses\":[],\"devices\":[\"alpha0\",\"alpha1\"]},{\"source\":\"$config/beta.json\",\"buses\":[\"fb\"],\"devices\":[\"beta0\"]},{\"source\":\"vbusctl\",\"buses\":[\"own-bus\"],\"devices\":[\"own0\"]}]" ] ||
+	fail "status -j sources (files in name order, vbusctl last): $(cat sources)"
 
 expect_exit 1 vbusctl device set beta0 mtu=9000
 grep -qF "device beta0 is defined in $config/beta.json: edit that file and run vbusctl reload, or use --force" err ||
