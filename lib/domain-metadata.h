@@ -3,8 +3,8 @@
  * namespace urn:vbus:domain:1): read from a domain's XML into the fabric
  * file of the domain's bus and devices, which libvbus checks and vbusd
  * applies. */
-#ifndef VBUSCTL_DOMAIN_METADATA_H
-#define VBUSCTL_DOMAIN_METADATA_H
+#ifndef VBUS_DOMAIN_METADATA_H
+#define VBUS_DOMAIN_METADATA_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests of the vbus domain metadata reader (cli/domain-metadata.c): a
+/* Unit tests of the vbus domain metadata reader (lib/domain-metadata.c): a
  * domain's vbus element into the fabric of its bus and devices. */
 #include <errno.h>
 #include <stdio.h>
