@@ -12,11 +12,24 @@
 #include "domain-edit.h"
 #include "domain-metadata.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* The keys attach takes: the device attributes of the schema but its name. */
+static bool key_known(const char *key)
+{
+	return strcmp(key, "name") && domain_vbus_device_attribute(key);
+}
 
-static const char *const device_keys[] = {
-	"type", "mac", "mtu", "zcthresh", "wmem", "txqlen", "ifname", "bridge", "persistent",
-};
+void domain_edit_keys(char *text, size_t size)
+{
+	size_t i, used = 0;
+
+	text[0] = '\0';
+	for (i = 0; i < domain_vbus_device_attribute_count; i++) {
+		const char *name = domain_vbus_device_attributes[i].name;
+
+		if (key_known(name) && used < size)
+			used += snprintf(text + used, size - used, "%s%s", used ? ", " : "", name);
+	}
+}
 
 static bool is_element(const xmlNode *node, const char *name)
 {
@@ -106,21 +119,18 @@ int domain_edit_attach(const char *metadata, const char *bus, const char *device
 {
 	xmlDoc *document;
 	xmlNode *root, *node;
-	size_t i, k;
+	char known[160];
+	size_t i;
 	int r;
 
 	*out = NULL;
-	for (i = 0; i < count; i++) {
-		for (k = 0; k < ARRAY_SIZE(device_keys); k++)
-			if (!strcmp(keys[i], device_keys[k]))
-				break;
-		if (k == ARRAY_SIZE(device_keys)) {
-			snprintf(error, size,
-				 "%s: unknown device attribute '%s' (expected one of type, mac, mtu, "
-				 "zcthresh, wmem, txqlen, ifname, bridge, persistent)", device, keys[i]);
+	for (i = 0; i < count; i++)
+		if (!key_known(keys[i])) {
+			domain_edit_keys(known, sizeof(known));
+			snprintf(error, size, "%s: unknown device attribute '%s' (expected one of %s)",
+				 device, keys[i], known);
 			return -EINVAL;
 		}
-	}
 	r = bus_read(metadata, bus, &document, error, size);
 	if (r < 0)
 		return r;
@@ -170,7 +180,8 @@ int domain_edit_detach(const char *metadata, const char *device, char **out, boo
 	return r;
 }
 
-int domain_edit_shmem(const char *bus, unsigned int vectors, char **out)
+int domain_edit_shmem(const char *bus, unsigned int vectors, int pci_bus, int pci_slot,
+		      char **out)
 {
 	xmlDoc *document = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNode *shmem, *node;
@@ -189,6 +200,16 @@ int domain_edit_shmem(const char *bus, unsigned int vectors, char **out)
 	snprintf(text, sizeof(text), "%u", vectors);
 	xmlNewProp(node, (const xmlChar *)"vectors", (const xmlChar *)text);
 	xmlNewProp(node, (const xmlChar *)"ioeventfd", (const xmlChar *)"on");
+	if (pci_bus >= 0) {
+		node = xmlNewChild(shmem, NULL, (const xmlChar *)"address", NULL);
+		xmlNewProp(node, (const xmlChar *)"type", (const xmlChar *)"pci");
+		xmlNewProp(node, (const xmlChar *)"domain", (const xmlChar *)"0x0000");
+		snprintf(text, sizeof(text), "0x%02x", (unsigned int)pci_bus);
+		xmlNewProp(node, (const xmlChar *)"bus", (const xmlChar *)text);
+		snprintf(text, sizeof(text), "0x%02x", (unsigned int)pci_slot);
+		xmlNewProp(node, (const xmlChar *)"slot", (const xmlChar *)text);
+		xmlNewProp(node, (const xmlChar *)"function", (const xmlChar *)"0x0");
+	}
 	r = bus_write(document, out);
 	xmlFreeDoc(document);
 	return r;

@@ -22,6 +22,9 @@ int domain_edit_attach(const char *metadata, const char *bus, const char *device
 		       const char *const *keys, const char *const *values, size_t count, char **out,
 		       bool *first, char *error, size_t size);
 
+/* The keys attach takes, as "type, mac, ...", into TEXT. */
+void domain_edit_keys(char *text, size_t size);
+
 /*
  * Removes DEVICE from METADATA. *OUT as above; *LAST says no device is left
  * (the transport must go). -ENOENT: the device is not there.
@@ -32,8 +35,10 @@ int domain_edit_detach(const char *metadata, const char *device, char **out, boo
 /*
  * The bus's transport: <shmem name=BUS><model type='ivshmem-doorbell'/>
  * <server path='/run/vbus/bus/BUS.sock'/><msi vectors=VECTORS ioeventfd='on'/>
- * </shmem>. *OUT: free().
+ * <address type='pci' bus=PCI_BUS slot=PCI_SLOT/></shmem>, without the
+ * address when PCI_BUS < 0 (libvirt picks one). *OUT: free().
  */
-int domain_edit_shmem(const char *bus, unsigned int vectors, char **out);
+int domain_edit_shmem(const char *bus, unsigned int vectors, int pci_bus, int pci_slot,
+		      char **out);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "apply.h"
 #include "daemon.h"
+#include "domain.h"
 #include "domain-metadata.h"
 #include "error.h"
 #include "ivshmem.h"
@@ -56,7 +57,7 @@ static int read_domain(const char *domain, struct domain_vbus *vbus)
 	return EXIT_OK;
 }
 
-static int hook_prepare(struct context *context, const char *domain, struct domain_vbus *vbus)
+int domain_vbusd_apply(struct context *context, const char *domain, struct domain_vbus *vbus)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL, *reply = NULL;
 	char source[VBUS_DOMAIN_MAX + 32], path[108], text[512];
@@ -106,29 +107,44 @@ static int call_if_exists(struct context *context, const char *method, const cha
 	return daemon_call(context, message, object, what, &reply);
 }
 
-static int hook_release(struct context *context, struct domain_vbus *vbus)
+int domain_vbusd_release_device(struct context *context,
+				const struct domain_vbus_device *device)
 {
 	char object[64];
-	int code, result = EXIT_OK;
-	size_t i;
+	int code;
 
 	code = daemon_connect(context);
 	if (code != EXIT_OK)
 		return code;
-	for (i = 0; i < vbus->device_count; i++) {
-		const struct domain_vbus_device *device = &vbus->devices[i];
+	snprintf(object, sizeof(object), "device %s", device->name);
+	return device->persistent ?
+		call_if_exists(context, "Disconnect", device->name, object, "cannot disconnect") :
+		call_if_exists(context, "DestroyDevice", device->name, object, "cannot destroy");
+}
 
-		snprintf(object, sizeof(object), "device %s", device->name);
-		code = device->persistent ?
-			call_if_exists(context, "Disconnect", device->name, object,
-				       "cannot disconnect") :
-			call_if_exists(context, "DestroyDevice", device->name, object,
-				       "cannot destroy");
+int domain_vbusd_destroy_bus(struct context *context, const char *bus)
+{
+	char object[64];
+	int code;
+
+	code = daemon_connect(context);
+	if (code != EXIT_OK)
+		return code;
+	snprintf(object, sizeof(object), "bus %s", bus);
+	return call_if_exists(context, "DestroyBus", bus, object, "cannot destroy");
+}
+
+static int hook_release(struct context *context, struct domain_vbus *vbus)
+{
+	int code, result = EXIT_OK;
+	size_t i;
+
+	for (i = 0; i < vbus->device_count; i++) {
+		code = domain_vbusd_release_device(context, &vbus->devices[i]);
 		if (code != EXIT_OK)
 			result = code;
 	}
-	snprintf(object, sizeof(object), "bus %s", vbus->bus);
-	code = call_if_exists(context, "DestroyBus", vbus->bus, object, "cannot destroy");
+	code = domain_vbusd_destroy_bus(context, vbus->bus);
 	return code != EXIT_OK ? code : result;
 }
 
@@ -156,7 +172,7 @@ static int command_domain_hook(struct context *context, int argc, char **argv)
 	if (code != EXIT_OK || !vbus.present)
 		return code;
 	if (!strcmp(operation, "prepare"))
-		code = hook_prepare(context, domain, &vbus);
+		code = domain_vbusd_apply(context, domain, &vbus);
 	else if (!strcmp(operation, "release"))
 		code = hook_release(context, &vbus);
 	else {
@@ -172,6 +188,11 @@ static int command_domain_hook(struct context *context, int argc, char **argv)
 int command_domain(struct context *context, int argc, char **argv)
 {
 	static const struct command verbs[] = {
+		{ "attach", command_domain_attach,
+		  "add a vbus device to a libvirt domain (metadata and <shmem>)" },
+		{ "detach", command_domain_detach, "remove a vbus device from a libvirt domain" },
+		{ "show", command_domain_show,
+		  "a domain's vbus devices, bus, QEMU peer and link state" },
 		{ "hook", command_domain_hook,
 		  "what libvirt's qemu hook runs (prepare, release, migrate)" },
 	};

@@ -98,6 +98,8 @@ static void test_attach_refuses_twice_and_unknown_keys(void)
 	CU_ASSERT_EQUAL(domain_edit_attach(metadata, "web", "web1", keys, values, 1, &out, &first,
 					   error, sizeof(error)), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(error, "unknown device attribute 'speed'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(error, "(expected one of type, mac, mtu, zcthresh, wmem, "
+					     "txqlen, ifname, bridge, persistent)"));
 	CU_ASSERT_EQUAL(domain_edit_attach("<other/>", "web", "web1", NULL, NULL, 0, &out, &first,
 					   error, sizeof(error)), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(error, "not a <bus> element"));
@@ -132,10 +134,18 @@ static void test_shmem_is_the_transport(void)
 {
 	char *out;
 
-	CU_ASSERT_EQUAL_FATAL(domain_edit_shmem("web", 2, &out), 0);
+	CU_ASSERT_EQUAL_FATAL(domain_edit_shmem("web", 2, -1, -1, &out), 0);
 	CU_ASSERT_STRING_EQUAL(out, "<shmem name=\"web\"><model type=\"ivshmem-doorbell\"/>"
 				    "<server path=\"/run/vbus/bus/web.sock\"/>"
 				    "<msi vectors=\"2\" ioeventfd=\"on\"/></shmem>");
+	free(out);
+	/* on a q35 domain's pcie-to-pci-bridge */
+	CU_ASSERT_EQUAL_FATAL(domain_edit_shmem("web", 2, 2, 1, &out), 0);
+	CU_ASSERT_STRING_EQUAL(out, "<shmem name=\"web\"><model type=\"ivshmem-doorbell\"/>"
+				    "<server path=\"/run/vbus/bus/web.sock\"/>"
+				    "<msi vectors=\"2\" ioeventfd=\"on\"/>"
+				    "<address type=\"pci\" domain=\"0x0000\" bus=\"0x02\" "
+				    "slot=\"0x01\" function=\"0x0\"/></shmem>");
 	free(out);
 }
 
