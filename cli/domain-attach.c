@@ -494,8 +494,8 @@ struct detach {
 	bool if_exists;
 };
 
-/* One target's metadata without the device into *OUT (NULL: the device was
- * the last, the metadata goes); *PRESENT false when the device is not there.
+/* One target's metadata without the device into *OUT (*LAST: no device is
+ * left); *PRESENT false when the device is not there.
  * The device's record and bus into VBUS and DEVICE. An exit code. */
 static int detach_edit(struct detach *detach, bool live, char **out, bool *present, bool *last,
 		       struct domain_vbus *vbus, struct domain_vbus_device *device)
@@ -524,26 +524,34 @@ static int detach_edit(struct detach *detach, bool live, char **out, bool *prese
 	for (i = 0; i < vbus->device_count; i++)
 		if (!strcmp(vbus->devices[i].name, request->device))
 			*device = vbus->devices[i];
-	if (*last) {
-		free(*out);
-		*out = NULL;
-	}
 	return EXIT_OK;
 }
 
-/* The bus's <shmem> out of the domain (LIVE or the definition), if there. */
-static int detach_transport(struct request *request, const char *bus, bool live)
+/* The bus's <shmem> out of the domain (LIVE or the definition), if there;
+ * *GONE whether it is gone. Live, libvirt waits a few seconds for the guest
+ * to release the device; a guest that does not keeps it (and QEMU keeps its
+ * connection to the bus) until it does or the domain stops. */
+static int detach_transport(struct request *request, const char *bus, bool live, bool *gone)
 {
-	_cleanup_free_ char *xml = NULL, *shmem = NULL;
+	_cleanup_free_ char *xml = NULL, *shmem = NULL, *after = NULL, *still = NULL;
 	int code;
 
+	*gone = true;
 	code = domain_libvirt_xml(&request->libvirt, live, &xml);
 	if (code != EXIT_OK)
 		return code;
 	if (domain_slot_find_shmem(xml, bus, &shmem) < 0)
 		return EXIT_FAILED;
-	return shmem ? domain_libvirt_detach(&request->libvirt, live, shmem, "the bus's <shmem>") :
-		       EXIT_OK;
+	if (!shmem)
+		return EXIT_OK;
+	code = domain_libvirt_detach(&request->libvirt, live, shmem, "the bus's <shmem>");
+	if (code != EXIT_OK || !live)
+		return code;
+	code = domain_libvirt_xml(&request->libvirt, live, &after);
+	if (code == EXIT_OK && domain_slot_find_shmem(after, bus, &still) < 0)
+		code = EXIT_FAILED;
+	*gone = !still;
+	return code;
 }
 
 static int detach_one(struct context *context, struct detach *detach, bool live, bool *found)
@@ -552,20 +560,34 @@ static int detach_one(struct context *context, struct detach *detach, bool live,
 	_cleanup_free_ char *edited = NULL;
 	struct domain_vbus_device device = { 0 };
 	struct domain_vbus vbus = { 0 };
-	bool present, last = false;
+	bool present, last = false, gone = true;
+	char message[512];
 	int code;
 
 	code = detach_edit(detach, live, &edited, &present, &last, &vbus, &device);
 	*found = *found || present;
 	if (code == EXIT_OK && present && last)
-		code = detach_transport(request, vbus.bus, live);
+		code = detach_transport(request, vbus.bus, live, &gone);
+	/* the metadata goes with the last device, but while QEMU keeps the
+	 * transport the (empty) bus stays the domain's: released when it stops */
 	if (code == EXIT_OK && present)
-		code = domain_libvirt_set_metadata(&request->libvirt, live, edited);
+		code = domain_libvirt_set_metadata(&request->libvirt, live,
+						   last && gone ? NULL : edited);
 	/* live: vbusd lets the device go, persistent ones disconnected */
 	if (code == EXIT_OK && present && live)
 		code = domain_vbusd_release_device(context, &device);
-	if (code == EXIT_OK && present && live && last)
-		code = domain_vbusd_destroy_bus(context, vbus.bus);
+	if (code == EXIT_OK && present && live && last) {
+		if (gone) {
+			code = domain_vbusd_wait_unplugged(context, vbus.bus);
+			if (code == EXIT_OK)
+				code = domain_vbusd_destroy_bus(context, vbus.bus);
+		} else {
+			snprintf(message, sizeof(message),
+				 "bus %s stays until the guest releases its ivshmem-doorbell "
+				 "device (unplug requested) or the domain stops", vbus.bus);
+			request_error(request, message, NULL);
+		}
+	}
 	domain_vbus_clear(&vbus);
 	return code;
 }

@@ -14,6 +14,9 @@ int domain_vbusd_apply(struct context *context, const char *domain, struct domai
 /* Disconnects DEVICE when persistent, else destroys it; if it exists. */
 int domain_vbusd_release_device(struct context *context,
 				const struct domain_vbus_device *device);
+/* Waits (a few seconds at most) until QEMU has left BUS's socket, after its
+ * device was unplugged; an exit code (a failure when it does not leave). */
+int domain_vbusd_wait_unplugged(struct context *context, const char *bus);
 /* Destroys BUS if it exists. */
 int domain_vbusd_destroy_bus(struct context *context, const char *bus);
 

@@ -11,40 +11,11 @@
 # vm-test-timeout: 900
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 . "$VBUS_SRCDIR/tests/vm/daemon/vbusd-lib"
-for tool in libvirtd virtlogd virsh; do
-	command -v $tool >/dev/null || fail "$tool missing: run tools/install-deps (libvirt-daemon-system)"
-done
-
-stop_libvirt() {
-	local name pid
-	for name in libvirtd virtlogd; do
-		pid=$(cat /run/$name.pid 2>/dev/null || true)
-		[ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-	done
-}
-trap 'stop_libvirt; cleanup' EXIT
+. "$VBUS_SRCDIR/tests/vm/libvirt/libvirt-lib"
 
 vbus_insmod vbus
 vbusd_start
-
-# The hook as make install puts it, running the build's vbusctl.
-mkdir -p /etc/libvirt/hooks/qemu.d
-sed "s|^vbusctl=.*|vbusctl=$VBUS_BUILDDIR/cli/vbusctl|" "$VBUS_BUILDDIR/libvirt/vbus" \
-	>/etc/libvirt/hooks/qemu.d/vbus
-chmod 755 /etc/libvirt/hooks/qemu.d/vbus
-# QEMU's mount namespace cannot be set up in this chroot (VM-NOTES.md).
-echo 'namespaces = [ ]' >>/etc/libvirt/qemu.conf
-# libvirt probes QEMU's capabilities once per boot (21-80 s under TCG, several
-# minutes on a loaded machine): the VM's writes do not reach the host, so no
-# cache survives between boots; run with --test-timeout 550.
-virtlogd -d
-libvirtd -d
-wait_for "libvirtd" virsh -q version
-
-# attribute_values FILE XPATH: the values of the attributes XPATH selects.
-attribute_values() {
-	xmllint --xpath "$2" "$1" | sed 's/^[^=]*="\([^"]*\)"$/\1/' | tr -d ' '
-}
+libvirt_start
 
 # check_domain NAME: define, start, check, destroy, undefine.
 check_domain() {
@@ -73,8 +44,7 @@ check_domain() {
 	for device in $devices; do
 		[ -e /sys/class/net/vbt-$device ] || fail "$bus not attached in vbus.ko (no vbt-$device)"
 	done
-	wait_for "1af4:1110 in $domain's PCI tree" \
-		sh -c "virsh qemu-monitor-command $domain --hmp 'info pci' | grep -q 1af4:1110"
+	wait_for "1af4:1110 in $domain's PCI tree" domain_has_1110 "$domain"
 	virsh qemu-monitor-command "$domain" --hmp 'info pci' | grep -B1 1af4:1110
 
 	virsh -q destroy "$domain"
