@@ -204,11 +204,15 @@ static void render(FILE *out, struct json_object *show)
 	json_object_object_get_ex(show, "devices", &devices);
 	for (i = 0; i < json_object_array_length(devices); i++) {
 		device = json_object_array_get_idx(devices, i);
+		const char *separator = " ";
+
 		fprintf(out, "device %s:", text(device, "name", buffer, sizeof(buffer)));
 		for (k = 0; k < ELEMENTSOF(attributes); k++)
-			if (json_object_object_get_ex(device, attributes[k], &value))
-				fprintf(out, " %s %s", attributes[k],
+			if (json_object_object_get_ex(device, attributes[k], &value)) {
+				fprintf(out, "%s%s %s", separator, attributes[k],
 					text(device, attributes[k], buffer, sizeof(buffer)));
+				separator = ", ";
+			}
 		if (json_object_get_boolean(json_object_object_get(device, "persistent")))
 			fprintf(out, ", persistent");
 		if (!reachable)

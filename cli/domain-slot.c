@@ -182,8 +182,10 @@ int domain_slot_bridge_xml(unsigned int index, char **out)
 {
 	char xml[128];
 
-	snprintf(xml, sizeof(xml), "<controller type='pci' index='%u' model='pcie-to-pci-bridge'/>",
-		 index);
+	/* with QEMU's model name: libvirt validates a controller attached to a
+	 * definition before it fills that in */
+	snprintf(xml, sizeof(xml), "<controller type='pci' index='%u' model='pcie-to-pci-bridge'>"
+		 "<model name='pcie-pci-bridge'/></controller>", index);
 	*out = strdup(xml);
 	return *out ? 0 : -ENOMEM;
 }

@@ -34,7 +34,9 @@ struct domain_slot {
 int domain_slot_choose(const char *xml, struct domain_slot *slot, char *error, size_t size);
 
 /* The controller that NEW_BRIDGE adds: <controller type='pci' index=INDEX
- * model='pcie-to-pci-bridge'/>. *OUT: free(). */
+ * model='pcie-to-pci-bridge'><model name='pcie-pci-bridge'/></controller>
+ * (libvirt gives it an address, and a pcie-root-port when it needs one).
+ * *OUT: free(). */
 int domain_slot_bridge_xml(unsigned int index, char **out);
 
 /*

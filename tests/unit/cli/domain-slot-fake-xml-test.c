@@ -92,7 +92,8 @@ static void test_q35_without_bridge_needs_one(void)
 	CU_ASSERT_EQUAL(slot.slot, 1);
 	CU_ASSERT_EQUAL_FATAL(domain_slot_bridge_xml(slot.bus, &bridge), 0);
 	CU_ASSERT_STRING_EQUAL(bridge, "<controller type='pci' index='3' "
-				       "model='pcie-to-pci-bridge'/>");
+				       "model='pcie-to-pci-bridge'><model name='pcie-pci-bridge'/>"
+				       "</controller>");
 	free(bridge);
 }
 

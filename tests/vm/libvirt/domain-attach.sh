@@ -35,7 +35,7 @@ domain_xml() {
   <vcpu>1</vcpu>
   <os><type arch='x86_64' machine='$2'>hvm</type></os>
   <features><acpi/></features>
-  <devices>$3
+  <devices>${3:-}
     <serial type='pty'/>
     <console type='pty'/>
   </devices>
