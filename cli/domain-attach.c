@@ -1,22 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vbusctl domain attach / detach: a vbus device in a libvirt domain's vbus
- * metadata, and its bus's transport, the ivshmem-doorbell <shmem> (with the
- * bus's first device, gone with its last), live and/or in the definition.
- * Live, the bus's socket must exist before the <shmem> is hot-plugged (QEMU
- * connects while it realizes the device): vbusd makes the bus from the new
- * metadata first. */
+/* vbusctl domain attach: a vbus device into a libvirt domain's vbus
+ * metadata, and with the bus's first device its transport, the
+ * ivshmem-doorbell <shmem>, live and/or in the definition. Live, the bus's
+ * socket must exist before the <shmem> is hot-plugged (QEMU connects while it
+ * realizes the device): vbusd makes the bus from the new metadata first. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply.h"
 #include "attribute.h"
 #include "domain.h"
 #include "domain-edit.h"
-#include "domain-libvirt.h"
+#include "domain-request.h"
 #include "domain-slot.h"
 #include "error.h"
-#include "apply.h"
 #include "ivshmem.h"
 #include "macro.h"
 #include "object.h"
@@ -39,93 +38,6 @@
 	"A q35 domain without a free pcie-to-pci-bridge slot gets a pcie-to-pci-bridge\n" \
 	"and the device in its definition, and exits with 12: restart it.\n"
 
-#define DETACH_USAGE \
-	"usage: vbusctl domain detach DOMAIN DEVICE [--live] [--config] [--if-exists]\n" \
-	"                             [-c|--connect URI]\n\n" \
-	"Removes the vbus device DEVICE from the libvirt domain DOMAIN's vbus metadata\n" \
-	"and, with the bus's last device, the bus's <shmem>; live, vbusd then destroys\n" \
-	"the device (disconnects it when persistent) and, with the last, the bus.\n" \
-	"  --live         the running domain\n" \
-	"  --config       the domain's definition (default as for attach)\n" \
-	"  --if-exists    a device not there is not an error\n" \
-	"  -c, --connect URI  libvirt's URI (default $LIBVIRT_DEFAULT_URI, else\n" \
-	"                 qemu:///system)\n"
-
-/* What one verb is asked: the domain, the targets, the device. */
-struct request {
-	struct domain_libvirt libvirt;
-	bool live, config;
-	const char *device;
-	char object[VBUS_DOMAIN_MAX + 16];	/* "domain NAME" */
-};
-
-static void request_error(const struct request *request, const char *message, const char *hint)
-{
-	error_print(request->object, message, hint);
-}
-
-/* The default and checks of --live and --config, as virsh's. */
-static int request_targets(struct request *request)
-{
-	const struct domain_libvirt *libvirt = &request->libvirt;
-
-	snprintf(request->object, sizeof(request->object), "domain %s", libvirt->name);
-	if (!request->live && !request->config) {
-		request->live = libvirt->active;
-		request->config = libvirt->persistent;
-	}
-	if (request->live && !libvirt->active) {
-		request_error(request, "is not running: --live needs a running domain",
-			      "--config edits its definition");
-		return EXIT_FAILED;
-	}
-	if (request->config && !libvirt->persistent) {
-		request_error(request, "is transient: it has no definition for --config", NULL);
-		return EXIT_FAILED;
-	}
-	return -1;
-}
-
-/* ELEMENT, the vbus <bus> as the edits make it and as virDomainGetMetadata
- * returns it (without its namespace), read as the hook reads a domain's. */
-static int element_parse(const char *element, struct domain_vbus *vbus, char *error,
-			 size_t size)
-{
-	_cleanup_free_ char *xml = NULL;
-	size_t length;
-
-	if (strncmp(element, "<bus", 4) || strstr(element, DOMAIN_VBUS_NAMESPACE))
-		return domain_vbus_parse(element, strlen(element), vbus, error, size);
-	length = strlen(element) + sizeof(DOMAIN_VBUS_NAMESPACE) + 16;
-	xml = malloc(length);
-	if (!xml)
-		return -ENOMEM;
-	snprintf(xml, length, "<bus xmlns='%s'%s", DOMAIN_VBUS_NAMESPACE, element + 4);
-	return domain_vbus_parse(xml, strlen(xml), vbus, error, size);
-}
-
-/* ELEMENT read with the domain's name and UUID on the bus. */
-static int vbus_of(const struct request *request, const char *element, struct domain_vbus *vbus)
-{
-	const struct domain_libvirt *libvirt = &request->libvirt;
-	struct json_object *buses, *bus;
-	char error[256], message[320];
-
-	if (element_parse(element, vbus, error, sizeof(error)) < 0) {
-		snprintf(message, sizeof(message), "vbus metadata: %s", error);
-		request_error(request, message, NULL);
-		return -EINVAL;
-	}
-	snprintf(vbus->domain, sizeof(vbus->domain), "%s", libvirt->name);
-	snprintf(vbus->uuid, sizeof(vbus->uuid), "%s", libvirt->uuid);
-	if (json_object_object_get_ex(vbus->fabric, "buses", &buses) &&
-	    (bus = json_object_array_get_idx(buses, 0))) {
-		json_object_object_add(bus, "domain", json_object_new_string(libvirt->name));
-		json_object_object_add(bus, "uuid", json_object_new_string(libvirt->uuid));
-	}
-	return 0;
-}
-
 /* The bus named in METADATA (as libvirt returns it), "" when none. */
 static void bus_of(const char *metadata, char *bus, size_t size)
 {
@@ -133,17 +45,15 @@ static void bus_of(const char *metadata, char *bus, size_t size)
 	char error[256];
 
 	bus[0] = '\0';
-	if (metadata && element_parse(metadata, &vbus, error, sizeof(error)) == 0 &&
+	if (metadata && domain_request_parse(metadata, &vbus, error, sizeof(error)) == 0 &&
 	    vbus.present)
 		snprintf(bus, size, "%s", vbus.bus);
 	if (metadata)
 		domain_vbus_clear(&vbus);
 }
 
-/* --- attach ----------------------------------------------------------- */
-
 struct attach {
-	struct request request;
+	struct domain_request request;
 	const char *bus_option;
 	bool may_exist;
 	const char *keys[ATTRIBUTE_MAX + 2];
@@ -153,6 +63,12 @@ struct attach {
 	struct attribute_list list;
 	char bus[VBUS_NAME_MAX];
 };
+
+/* Whether the LENGTH characters of KEY are NAME. */
+static bool key_is(const char *key, size_t length, const char *name)
+{
+	return length == strlen(name) && !strncmp(key, name, length);
+}
 
 /* Whether KEY (LENGTH characters) is an attribute of a vbus <device>. */
 static bool domain_vbus_device_attribute_known(const char *key, size_t length)
@@ -178,7 +94,7 @@ static int attach_values(struct attach *attach, char **args, size_t count, const
 		const char *equals = strchr(args[i], '=');
 		size_t length = equals ? (size_t)(equals - args[i]) : 0;
 
-		if (equals && length == strlen("persistent") && !strncmp(args[i], "persistent", length)) {
+		if (equals && key_is(args[i], length, "persistent")) {
 			if (persistent || (strcmp(equals + 1, "yes") && strcmp(equals + 1, "no"))) {
 				snprintf(error, sizeof(error), "%s: %s", args[i], persistent ?
 					 "given twice" : "expected yes or no");
@@ -186,7 +102,7 @@ static int attach_values(struct attach *attach, char **args, size_t count, const
 				return EXIT_USAGE;
 			}
 			persistent = equals + 1;
-		} else if (equals && length == strlen("name") && !strncmp(args[i], "name", length)) {
+		} else if (equals && key_is(args[i], length, "name")) {
 			domain_edit_keys(known, sizeof(known));
 			snprintf(error, sizeof(error), "%s: the device's name is DEVICE (keys: %s)",
 				 args[i], known);
@@ -194,8 +110,8 @@ static int attach_values(struct attach *attach, char **args, size_t count, const
 			return EXIT_USAGE;
 		} else if (equals && !domain_vbus_device_attribute_known(args[i], length)) {
 			domain_edit_keys(known, sizeof(known));
-			snprintf(error, sizeof(error), "%s: unknown key (expected one of: %s)", args[i],
-				 known);
+			snprintf(error, sizeof(error), "%s: unknown key (expected one of: %s)",
+				 args[i], known);
 			error_print(object, error, NULL);
 			return EXIT_USAGE;
 		} else if (fabric_count < ATTRIBUTE_MAX) {
@@ -215,7 +131,8 @@ static int attach_values(struct attach *attach, char **args, size_t count, const
 		const struct attribute_value *value = &attach->list.values[i];
 
 		if (value->type == 'u') {
-			snprintf(attach->numbers[i], sizeof(attach->numbers[i]), "%u", value->number);
+			snprintf(attach->numbers[i], sizeof(attach->numbers[i]), "%u",
+				 value->number);
 			attach->values[attach->count] = attach->numbers[i];
 		} else if (value->text[0]) {
 			attach->values[attach->count] = value->text;
@@ -235,7 +152,7 @@ static int attach_values(struct attach *attach, char **args, size_t count, const
  * NULL when the device is there and --may-exist. An exit code. */
 static int attach_edit(struct attach *attach, bool live, char **out, bool *first)
 {
-	struct request *request = &attach->request;
+	struct domain_request *request = &attach->request;
 	_cleanup_free_ char *metadata = NULL;
 	char error[512], bus[VBUS_NAME_MAX];
 	int code, r;
@@ -248,7 +165,7 @@ static int attach_edit(struct attach *attach, bool live, char **out, bool *first
 	if (bus[0] && attach->bus_option && strcmp(bus, attach->bus_option)) {
 		snprintf(error, sizeof(error), "its vbus is bus %s, not %s (--bus)", bus,
 			 attach->bus_option);
-		request_error(request, error, NULL);
+		domain_request_error(request, error, NULL);
 		return EXIT_FAILED;
 	}
 	if (bus[0])
@@ -260,8 +177,8 @@ static int attach_edit(struct attach *attach, bool live, char **out, bool *first
 	if (r < 0) {
 		snprintf(error + strlen(error), sizeof(error) - strlen(error), "%s",
 			 live ? " (live)" : " (definition)");
-		request_error(request, error, r == -EEXIST ?
-			      "--may-exist accepts a device already there" : NULL);
+		domain_request_error(request, error, r == -EEXIST ?
+				     "--may-exist accepts a device already there" : NULL);
 		return EXIT_FAILED;
 	}
 	return EXIT_OK;
@@ -278,7 +195,7 @@ static int shmem_xml(const char *bus, const struct domain_slot *slot, char **out
 
 /* Whether the domain's XML (LIVE or the definition) has the bus's <shmem>;
  * where a new one goes in *SLOT. An exit code. */
-static int transport_of(struct request *request, const char *bus, bool live, bool *present,
+static int transport_of(struct domain_request *request, const char *bus, bool live, bool *present,
 			struct domain_slot *slot)
 {
 	_cleanup_free_ char *xml = NULL, *shmem = NULL;
@@ -290,7 +207,7 @@ static int transport_of(struct request *request, const char *bus, bool live, boo
 		return code;
 	if (domain_slot_find_shmem(xml, bus, &shmem) < 0 ||
 	    domain_slot_choose(xml, slot, error, sizeof(error)) < 0) {
-		request_error(request, error, NULL);
+		domain_request_error(request, error, NULL);
 		return EXIT_FAILED;
 	}
 	*present = shmem != NULL;
@@ -302,12 +219,12 @@ static int transport_of(struct request *request, const char *bus, bool live, boo
 static int attach_live(struct context *context, struct attach *attach, const char *edited,
 		       bool present, const struct domain_slot *slot)
 {
-	struct request *request = &attach->request;
+	struct domain_request *request = &attach->request;
 	_cleanup_free_ char *old = NULL, *shmem = NULL;
 	struct domain_vbus vbus;
 	int code;
 
-	if (vbus_of(request, edited, &vbus) < 0)
+	if (domain_request_vbus(request, edited, &vbus) < 0)
 		return EXIT_FAILED;
 	code = domain_vbusd_apply(context, request->libvirt.name, &vbus);
 	domain_vbus_clear(&vbus);
@@ -320,7 +237,7 @@ static int attach_live(struct context *context, struct attach *attach, const cha
 		return code;
 	if (shmem_xml(attach->bus, slot, &shmem) < 0)
 		return EXIT_FAILED;
-	code = domain_libvirt_attach(&request->libvirt, true, shmem, "the bus's <shmem>");
+	code = domain_libvirt_device(&request->libvirt, true, true, shmem, "the bus's <shmem>");
 	if (code != EXIT_OK)	/* the metadata as it was: no device without transport */
 		domain_libvirt_set_metadata(&request->libvirt, true, old);
 	return code;
@@ -331,7 +248,7 @@ static int attach_live(struct context *context, struct attach *attach, const cha
 static int attach_config(struct attach *attach, const char *edited, bool present,
 			 const struct domain_slot *slot)
 {
-	struct request *request = &attach->request;
+	struct domain_request *request = &attach->request;
 	_cleanup_free_ char *shmem = NULL, *bridge = NULL;
 	int code;
 
@@ -339,14 +256,15 @@ static int attach_config(struct attach *attach, const char *edited, bool present
 		if (slot->kind == DOMAIN_SLOT_NEW_BRIDGE) {
 			if (domain_slot_bridge_xml(slot->bus, &bridge) < 0)
 				return EXIT_FAILED;
-			code = domain_libvirt_attach(&request->libvirt, false, bridge,
+			code = domain_libvirt_device(&request->libvirt, false, true, bridge,
 						     "a pcie-to-pci-bridge controller");
 			if (code != EXIT_OK)
 				return code;
 		}
 		if (shmem_xml(attach->bus, slot, &shmem) < 0)
 			return EXIT_FAILED;
-		code = domain_libvirt_attach(&request->libvirt, false, shmem, "the bus's <shmem>");
+		code = domain_libvirt_device(&request->libvirt, false, true, shmem,
+					     "the bus's <shmem>");
 		if (code != EXIT_OK)
 			return code;
 	}
@@ -355,7 +273,7 @@ static int attach_config(struct attach *attach, const char *edited, bool present
 
 static int attach_run(struct context *context, struct attach *attach)
 {
-	struct request *request = &attach->request;
+	struct domain_request *request = &attach->request;
 	_cleanup_free_ char *live_edit = NULL, *config_edit = NULL;
 	struct domain_slot live_slot, config_slot;
 	bool first, live_present = true, config_present = true, restart = false;
@@ -383,9 +301,10 @@ static int attach_run(struct context *context, struct attach *attach)
 			free(live_edit);
 			live_edit = NULL;
 			if (!request->libvirt.persistent) {
-				request_error(request, "its PCIe root does not hot-plug and it has no "
-					      "pcie-to-pci-bridge with a free slot, nor a definition "
-					      "to add one to", "define it with a pcie-to-pci-bridge");
+				domain_request_error(request, "its PCIe root does not hot-plug "
+						     "and it has no pcie-to-pci-bridge with a free "
+						     "slot, nor a definition to add one to",
+						     "define it with a pcie-to-pci-bridge");
 				return EXIT_FAILED;
 			}
 		}
@@ -402,13 +321,13 @@ static int attach_run(struct context *context, struct attach *attach)
 		snprintf(message, sizeof(message), "'%.200s' is not a valid bus name (expected "
 			 "[a-z0-9][a-z0-9_.-]*, at most %d characters)",
 			 attach->bus[0] ? attach->bus : wanted, VBUS_NAME_MAX - 1);
-		request_error(request, message, "--bus NAME");
+		domain_request_error(request, message, "--bus NAME");
 		return EXIT_USAGE;
 	}
 	if (live_edit || config_edit) {
 		const char *fabric;
 
-		if (vbus_of(request, live_edit ? live_edit : config_edit, &vbus) < 0)
+		if (domain_request_vbus(request, live_edit ? live_edit : config_edit, &vbus) < 0)
 			return EXIT_FAILED;
 		fabric = json_object_to_json_string_ext(vbus.fabric, JSON_C_TO_STRING_PLAIN);
 		code = apply_check(fabric, strlen(fabric), request->object) < 0 ? EXIT_FAILED :
@@ -436,7 +355,7 @@ static int attach_run(struct context *context, struct attach *attach)
 			 request->device, config_edit && !config_present &&
 			 config_slot.kind == DOMAIN_SLOT_NEW_BRIDGE ?
 			 "a new pcie-to-pci-bridge for its bus's <shmem>" : "its bus's <shmem>");
-		request_error(request, message, NULL);
+		domain_request_error(request, message, NULL);
 		return EXIT_RESTART_NEEDED;
 	}
 	return EXIT_OK;
@@ -479,160 +398,10 @@ int command_domain_attach(struct context *context, int argc, char **argv)
 		return code;
 	code = domain_libvirt_open(uri, argv[first], &attach.request.libvirt);
 	if (code == EXIT_OK) {
-		code = request_targets(&attach.request);
+		code = domain_request_targets(&attach.request);
 		if (code < 0)
 			code = attach_run(context, &attach);
 	}
 	domain_libvirt_close(&attach.request.libvirt);
-	return code;
-}
-
-/* --- detach ----------------------------------------------------------- */
-
-struct detach {
-	struct request request;
-	bool if_exists;
-};
-
-/* One target's metadata without the device into *OUT (*LAST: no device is
- * left); *PRESENT false when the device is not there.
- * The device's record and bus into VBUS and DEVICE. An exit code. */
-static int detach_edit(struct detach *detach, bool live, char **out, bool *present, bool *last,
-		       struct domain_vbus *vbus, struct domain_vbus_device *device)
-{
-	struct request *request = &detach->request;
-	_cleanup_free_ char *metadata = NULL;
-	char error[512];
-	size_t i;
-	int code, r;
-
-	*out = NULL;
-	*present = false;
-	code = domain_libvirt_metadata(&request->libvirt, live, &metadata);
-	if (code != EXIT_OK)
-		return code;
-	r = domain_edit_detach(metadata, request->device, out, last, error, sizeof(error));
-	if (r == -ENOENT)
-		return EXIT_OK;
-	if (r < 0) {
-		request_error(request, error, NULL);
-		return EXIT_FAILED;
-	}
-	*present = true;
-	if (vbus_of(request, metadata, vbus) < 0)
-		return EXIT_FAILED;
-	for (i = 0; i < vbus->device_count; i++)
-		if (!strcmp(vbus->devices[i].name, request->device))
-			*device = vbus->devices[i];
-	return EXIT_OK;
-}
-
-/* The bus's <shmem> out of the domain (LIVE or the definition), if there;
- * *GONE whether it is gone. Live, libvirt waits a few seconds for the guest
- * to release the device; a guest that does not keeps it (and QEMU keeps its
- * connection to the bus) until it does or the domain stops. */
-static int detach_transport(struct request *request, const char *bus, bool live, bool *gone)
-{
-	_cleanup_free_ char *xml = NULL, *shmem = NULL, *after = NULL, *still = NULL;
-	int code;
-
-	*gone = true;
-	code = domain_libvirt_xml(&request->libvirt, live, &xml);
-	if (code != EXIT_OK)
-		return code;
-	if (domain_slot_find_shmem(xml, bus, &shmem) < 0)
-		return EXIT_FAILED;
-	if (!shmem)
-		return EXIT_OK;
-	code = domain_libvirt_detach(&request->libvirt, live, shmem, "the bus's <shmem>");
-	if (code != EXIT_OK || !live)
-		return code;
-	code = domain_libvirt_xml(&request->libvirt, live, &after);
-	if (code == EXIT_OK && domain_slot_find_shmem(after, bus, &still) < 0)
-		code = EXIT_FAILED;
-	*gone = !still;
-	return code;
-}
-
-static int detach_one(struct context *context, struct detach *detach, bool live, bool *found)
-{
-	struct request *request = &detach->request;
-	_cleanup_free_ char *edited = NULL;
-	struct domain_vbus_device device = { 0 };
-	struct domain_vbus vbus = { 0 };
-	bool present, last = false, gone = true;
-	char message[512];
-	int code;
-
-	code = detach_edit(detach, live, &edited, &present, &last, &vbus, &device);
-	*found = *found || present;
-	if (code == EXIT_OK && present && last)
-		code = detach_transport(request, vbus.bus, live, &gone);
-	/* the metadata goes with the last device, but while QEMU keeps the
-	 * transport the (empty) bus stays the domain's: released when it stops */
-	if (code == EXIT_OK && present)
-		code = domain_libvirt_set_metadata(&request->libvirt, live,
-						   last && gone ? NULL : edited);
-	/* live: vbusd lets the device go, persistent ones disconnected */
-	if (code == EXIT_OK && present && live)
-		code = domain_vbusd_release_device(context, &device);
-	if (code == EXIT_OK && present && live && last) {
-		if (gone) {
-			code = domain_vbusd_wait_unplugged(context, vbus.bus);
-			if (code == EXIT_OK)
-				code = domain_vbusd_destroy_bus(context, vbus.bus);
-		} else {
-			snprintf(message, sizeof(message),
-				 "bus %s stays until the guest releases its ivshmem-doorbell "
-				 "device (unplug requested) or the domain stops", vbus.bus);
-			request_error(request, message, NULL);
-		}
-	}
-	domain_vbus_clear(&vbus);
-	return code;
-}
-
-int command_domain_detach(struct context *context, int argc, char **argv)
-{
-	struct detach detach = { 0 };
-	const char *uri = NULL;
-	const struct verb_option options[] = {
-		{ .name = "live", .flag = &detach.request.live },
-		{ .name = "config", .flag = &detach.request.config },
-		{ .name = "if-exists", .flag = &detach.if_exists },
-		{ .name = "connect", .short_name = 'c', .argument = &uri },
-		{ NULL },
-	};
-	char object[128];
-	bool found = false;
-	int first, code;
-
-	code = options_parse_verb(context, DETACH_USAGE, options, argc, argv, &first);
-	if (code >= 0)
-		return code;
-	code = options_operands("domain detach", DETACH_USAGE, argc - first, 2, 2);
-	if (code >= 0)
-		return code;
-	detach.request.device = argv[first + 1];
-	code = object_name("device", detach.request.device, object, sizeof(object));
-	if (code >= 0)
-		return code;
-	code = domain_libvirt_open(uri, argv[first], &detach.request.libvirt);
-	if (code == EXIT_OK) {
-		code = request_targets(&detach.request);
-		if (code < 0 && detach.request.live)
-			code = detach_one(context, &detach, true, &found);
-		if ((code < 0 || code == EXIT_OK) && detach.request.config)
-			code = detach_one(context, &detach, false, &found);
-		if (code < 0)
-			code = EXIT_OK;
-		if (code == EXIT_OK && !found && !detach.if_exists) {
-			snprintf(object, sizeof(object), "device %s is not in the domain's vbus "
-				 "metadata", detach.request.device);
-			request_error(&detach.request, object, "--if-exists accepts a device not there");
-			code = EXIT_NOT_FOUND;
-		}
-	}
-	domain_libvirt_close(&detach.request.libvirt);
 	return code;
 }

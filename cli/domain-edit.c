@@ -127,8 +127,9 @@ int domain_edit_attach(const char *metadata, const char *bus, const char *device
 	for (i = 0; i < count; i++)
 		if (!key_known(keys[i])) {
 			domain_edit_keys(known, sizeof(known));
-			snprintf(error, size, "%s: unknown device attribute '%s' (expected one of %s)",
-				 device, keys[i], known);
+			snprintf(error, size,
+				 "%s: unknown device attribute '%s' (expected one of %s)", device,
+				 keys[i], known);
 			return -EINVAL;
 		}
 	r = bus_read(metadata, bus, &document, error, size);

@@ -121,26 +121,18 @@ int domain_libvirt_xml(struct domain_libvirt *libvirt, bool live, char **xml)
 	return *xml ? EXIT_OK : report(libvirt, "cannot read its XML");
 }
 
-int domain_libvirt_attach(struct domain_libvirt *libvirt, bool live, const char *device,
-			  const char *what)
+int domain_libvirt_device(struct domain_libvirt *libvirt, bool live, bool attach,
+			  const char *device, const char *what)
 {
 	char text[256];
+	int r;
 
-	if (virDomainAttachDeviceFlags(libvirt->domain, device, affect(live)) == 0)
+	r = attach ? virDomainAttachDeviceFlags(libvirt->domain, device, affect(live)) :
+		     virDomainDetachDeviceFlags(libvirt->domain, device, affect(live));
+	if (r == 0)
 		return EXIT_OK;
-	snprintf(text, sizeof(text), "cannot add %s %s", what,
-		 live ? "to the running domain" : "to its definition");
-	return report(libvirt, text);
-}
-
-int domain_libvirt_detach(struct domain_libvirt *libvirt, bool live, const char *device,
-			  const char *what)
-{
-	char text[256];
-
-	if (virDomainDetachDeviceFlags(libvirt->domain, device, affect(live)) == 0)
-		return EXIT_OK;
-	snprintf(text, sizeof(text), "cannot remove %s %s", what,
-		 live ? "from the running domain" : "from its definition");
+	snprintf(text, sizeof(text), "cannot %s %s %s", attach ? "add" : "remove", what,
+		 live ? (attach ? "to the running domain" : "from the running domain") :
+			(attach ? "to its definition" : "from its definition"));
 	return report(libvirt, text);
 }

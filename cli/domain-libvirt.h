@@ -38,11 +38,9 @@ int domain_libvirt_set_metadata(struct domain_libvirt *libvirt, bool live, const
 /* The domain's XML, live or inactive (the persistent definition), into *XML
  * (free()). An exit code. */
 int domain_libvirt_xml(struct domain_libvirt *libvirt, bool live, char **xml);
-/* Attaches or detaches DEVICE (its XML) live or in the definition. An exit
- * code; WHAT names the device in the message. */
-int domain_libvirt_attach(struct domain_libvirt *libvirt, bool live, const char *device,
-			  const char *what);
-int domain_libvirt_detach(struct domain_libvirt *libvirt, bool live, const char *device,
-			  const char *what);
+/* Attaches (ATTACH) or detaches DEVICE (its XML) live or in the definition.
+ * An exit code; WHAT names the device in the message. */
+int domain_libvirt_device(struct domain_libvirt *libvirt, bool live, bool attach,
+			  const char *device, const char *what);
 
 #endif

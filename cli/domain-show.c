@@ -82,6 +82,7 @@ static struct json_object *devices_json(struct context *context, const struct do
 					bool reachable)
 {
 	struct json_object *devices = json_object_new_array(), *wanted, *device, *value;
+	bool connected;
 	size_t i;
 
 	json_object_object_get_ex(vbus->fabric, "devices", &wanted);
@@ -95,15 +96,15 @@ static struct json_object *devices_json(struct context *context, const struct do
 		json_object_object_add(device, "persistent",
 				       json_object_new_boolean(vbus->devices[i].persistent));
 		if (reachable)
-			actual = vbusd_object(context, "GetDevices", "devices", vbus->devices[i].name);
+			actual = vbusd_object(context, "GetDevices", "devices",
+					      vbus->devices[i].name);
 		json_object_object_add(device, "exists",
 				       reachable ? json_object_new_boolean(!!actual) : NULL);
 		value = member_or_null(actual, "bus");
-		json_object_object_add(device, "connected", reachable ?
-				       json_object_new_boolean(value &&
-							       !strcmp(json_object_get_string(value),
-								       vbus->bus)) : NULL);
+		connected = value && !strcmp(json_object_get_string(value), vbus->bus);
 		json_object_put(value);
+		json_object_object_add(device, "connected",
+				       reachable ? json_object_new_boolean(connected) : NULL);
 		json_object_object_add(device, "link", member_or_null(actual, "link"));
 		json_object_array_add(devices, device);
 	}

@@ -69,7 +69,8 @@ static int free_slot(xmlXPathContext *context, long bus)
 		xmlNode *address = addresses->nodesetval->nodeTab[i];
 
 		slot = (int)number_attribute(address, "slot");
-		if (number_attribute(address, "bus") == bus && slot >= 0 && slot <= DOMAIN_SLOT_LAST)
+		if (number_attribute(address, "bus") == bus && slot >= 0 &&
+		    slot <= DOMAIN_SLOT_LAST)
 			used[slot] = true;
 	}
 	xmlXPathFreeObject(addresses);
@@ -107,10 +108,11 @@ static bool bridge_slot(xmlXPathContext *context, const char *model, struct doma
 /* The index a new PCI controller gets: one above the highest. */
 static unsigned int next_index(xmlXPathContext *context)
 {
-	xmlXPathObject *controllers = select_nodes(context, "/domain/devices/controller[@type='pci']");
+	xmlXPathObject *controllers;
 	long index, highest = 0;
 	int i;
 
+	controllers = select_nodes(context, "/domain/devices/controller[@type='pci']");
 	for (i = 0; controllers && i < controllers->nodesetval->nodeNr; i++) {
 		index = number_attribute(controllers->nodesetval->nodeTab[i], "index");
 		if (index > highest)
