@@ -17,6 +17,8 @@ enum {
 	EXIT_DENIED = 5,
 	EXIT_CHANGES = 10,		/* diff --exit-code: the plan is not empty */
 	EXIT_DEGRADED = 11,		/* status: not in sync, or problems */
+	EXIT_RESTART_NEEDED = 12,	/* domain attach: in the definition, seen at
+					 * the domain's next start */
 };
 
 struct sd_bus;

@@ -7,13 +7,18 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "apply.h"
 #include "daemon.h"
+#include "domain.h"
 #include "domain-metadata.h"
 #include "error.h"
 #include "ivshmem.h"
+#include "json-cleanup.h"
 #include "macro.h"
 #include "options.h"
 
@@ -26,6 +31,14 @@
 	"  release  disconnect the domain's devices, destroy those not marked\n" \
 	"           persistent, and destroy its bus\n" \
 	"  migrate  refuse: QEMU does not migrate ivshmem-doorbell devices\n"
+
+static uint64_t now_usec(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000000ULL + (uint64_t)now.tv_nsec / 1000ULL;
+}
 
 static void domain_error(const char *domain, const char *message)
 {
@@ -56,7 +69,7 @@ static int read_domain(const char *domain, struct domain_vbus *vbus)
 	return EXIT_OK;
 }
 
-static int hook_prepare(struct context *context, const char *domain, struct domain_vbus *vbus)
+int domain_vbusd_apply(struct context *context, const char *domain, struct domain_vbus *vbus)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *message = NULL, *reply = NULL;
 	char source[VBUS_DOMAIN_MAX + 32], path[108], text[512];
@@ -106,29 +119,98 @@ static int call_if_exists(struct context *context, const char *method, const cha
 	return daemon_call(context, message, object, what, &reply);
 }
 
-static int hook_release(struct context *context, struct domain_vbus *vbus)
+int domain_vbusd_release_device(struct context *context,
+				const struct domain_vbus_device *device)
 {
 	char object[64];
-	int code, result = EXIT_OK;
-	size_t i;
+	int code;
 
 	code = daemon_connect(context);
 	if (code != EXIT_OK)
 		return code;
-	for (i = 0; i < vbus->device_count; i++) {
-		const struct domain_vbus_device *device = &vbus->devices[i];
+	snprintf(object, sizeof(object), "device %s", device->name);
+	return device->persistent ?
+		call_if_exists(context, "Disconnect", device->name, object, "cannot disconnect") :
+		call_if_exists(context, "DestroyDevice", device->name, object, "cannot destroy");
+}
 
-		snprintf(object, sizeof(object), "device %s", device->name);
-		code = device->persistent ?
-			call_if_exists(context, "Disconnect", device->name, object,
-				       "cannot disconnect") :
-			call_if_exists(context, "DestroyDevice", device->name, object,
-				       "cannot destroy");
+/* Whether QEMU is connected to BUS's socket, as GetBuses says; false when
+ * the bus is not there. An exit code. */
+static int peer_connected(struct context *context, const char *bus, bool *connected)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_(json_object_putp) struct json_object *parsed = NULL;
+	struct json_object *buses, *object, *ivshmem, *value;
+	char *all[] = { NULL };
+	const char *text;
+	size_t i;
+	int code;
+
+	*connected = false;
+	code = daemon_get(context, "GetBuses", all, "vbusd", &reply, &text);
+	if (code != EXIT_OK)
+		return code;
+	parsed = json_tokener_parse(text);
+	if (!parsed || !json_object_object_get_ex(parsed, "buses", &buses))
+		return EXIT_FAILED;
+	for (i = 0; i < json_object_array_length(buses); i++) {
+		object = json_object_array_get_idx(buses, i);
+		if (json_object_object_get_ex(object, "name", &value) &&
+		    !strcmp(json_object_get_string(value), bus) &&
+		    json_object_object_get_ex(object, "ivshmem", &ivshmem) &&
+		    json_object_object_get_ex(ivshmem, "connected", &value))
+			*connected = json_object_get_boolean(value);
+	}
+	return EXIT_OK;
+}
+
+#define UNPLUG_WAIT_USEC	(5ULL * 1000000ULL)
+
+int domain_vbusd_wait_unplugged(struct context *context, const char *bus)
+{
+	uint64_t deadline = now_usec() + UNPLUG_WAIT_USEC;
+	char text[256], object[64];
+	bool connected;
+	int code;
+
+	for (;;) {
+		code = peer_connected(context, bus, &connected);
+		if (code != EXIT_OK || !connected)
+			return code;
+		if (now_usec() >= deadline)
+			break;
+		usleep(50000);	/* a poll of vbusd's state, bounded by the deadline */
+	}
+	snprintf(text, sizeof(text), "QEMU is still connected to the bus's socket %llu s after "
+		 "its device was unplugged", UNPLUG_WAIT_USEC / 1000000ULL);
+	snprintf(object, sizeof(object), "bus %s", bus);
+	error_print(object, text, NULL);
+	return EXIT_FAILED;
+}
+
+int domain_vbusd_destroy_bus(struct context *context, const char *bus)
+{
+	char object[64];
+	int code;
+
+	code = daemon_connect(context);
+	if (code != EXIT_OK)
+		return code;
+	snprintf(object, sizeof(object), "bus %s", bus);
+	return call_if_exists(context, "DestroyBus", bus, object, "cannot destroy");
+}
+
+static int hook_release(struct context *context, struct domain_vbus *vbus)
+{
+	int code, result = EXIT_OK;
+	size_t i;
+
+	for (i = 0; i < vbus->device_count; i++) {
+		code = domain_vbusd_release_device(context, &vbus->devices[i]);
 		if (code != EXIT_OK)
 			result = code;
 	}
-	snprintf(object, sizeof(object), "bus %s", vbus->bus);
-	code = call_if_exists(context, "DestroyBus", vbus->bus, object, "cannot destroy");
+	code = domain_vbusd_destroy_bus(context, vbus->bus);
 	return code != EXIT_OK ? code : result;
 }
 
@@ -156,7 +238,7 @@ static int command_domain_hook(struct context *context, int argc, char **argv)
 	if (code != EXIT_OK || !vbus.present)
 		return code;
 	if (!strcmp(operation, "prepare"))
-		code = hook_prepare(context, domain, &vbus);
+		code = domain_vbusd_apply(context, domain, &vbus);
 	else if (!strcmp(operation, "release"))
 		code = hook_release(context, &vbus);
 	else {
@@ -172,6 +254,11 @@ static int command_domain_hook(struct context *context, int argc, char **argv)
 int command_domain(struct context *context, int argc, char **argv)
 {
 	static const struct command verbs[] = {
+		{ "attach", command_domain_attach,
+		  "add a vbus device to a libvirt domain (metadata and <shmem>)" },
+		{ "detach", command_domain_detach, "remove a vbus device from a libvirt domain" },
+		{ "show", command_domain_show,
+		  "a domain's vbus devices, bus, QEMU peer and link state" },
 		{ "hook", command_domain_hook,
 		  "what libvirt's qemu hook runs (prepare, release, migrate)" },
 	};

@@ -57,7 +57,7 @@ static void usage(FILE *out)
 		"  -V, --version    print the version of vbusctl\n\n"
 		"Exit status: 0 success, 1 failure, 2 usage error, 3 object not found,\n"
 		"4 vbusd unreachable, 5 permission denied (diff --exit-code: 10 changes;\n"
-		"status: 11 not in sync or problems).\n"
+		"status: 11 not in sync or problems; domain attach: 12 restart the domain).\n"
 		"See vbusctl(8).\n");
 }
 

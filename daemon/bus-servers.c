@@ -149,3 +149,16 @@ void bus_servers_adopted(struct bus_servers *servers)
 	fdstore_free(servers->inherited);
 	servers->inherited = NULL;
 }
+
+bool bus_servers_status(const struct bus_servers *servers, const char *bus,
+			struct ivshmem_server_status *status)
+{
+	size_t i;
+
+	for (i = 0; servers && i < servers->count; i++)
+		if (!strcmp(servers->entries[i].bus, bus) && servers->entries[i].server) {
+			ivshmem_server_status(servers->entries[i].server, status);
+			return true;
+		}
+	return false;
+}

@@ -7,6 +7,7 @@
 #include <systemd/sd-event.h>
 
 #include "fabric.h"
+#include "ivshmem-server.h"
 
 struct bus_servers;
 
@@ -28,5 +29,10 @@ void bus_servers_sync(struct bus_servers *servers, const struct fabric *actual);
  * parked in systemd's fd store (the first sync): the rest is closed and
  * logged. Called once at start, before vbusd serves its API. */
 void bus_servers_adopted(struct bus_servers *servers);
+
+/* The status of BUS's server into STATUS; false when BUS has no running
+ * server (not an ivshmem bus, or its server could not start). */
+bool bus_servers_status(const struct bus_servers *servers, const char *bus,
+			struct ivshmem_server_status *status);
 
 #endif

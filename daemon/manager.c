@@ -168,6 +168,11 @@ struct link *manager_link(struct manager *manager)
 	return manager->link;
 }
 
+struct bus_servers *manager_bus_servers(struct manager *manager)
+{
+	return manager->bus_servers;
+}
+
 struct libvirt_connection *manager_libvirt(struct manager *manager)
 {
 	return manager->libvirt;

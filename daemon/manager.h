@@ -78,6 +78,8 @@ const char *manager_state_file(const struct manager *manager);
 const struct fabric *manager_desired(const struct manager *manager);
 struct kernel *manager_kernel(struct manager *manager);
 struct link *manager_link(struct manager *manager);
+/* The ivshmem servers of the ivshmem buses. */
+struct bus_servers *manager_bus_servers(struct manager *manager);
 /* NULL with --no-libvirt. */
 struct libvirt_connection *manager_libvirt(struct manager *manager);
 const char *manager_status_text(const struct manager *manager);

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bus-servers.h"
 #include "error.h"
+#include "ivshmem.h"
 #include "json-cleanup.h"
 #include "manager.h"
 #include "query.h"
@@ -93,6 +95,40 @@ static void add_source(struct manager *manager, struct json_object *object,
 	json_object_object_add(object, "source", source ? json_object_new_string(source) : NULL);
 }
 
+/* "ivshmem": the bus's server and its client, QEMU (null for a bus of
+ * another connector). */
+static struct json_object *ivshmem_json(struct manager *manager, const struct fabric_bus *bus)
+{
+	struct ivshmem_server_status status;
+	struct json_object *object;
+	char path[108];
+
+	if (bus->info.connector != VBUS_CONNECTOR_IVSHMEM)
+		return NULL;
+	object = json_object_new_object();
+	if (!object)
+		return NULL;
+	if (vbus_ivshmem_socket_path(bus->info.name, path, sizeof(path)) == 0)
+		json_object_object_add(object, "socket", json_object_new_string(path));
+	if (!bus_servers_status(manager_bus_servers(manager), bus->info.name, &status)) {
+		json_object_object_add(object, "serving", json_object_new_boolean(false));
+		json_object_object_add(object, "connected", json_object_new_boolean(false));
+		json_object_object_add(object, "peer_id", NULL);
+		json_object_object_add(object, "peer_pid", NULL);
+		return object;
+	}
+	json_object_object_add(object, "serving", json_object_new_boolean(true));
+	json_object_object_add(object, "connected", json_object_new_boolean(status.connected));
+	json_object_object_add(object, "peer_id", status.connected ?
+				json_object_new_int64(status.peer_id) : NULL);
+	json_object_object_add(object, "peer_pid", status.connected && status.peer_pid ?
+				json_object_new_int64(status.peer_pid) : NULL);
+	json_object_object_add(object, "attached", json_object_new_boolean(status.attached));
+	json_object_object_add(object, "connections", json_object_new_int64(status.connections));
+	json_object_object_add(object, "refused", json_object_new_int64(status.refused));
+	return object;
+}
+
 static struct json_object *bus_json(struct manager *manager, const struct fabric *actual,
 				    const struct fabric_bus *bus)
 {
@@ -115,6 +151,7 @@ static struct json_object *bus_json(struct manager *manager, const struct fabric
 			json_object_array_add(devices,
 					      json_object_new_string(actual->devices[i].info.name));
 	json_object_object_add(object, "devices", devices);
+	json_object_object_add(object, "ivshmem", ivshmem_json(manager, bus));
 	wanted_bus = fabric_find_bus(manager_desired(manager), bus->info.name);
 	json_object_object_add(object, "managed", json_object_new_boolean(!!wanted_bus));
 	add_source(manager, object, wanted_bus ? &wanted_bus->origin : NULL);

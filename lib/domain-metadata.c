@@ -14,15 +14,22 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The device attributes of the schema and whether each is a number. */
-static const struct {
-	const char *name;
-	bool number;
-} device_attributes[] = {
+const struct domain_vbus_attribute domain_vbus_device_attributes[] = {
 	{ "name", false }, { "type", false }, { "mac", false }, { "mtu", true },
 	{ "zcthresh", true }, { "wmem", true }, { "txqlen", true }, { "ifname", false },
 	{ "bridge", false }, { "persistent", false },
 };
+const size_t domain_vbus_device_attribute_count = ARRAY_SIZE(domain_vbus_device_attributes);
+
+const struct domain_vbus_attribute *domain_vbus_device_attribute(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(domain_vbus_device_attributes); i++)
+		if (!strcmp(name, domain_vbus_device_attributes[i].name))
+			return &domain_vbus_device_attributes[i];
+	return NULL;
+}
 
 static bool is_vbus(const xmlNode *node, const char *name)
 {
@@ -76,18 +83,16 @@ static int device_parse(const xmlNode *node, struct domain_vbus *vbus, struct js
 {
 	struct domain_vbus_device *device = &vbus->devices[vbus->device_count];
 	struct json_object *object = json_object_new_object();
+	const struct domain_vbus_attribute *known;
 	const xmlAttr *attribute;
-	size_t i;
 
 	json_object_object_add(object, "type", json_object_new_string("venet"));
 	for (attribute = node->properties; attribute; attribute = attribute->next) {
 		const char *name = (const char *)attribute->name;
 		xmlChar *text = xmlNodeGetContent((const xmlNode *)attribute);
 
-		for (i = 0; i < ARRAY_SIZE(device_attributes); i++)
-			if (!strcmp(name, device_attributes[i].name))
-				break;
-		if (i == ARRAY_SIZE(device_attributes) || attribute->ns) {
+		known = domain_vbus_device_attribute(name);
+		if (!known || attribute->ns) {
 			snprintf(error, size, "device %zu: unknown attribute '%s'",
 				 vbus->device_count + 1, name);
 			xmlFree(text);
@@ -99,7 +104,7 @@ static int device_parse(const xmlNode *node, struct domain_vbus *vbus, struct js
 		else
 			json_object_object_add(object, name,
 					       value_json(text ? (const char *)text : "",
-							  device_attributes[i].number));
+							  known->number));
 		if (!strcmp(name, "name"))
 			snprintf(device->name, sizeof(device->name), "%s", (const char *)text);
 		xmlFree(text);

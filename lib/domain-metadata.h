@@ -16,6 +16,17 @@
 #define DOMAIN_VBUS_NAMESPACE	"urn:vbus:domain:1"
 #define DOMAIN_VBUS_PREFIX	"vbus"
 
+/* The attributes of a vbus <device> (the schema's, in its order; "name"
+ * first) and whether each is a number. */
+struct domain_vbus_attribute {
+	const char *name;
+	bool number;
+};
+extern const struct domain_vbus_attribute domain_vbus_device_attributes[];
+extern const size_t domain_vbus_device_attribute_count;
+/* The attribute NAME, or NULL when a device has none of that name. */
+const struct domain_vbus_attribute *domain_vbus_device_attribute(const char *name);
+
 struct domain_vbus_device {
 	char name[VBUS_NAME_MAX];
 	bool persistent;		/* kept, disconnected, when the domain stops */

@@ -12,7 +12,6 @@
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 . "$VBUS_SRCDIR/tests/vm/daemon/vbusd-lib"
 . "$VBUS_SRCDIR/tests/vm/libvirt/libvirt-lib"
-trap 'libvirt_stop; cleanup' EXIT
 example=$VBUS_SRCDIR/examples/libvirt/vbus-i440fx.xml
 ns=urn:vbus:domain:1
 domain=vbus-i440fx
@@ -30,7 +29,6 @@ set_live_metadata() {
 
 vbus_insmod vbus
 vbusd_start
-libvirt_hook_install
 libvirt_start
 wait_for "vbusd to connect to libvirtd" connects 1
 

@@ -12,20 +12,13 @@
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 . "$VBUS_SRCDIR/tests/vm/daemon/vbusd-lib"
 . "$VBUS_SRCDIR/tests/vm/libvirt/libvirt-lib"
-trap 'libvirt_stop; cleanup' EXIT
 
 vbus_insmod vbus
 vbusd_start
-libvirt_hook_install
 # libvirt probes QEMU's capabilities once per boot (21-80 s under TCG, several
 # minutes on a loaded machine): the VM's writes do not reach the host, so no
 # cache survives between boots.
 libvirt_start
-
-# attribute_values FILE XPATH: the values of the attributes XPATH selects.
-attribute_values() {
-	xmllint --xpath "$2" "$1" | sed 's/^[^=]*="\([^"]*\)"$/\1/' | tr -d ' '
-}
 
 # check_domain NAME: define, start, check, destroy, undefine.
 check_domain() {
@@ -54,8 +47,7 @@ check_domain() {
 	for device in $devices; do
 		[ -e /sys/class/net/vbt-$device ] || fail "$bus not attached in vbus.ko (no vbt-$device)"
 	done
-	wait_for "1af4:1110 in $domain's PCI tree" \
-		sh -c "virsh qemu-monitor-command $domain --hmp 'info pci' | grep -q 1af4:1110"
+	wait_for "1af4:1110 in $domain's PCI tree" domain_has_1110 "$domain"
 	virsh qemu-monitor-command "$domain" --hmp 'info pci' | grep -B1 1af4:1110
 
 	virsh -q destroy "$domain"

@@ -28,10 +28,8 @@ dir=/var/lib/libvirt/images/$domain
 mkdir -p "$dir"
 chmod 755 "$dir"
 
-trap 'virsh -q destroy $domain >/dev/null 2>&1; libvirt_stop; cleanup' EXIT
 vbus_insmod vbus
 vbusd_start
-libvirt_hook_install
 libvirt_start
 
 # The nested guest's initramfs: busybox, the guest modules of this kernel,
