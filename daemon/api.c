@@ -70,6 +70,41 @@ static int merge_desired(struct manager *manager, const struct fabric *fabric, b
 	return 0;
 }
 
+#define OWNED_ABSENT \
+	"%s.state: %s \"%s\" is declared absent, but %s defines it (expected one or the other: edit that file and run vbusctl reload)"
+
+/* The buses and devices FABRIC declares absent that a fabric.d file defines:
+ * an error naming both (the next reload would make them again). */
+static int check_absent_owned(struct manager *manager, const struct fabric *fabric,
+			      struct fabric_errors *errors)
+{
+	const struct fabric *desired = manager_desired(manager);
+	const struct fabric_device *device;
+	const struct fabric_bus *bus;
+	char path[256], owner[256];
+	size_t i;
+	int r = 0;
+
+	for (i = 0; r >= 0 && i < fabric->bus_count; i++) {
+		bus = fabric_find_bus(desired, fabric->buses[i].info.name);
+		if (!fabric->buses[i].absent || !bus || !manager_owner(manager, &bus->origin))
+			continue;
+		fabric_bus_path(&fabric->buses[i], path, sizeof(path));
+		fabric_bus_path(bus, owner, sizeof(owner));
+		r = fabric_errors_add(errors, OWNED_ABSENT, path, "bus", bus->info.name, owner);
+	}
+	for (i = 0; r >= 0 && i < fabric->device_count; i++) {
+		device = fabric_find_device(desired, fabric->devices[i].info.name);
+		if (!fabric->devices[i].absent || !device || !manager_owner(manager, &device->origin))
+			continue;
+		fabric_device_path(&fabric->devices[i], path, sizeof(path));
+		fabric_device_path(device, owner, sizeof(owner));
+		r = fabric_errors_add(errors, OWNED_ABSENT, path, "device", device->info.name,
+				      owner);
+	}
+	return r;
+}
+
 static int api_apply(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
 	struct manager *manager = userdata;
@@ -91,7 +126,8 @@ static int api_apply(sd_bus_message *message, void *userdata, sd_bus_error *erro
 		source = "-";
 	if (fabric_parse(text, strlen(text), source, &fabric, &errors) < 0)
 		return invalid(error, &errors);
-	if (fabric_check(fabric, &errors) == -ENOMEM)
+	if (fabric_check(fabric, &errors) == -ENOMEM ||
+	    check_absent_owned(manager, fabric, &errors) < 0)
 		return -ENOMEM;
 	r = merge_desired(manager, fabric, flags & FLAG_PRUNE, &errors, &desired, error);
 	if (r < 0 || !desired)

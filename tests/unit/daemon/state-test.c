@@ -52,6 +52,51 @@ static void test_overlay_adds_new_objects_and_keeps_the_others(void)
 	fabric_errors_clear(&errors);
 }
 
+/* A file's absent objects replace the desired state's (so that the plan
+ * removes them), and are dropped once applied; the bridges they had are not
+ * kept for them. */
+static void test_absent_objects_overlay_then_drop(void)
+{
+	_cleanup_(fabric_freep) struct fabric *into = parse(base);
+	_cleanup_(fabric_freep) struct fabric *previous = parse(base);
+	_cleanup_(fabric_freep) struct fabric *from = parse(
+		"{\"version\":1,\"buses\":[{\"name\":\"vm2\",\"state\":\"absent\"}],"
+		"\"devices\":[{\"name\":\"db0\",\"state\":\"absent\"}]}");
+
+	snprintf(fabric_find_device(previous, "db0")->bridge, VBUS_IFNAME_MAX, "br0");
+	CU_ASSERT_EQUAL(state_overlay(into, from), 0);
+	state_keep_bridges(into, previous, from);
+	CU_ASSERT_TRUE(fabric_find_bus(into, "vm2")->absent);
+	CU_ASSERT_TRUE(fabric_find_device(into, "db0")->absent);
+	CU_ASSERT_STRING_EQUAL(fabric_find_device(into, "db0")->bridge, "");
+	state_drop_absent(into);
+	CU_ASSERT_EQUAL(into->bus_count, 1);
+	CU_ASSERT_EQUAL(into->device_count, 1);
+	CU_ASSERT_PTR_NULL(fabric_find_bus(into, "vm2"));
+	CU_ASSERT_PTR_NULL(fabric_find_device(into, "db0"));
+	CU_ASSERT_PTR_NOT_NULL(fabric_find_device(into, "web0"));
+}
+
+/* What exists besides fabric.d's files: the first fabric's objects, and the
+ * second's of names the first lacks. */
+static void test_union_prefers_the_first(void)
+{
+	_cleanup_(fabric_freep) struct fabric *first = parse(base);
+	_cleanup_(fabric_freep) struct fabric *second = parse(
+		"{\"version\":1,\"buses\":[{\"name\":\"vm1\",\"connector\":\"loop\"},{\"name\":\"vm9\"}],"
+		"\"devices\":[{\"name\":\"old0\",\"type\":\"venet\",\"bus\":\"vm9\"}]}");
+	_cleanup_(fabric_freep) struct fabric *both = state_union(first, second);
+	_cleanup_(fabric_freep) struct fabric *alone = state_union(first, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(both);
+	CU_ASSERT_EQUAL(both->bus_count, 3);
+	CU_ASSERT_EQUAL(both->device_count, 3);
+	CU_ASSERT_EQUAL(fabric_find_bus(both, "vm1")->info.connector, VBUS_CONNECTOR_IVSHMEM);
+	CU_ASSERT_STRING_EQUAL(fabric_find_device(both, "old0")->info.bus, "vm9");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(alone);
+	CU_ASSERT_EQUAL(alone->bus_count, 2);
+}
+
 static void test_overlay_of_itself_changes_nothing(void)
 {
 	_cleanup_(fabric_freep) struct fabric *into = parse(base);
@@ -149,6 +194,8 @@ int main(void)
 		{ "overlay adds new objects and keeps the others",
 		  test_overlay_adds_new_objects_and_keeps_the_others },
 		{ "overlay of itself changes nothing", test_overlay_of_itself_changes_nothing },
+		{ "absent objects overlay, then are dropped", test_absent_objects_overlay_then_drop },
+		{ "union of two fabrics prefers the first", test_union_prefers_the_first },
 		{ "copy outlives its source", test_copy_outlives_its_source },
 		{ "write is read back and leaves no temporary",
 		  test_write_is_read_back_and_leaves_no_temporary },

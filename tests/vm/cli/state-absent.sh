@@ -2,7 +2,8 @@
 # the object is removed without --prune (its connection first), the plan
 # says why; absent and gone already is no change; a bus declared absent with
 # devices that would stay on it is refused, naming them; absent in one file
-# and defined in another is an error naming both.
+# and defined in another (given together, or one in fabric.d) is an error
+# naming both.
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 . "$VBUS_SRCDIR/tests/vm/cli/vbusd-lib"
 
@@ -77,6 +78,16 @@ expect_exit 1 vbusctl apply keep-db0.json rm-db0.json
 grep -qx 'vbusctl: rm-db0.json: $.devices\[0\].state: device "db0" is declared absent, but keep-db0.json: $.devices\[0\] defines it (expected one or the other)' err ||
 	fail "absent and defined: $(cat err)"
 [ -e /sys/vbus/devices/db0 ] || fail "a refused apply removed db0"
+
+# vbusctl apply of a file declaring absent what a fabric.d file defines:
+# an error naming both files (the next reload would make it again)
+cp keep-db0.json "$config/"
+vbusctl reload >/dev/null
+expect_exit 1 vbusctl apply rm-db0.json
+grep -qF "vbusctl: rm-db0.json: cannot apply: \$.devices[0].state: device \"db0\" is declared absent, but $config/keep-db0.json: \$.devices[0] defines it (expected one or the other: edit that file and run vbusctl reload)" err ||
+	fail "absent over a fabric.d file's device: $(cat err)"
+[ -e /sys/vbus/devices/db0 ] || fail "a refused apply removed db0"
+rm "$config/keep-db0.json"
 
 # in fabric.d, an absent device goes at reload and stays gone
 cp rm-db0.json "$config/"
