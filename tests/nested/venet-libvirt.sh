@@ -9,6 +9,14 @@
 # vbt-nv0: ping, and a TCP stream each way with every byte checked. Then
 # "virsh destroy" takes the bus down. One nested boot: 2-5 minutes under TCG
 # inside TCG, so once per run (on 6.12).
+#
+# NOT in the VM tier yet, because it fails: the nested guest binds, sees its
+# bus and device, and its frames reach the host (vbt-nv0 counts them), but
+# nothing reaches the guest: the host finds none of the RX buffers the
+# guest posted (it counts the frames for it as dropped, guest starved)
+# while the same drivers over vbus_loop pass every venet test. Run it by
+# hand while that is found:
+#   tests/vm/run --builddir build -k 6.12.118+deb12-amd64 tests/nested/venet-libvirt.sh
 # vm-test-kernel: 6.12
 # vm-test-timeout: 1200
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
@@ -76,6 +84,9 @@ if ping -c 3 -W 10 10.84.0.1 >/dev/null; then
 else
 	echo "NESTED ping failed"
 	ethtool -S \$ifc 2>&1 | sed 's/^/NESTED ethtool /'
+	echo "NESTED ethtool rc=\$?"
+	grep -H . /sys/class/net/\$ifc/statistics/*packets /sys/class/net/\$ifc/statistics/*dropped /sys/class/net/\$ifc/statistics/*errors | sed 's/^/NESTED stat /'
+	ip addr show \$ifc | sed 's/^/NESTED addr /'
 	sed 's/^/NESTED irq /' /proc/interrupts
 	ip -s link show \$ifc | sed 's/^/NESTED link /'
 fi
@@ -144,7 +155,9 @@ wait_console() {
 			echo "--- the host's side"
 			ip -s link show vbt-$device || true
 			ethtool -S vbt-$device 2>/dev/null || true
-			grep -H . /sys/vbus/buses/$bus/* 2>/dev/null || true
+			grep -H . /sys/vbus/buses/$bus/* /sys/vbus/devices/$device/stats/* 2>/dev/null || true
+			ip addr show vbt-$device || true
+			"$VBUS_BUILDDIR/cli/vbusctl" stats $device || true
 			fail "no '$1' on the nested console: $(grep -v ethtool "$console" | tail -n 60)"
 		}
 		sleep 1
@@ -162,6 +175,7 @@ ip link set vbt-$device up
 sink=$!
 wait_console "NESTED bus" 300
 echo "nested guest up $((SECONDS - start)) s after virsh start"
+wait_console "NESTED device" 120
 grep NESTED "$console" | grep -v ethtool
 grep -q "NESTED bus name=$bus uuid=$uuid state=ok" "$console" ||
 	fail "the bus's identity in the nested guest"
