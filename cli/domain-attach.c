@@ -274,14 +274,13 @@ static int attach_config(struct attach *attach, const char *edited, bool present
 static int attach_run(struct context *context, struct attach *attach)
 {
 	struct domain_request *request = &attach->request;
+	const char *wanted = attach->bus_option ? attach->bus_option : request->libvirt.name;
 	_cleanup_free_ char *live_edit = NULL, *config_edit = NULL;
 	struct domain_slot live_slot, config_slot;
 	bool first, live_present = true, config_present = true, restart = false;
 	struct domain_vbus vbus;
 	char message[512];
 	int code;
-
-	const char *wanted = attach->bus_option ? attach->bus_option : request->libvirt.name;
 
 	/* the default bus is the domain's name, when that is a bus name */
 	if (strlen(wanted) < sizeof(attach->bus))
