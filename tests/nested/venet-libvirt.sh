@@ -149,7 +149,7 @@ console=$dir/console.log
 wait_console() {
 	local deadline=$((SECONDS + $2))
 	until grep -q "$1" "$console"; do
-		virsh -q domstate $domain | grep -q running ||
+		[[ $(virsh -q domstate $domain) == running* ]] ||
 			fail "the nested domain stopped before '$1': $(tail -n 30 "$console")"
 		[ $SECONDS -lt $deadline ] || {
 			echo "--- the host's side"

@@ -68,7 +68,7 @@ logged "domain $domain ($uuid): metadata edited: its vbus taken down" ||
 libvirtd_stop
 libvirt_start
 wait_for "vbusd to reconnect" connects 2
-virsh -q domstate $domain | grep -q running || fail "the domain stopped with libvirtd"
+[[ $(virsh -q domstate $domain) == running* ]] || fail "the domain stopped with libvirtd"
 on_bus web1 && on_bus web2 || fail "devices lost across libvirtd's restart"
 gone devices/web0 || fail "web0 came back at the resync"
 [ -e /sys/class/net/vbt-web1 ] && [ -e /sys/class/net/vbt-web2 ] ||
