@@ -52,7 +52,13 @@ in_order() {
 	done
 	return 1
 }
+# The domain verbs but hook talk to libvirtd, which this test does not run:
+# their JSON is checked against a real one in tests/vm/libvirt/domain-attach.sh.
+libvirt_verbs=("domain attach" "domain detach" "domain show")
 for command in "${commands[@]}"; do
+	for skipped in "${libvirt_verbs[@]}"; do
+		[ "$command" = "$skipped" ] && continue 2
+	done
 	arguments "$command" >/dev/null || fail "no JSON case for '$command': add one to this test"
 	in_order "$command" || fail "'$command' has no place in this test's order"
 done
