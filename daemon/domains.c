@@ -82,11 +82,7 @@ static struct record *record_find(struct record *records, size_t count, const ch
 static void domain_log(int priority, const struct record *record, const char *format,
 		       const char *what)
 {
-	char fields[512];
-
-	snprintf(fields, sizeof(fields), "VBUS_DOMAIN=%s\nVBUS_DOMAIN_UUID=%s", record->name,
-		 record->uuid);
-	log_fields(priority, 0, fields, format, record->name, record->uuid, what);
+	log_domain(priority, record->name, record->uuid, format, what);
 }
 
 static const struct domain_vbus_device *device_find(const struct domain_vbus_device *devices,

@@ -111,11 +111,7 @@ static void notify(struct libvirt_connection *connection)
 static void domain_log(int priority, const struct domain *domain, const char *format,
 		       const char *what)
 {
-	char fields[512];
-
-	snprintf(fields, sizeof(fields), "VBUS_DOMAIN=%s\nVBUS_DOMAIN_UUID=%s", domain->name,
-		 domain->uuid);
-	log_fields(priority, 0, fields, format, domain->name, domain->uuid, what);
+	log_domain(priority, domain->name, domain->uuid, format, what);
 }
 
 void libvirt_domains_free(struct libvirt_domain *domains, size_t count)

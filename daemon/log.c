@@ -58,3 +58,12 @@ int log_fields(int priority, int error, const char *fields, const char *format, 
 		fprintf(stderr, "vbusd: %s\n", message);
 	return error;
 }
+
+void log_domain(int priority, const char *name, const char *uuid, const char *format,
+		const char *what)
+{
+	char fields[512];
+
+	snprintf(fields, sizeof(fields), "VBUS_DOMAIN=%s\nVBUS_DOMAIN_UUID=%s", name, uuid);
+	log_fields(priority, 0, fields, format, name, uuid, what);
+}

@@ -16,6 +16,11 @@
 int log_fields(int priority, int error, const char *fields, const char *format, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* A line about a libvirt domain: FORMAT has three %s, the domain's NAME,
+ * its UUID and WHAT; the entry carries VBUS_DOMAIN and VBUS_DOMAIN_UUID. */
+void log_domain(int priority, const char *name, const char *uuid, const char *format,
+		const char *what);
+
 #define log_error_errno(error, ...)	log_fields(LOG_ERR, (error), NULL, __VA_ARGS__)
 #define log_warning_errno(error, ...)	log_fields(LOG_WARNING, (error), NULL, __VA_ARGS__)
 #define log_error(...)			log_fields(LOG_ERR, 0, NULL, __VA_ARGS__)
