@@ -59,6 +59,18 @@ guest_start() {
 	guest_mac=$(cat "/sys/vbus/devices/$dev/mac")
 }
 
+# wait_forwarding PORT...: each bridge PORT forwards. A port enslaved right
+# after its carrier came on is disabled until linkwatch reports the carrier
+# (up to a second, longer under load), and the bridge drops what comes
+# meanwhile.
+wait_forwarding() {
+	local port
+	for port in "$@"; do
+		wait_seconds 30 "$port to forward on its bridge" \
+			grep -qx 3 "/sys/class/net/$port/brport/state"
+	done
+}
+
 guest_go() {
 	echo go >&"$guest_in"
 }

@@ -116,6 +116,7 @@ send_held() {
 	tc qdisc change dev vh0 root plug block
 	guest_start tgzd --timeout-ms 60000 tgz rewrite "$PWD/$1"
 	ip link set "$ifname" master brz
+	wait_forwarding "$ifname" vh0
 	sysctl -qw "net.ipv6.conf.$ifname.disable_ipv6=1"
 	guest_go
 	read -r -t 60 line <&"$guest_out" || fail "the guest did not send"
