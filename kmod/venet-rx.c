@@ -158,6 +158,25 @@ int venet_rx(struct vbus_port *port, int budget)
 	int n, r = 0;
 
 	ioq_consume_disable_notify(&q->c);
+	/*
+	 * A stalled guest is back as soon as it posts a buffer. Its doorbell
+	 * brings us here with an empty backlog (xmit drops while stalled), so
+	 * the ring itself is looked at: waiting for a frame to peek with would
+	 * leave it stalled for good (a guest whose driver loads long after its
+	 * bus came up, as a booting VM's does, never received a frame).
+	 */
+	if (READ_ONCE(host->stalled)) {
+		r = ioq_consume_available(&q->c);
+		if (r < 0)
+			return r;
+		if (r) {
+			spin_lock_bh(&host->lock);
+			host->stalled = false;
+			host->starved = false;
+			spin_unlock_bh(&host->lock);
+		}
+		r = 0;
+	}
 	for (n = 0; n < budget; n++) {
 		/*
 		 * Only this worker dequeues: a frame seen here is still there
