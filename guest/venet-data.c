@@ -332,7 +332,8 @@ drop:
  * one's num_buffers (read from our copy of the header); 0 and the header
  * in hdr, or -EPROTO for a count out of range.
  */
-static int venet_rx_next(struct venet *venet, struct virtio_net_hdr_mrg_rxbuf *hdr)
+static int venet_rx_next(struct venet *venet, struct virtio_net_hdr_mrg_rxbuf *hdr,
+			 const char **why)
 {
 	struct ioq_buffer first;
 	int r;
@@ -342,16 +343,20 @@ static int venet_rx_next(struct venet *venet, struct virtio_net_hdr_mrg_rxbuf *h
 	if (!venet->hdr_len)
 		return 0;
 	r = ioq_produce_read(&venet->rx, venet->rx.reclaimed, &first);
-	if (r < 0)
+	if (r < 0) {
+		*why = "RX ring: a buffer given back longer than it is";
 		return r;
+	}
 	if (first.used < venet->hdr_len)
 		return 0;	/* dropped by the host, or too short: a drop */
 	memcpy(hdr, first.data, venet->hdr_len);
 	if (!(venet->features & VBUS_VENET_FEATURE_SG))
 		return 0;
 	r = le16_to_cpu(hdr->num_buffers);
-	if (r < 1 || r > VBUS_VENET_CHAIN_MAX)
+	if (r < 1 || r > VBUS_VENET_CHAIN_MAX) {
+		*why = "RX frame: num_buffers out of range";
 		return -EPROTO;
+	}
 	venet->rx_wait = r;
 	return 0;
 }
@@ -373,6 +378,7 @@ int venet_poll(struct napi_struct *napi, int budget)
 {
 	struct venet *venet = container_of(napi, struct venet, napi);
 	struct ioq_buffer *bufs = venet->rx_chain;
+	const char *why = "RX ring: the host gave back what it was not given";
 	struct virtio_net_hdr_mrg_rxbuf hdr;
 	int done = 0, r = 0, i, n;
 
@@ -386,7 +392,7 @@ int venet_poll(struct napi_struct *napi, int budget)
 		r = ioq_produce_completed(&venet->rx);
 		if (r <= 0)
 			break;
-		r = venet_rx_next(venet, &hdr);
+		r = venet_rx_next(venet, &hdr, &why);
 		if (r < 0)
 			break;
 		/* A frame in several buffers waits until all came back. */
@@ -408,7 +414,7 @@ int venet_poll(struct napi_struct *napi, int budget)
 		done++;
 	}
 	if (r < 0) {
-		venet_broken(venet, "RX ring: the host gave back what it was not given");
+		venet_broken(venet, why);
 		napi_complete(napi);
 		return done;
 	}
