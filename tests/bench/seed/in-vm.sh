@@ -111,7 +111,12 @@ qemu-system-x86_64 -M pc -accel tcg -m 512 -nodefaults -display none -no-reboot 
 qemu=$!
 alive() { kill -0 "$qemu" 2>/dev/null; }
 reset_seen() { dmesg | grep -q "vbus: bus seed: reset by the guest"; }
-wait_seconds 900 "the nested guest's vbus_ivshmem to reset the bus" reset_seen
+deadline=$((SECONDS + 900))
+until reset_seen; do
+	alive || fail "the nested guest ended before its bus reset: $(tail -n 40 "$console")"
+	[ $SECONDS -lt $deadline ] || fail "no bus reset from the nested guest: $(tail -n 40 "$console")"
+	sleep 1
+done
 wait_seconds 60 "vbt-sd0 after the reset" test -e /sys/class/net/vbt-sd0
 ip addr add 10.84.0.1/24 dev vbt-sd0
 ip link set vbt-sd0 up
