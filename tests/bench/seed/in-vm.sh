@@ -102,7 +102,7 @@ done
 PART
 nested_initramfs "$dir" part.sh failover net_failover virtio_net
 console=$dir/console.log
-qemu-system-x86_64 -M pc -accel tcg -m 512 -nodefaults -display none -no-reboot \
+qemu-system-x86_64 -M pc -accel tcg -cpu qemu64,-cx16 -m 512 -nodefaults -display none -no-reboot \
 	-kernel "$dir/vmlinuz" -initrd "$dir/initrd.gz" -append "console=ttyS0 panic=-1 quiet" \
 	-serial file:"$console" \
 	-chardev socket,id=vbus,path="$sock" -device ivshmem-doorbell,chardev=vbus,vectors=2 \
@@ -110,13 +110,7 @@ qemu-system-x86_64 -M pc -accel tcg -m 512 -nodefaults -display none -no-reboot 
 	-device virtio-net-pci,netdev=n0 </dev/null >qemu.out 2>&1 &
 qemu=$!
 alive() { kill -0 "$qemu" 2>/dev/null; }
-reset_seen() { dmesg | grep -q "vbus: bus seed: reset by the guest"; }
-deadline=$((SECONDS + 900))
-until reset_seen; do
-	alive || fail "the nested guest ended before its bus reset: $(tail -n 40 "$console")"
-	[ $SECONDS -lt $deadline ] || fail "no bus reset from the nested guest: $(tail -n 40 "$console")"
-	sleep 1
-done
+nested_wait_reset "$console" seed alive
 wait_seconds 60 "vbt-sd0 after the reset" test -e /sys/class/net/vbt-sd0
 ip addr add 10.84.0.1/24 dev vbt-sd0
 ip link set vbt-sd0 up

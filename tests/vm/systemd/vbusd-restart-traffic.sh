@@ -55,6 +55,10 @@ cat >domain.xml <<XML
   <name>$domain</name>
   <memory unit='MiB'>384</memory>
   <vcpu>1</vcpu>
+  <cpu mode='custom' match='exact' check='none'>
+    <model fallback='forbid'>qemu64</model>
+    <feature policy='disable' name='cx16'/>
+  </cpu>
   <metadata>
     <vbus:bus xmlns:vbus='urn:vbus:domain:1' name='$bus'>
       <vbus:device name='$device' type='venet'/>
@@ -88,13 +92,7 @@ running() { [[ $(virsh -q domstate $domain) == running* ]]; }
 
 # vbus_ivshmem resets the bus when it binds, which makes vbt-* anew: the
 # host side is configured after that.
-reset_seen() { dmesg | grep -q "vbus: bus $bus: reset by the guest"; }
-deadline=$((SECONDS + 900))
-until reset_seen; do
-	running || fail "the domain ended before its bus reset: $(tail -n 40 "$console")"
-	[ $SECONDS -lt $deadline ] || fail "no bus reset from the nested guest: $(tail -n 40 "$console")"
-	sleep 1
-done
+nested_wait_reset "$console" $bus running
 wait_for "vbt-$device after the reset" 60 test -e /sys/class/net/vbt-$device
 ip addr add 10.84.0.1/24 dev vbt-$device
 ip link set vbt-$device up
