@@ -4,6 +4,7 @@
 # reason given), refuses changes meanwhile with that reason, and once the
 # module is back adopts its fabric and applies the desired state it kept:
 # the buses and devices are there again, in sync.
+# vm-test-kernel: all
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
 . "$VBUS_SRCDIR/tests/vm/cli/vbusd-lib"
 
