@@ -47,6 +47,10 @@ static int vbus_proxy_scan_slot(struct vbus_proxy_bus *bus, u32 index)
 		vbus_proxy_break(bus, why);
 		return r;
 	}
+	if (vdev && r && vdev->slot.id == slot.id && vdev->slot.type != slot.type) {
+		vbus_proxy_break(bus, "a present device changed its type");
+		return -EPROTO;
+	}
 	if (vdev && (!r || vdev->slot.id != slot.id))
 		vbus_proxy_device_remove(bus, index);
 	else if (vdev)

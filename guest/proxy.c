@@ -233,8 +233,9 @@ int vbus_proxy_read_slot(struct vbus_proxy_device *vdev, struct vbus_region_slot
 	r = vbus_region_read_slot(&vdev->bus->layout, vdev->slot.index, slot, &why);
 	if (r == 0 || (r > 0 && slot->id != vdev->slot.id))
 		return -ENODEV;
+	/* A slot that breaks the rules breaks the bus, as at a DEVICE_ADDED. */
 	if (r < 0)
-		dev_warn(&vdev->dev, "slot: %s\n", why);
+		vbus_proxy_device_broken(vdev, why);
 	return r < 0 ? r : 0;
 }
 EXPORT_SYMBOL_GPL(vbus_proxy_read_slot);

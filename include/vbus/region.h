@@ -312,15 +312,18 @@ static inline int vbus_region_read_slot(const struct vbus_region_layout *layout,
 					const char **why)
 {
 	const struct vbus_device_slot *shared;
-	__u32 i;
+	__u32 i, state;
 	int r;
 
 	*why = NULL;
 	if (index >= layout->device_count)
 		return vbus_region_error(why, "slot beyond the device table");
 	shared = vbus_region_slot_at(layout, index);
-	if (ioq_load_acquire_le32(&shared->state) != VBUS_SLOT_PRESENT)
+	state = ioq_load_acquire_le32(&shared->state);
+	if (state == VBUS_SLOT_FREE)
 		return 0;
+	if (state != VBUS_SLOT_PRESENT)
+		return vbus_region_error(why, "slot state neither free nor present");
 	memset(slot, 0, sizeof(*slot));
 	slot->index = index;
 	slot->id = ioq_read_le32(&shared->id);
