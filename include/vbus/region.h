@@ -192,14 +192,16 @@ static inline int vbus_region_read_identity(const struct vbus_region_header *hea
 
 /*
  * Reads and checks the header of a region of size bytes: 0 and the layout,
- * or -EPROTO with what is wrong in *why. The magic is read with acquire:
- * the host writes it last.
+ * or -EPROTO with what is wrong in *why (and *layout as it was: a rejected
+ * layout is never seen in part). The magic is read with acquire: the host
+ * writes it last.
  */
 static inline int vbus_region_read_layout(void *region, __u32 size,
-					  struct vbus_region_layout *layout,
+					  struct vbus_region_layout *out,
 					  const char **why)
 {
 	struct vbus_region_header *header = (struct vbus_region_header *)region;
+	struct vbus_region_layout read, *layout = &read;
 	int r;
 
 	*why = NULL;
@@ -223,7 +225,11 @@ static inline int vbus_region_read_layout(void *region, __u32 size,
 	r = vbus_region_read_identity(header, layout, why);
 	if (r < 0)
 		return r;
-	return vbus_region_check_layout(layout, why);
+	r = vbus_region_check_layout(layout, why);
+	if (r < 0)
+		return r;
+	*out = read;
+	return 0;
 }
 
 /* The bus state the host last wrote in the header (advisory only). */
