@@ -89,6 +89,8 @@ static void test_guest_refuses_broken_layouts(void)
 		{ "doorbell out of range", SLOT0 + offsetof(struct vbus_device_slot, queue) + 4,
 		  VBUS_REGION_VECTORS_MAX, -EPROTO },
 		{ "queue count", SLOT0 + offsetof(struct vbus_device_slot, queue_count), 9, -EPROTO },
+		{ "slot state neither free nor present",
+		  SLOT0 + offsetof(struct vbus_device_slot, state), 7, -EPROTO },
 		{ "mtu", SLOT0 + offsetof(struct vbus_device_slot, config) + 8, 20, -EPROTO },
 		{ "no venet", SLOT0 + offsetof(struct vbus_device_slot, type), 99, -ENODEV },
 		{ "bus name with a control character", offsetof(struct vbus_region_header, name),
@@ -114,6 +116,25 @@ static void test_guest_refuses_broken_layouts(void)
 	CU_ASSERT_EQUAL(guest_setup(), -EPROTO);
 	CU_ASSERT(strstr(guest.error, "bus name not terminated") != NULL);
 	guest_free(&guest);
+	host_teardown(&host);
+}
+
+/* A layout the guest refuses leaves the one it had as it was, not half read. */
+static void test_refused_layout_leaves_the_old_one(void)
+{
+	struct vbus_region_layout layout, before;
+	const char *why;
+
+	CU_ASSERT_FATAL(host_setup(&host) == 0);
+	CU_ASSERT_EQUAL_FATAL(vbus_region_read_layout(host.region, HOST_REGION_SIZE, &layout,
+						      &why), 0);
+	before = layout;
+	memset(((struct vbus_region_header *)host.region)->name, 'A', VBUS_NAME_MAX);
+	CU_ASSERT_EQUAL(vbus_region_read_layout(host.region, HOST_REGION_SIZE, &layout, &why),
+			-EPROTO);
+	CU_ASSERT(why != NULL);
+	CU_ASSERT_EQUAL(memcmp(&layout, &before, sizeof(layout)), 0);
+	CU_ASSERT_STRING_EQUAL(layout.name, HOST_BUS_NAME);
 	host_teardown(&host);
 }
 
@@ -309,6 +330,7 @@ int main(void)
 	static const struct unit_test tests[] = {
 		{ "the guest reads the layout the host wrote", test_guest_reads_the_layout },
 		{ "the guest refuses broken layouts", test_guest_refuses_broken_layouts },
+		{ "a refused layout leaves the old one as it was", test_refused_layout_leaves_the_old_one },
 		{ "send: every frame arrives, few notifications", test_send_every_frame_arrives },
 		{ "receive: every frame verified, few notifications",
 		  test_receive_every_frame_verified },

@@ -9,8 +9,10 @@
 # index (far ahead), an event descriptor pointing outside the region, an
 # event for a slot beyond the device table, venet's TX and RX consumer
 # indices (giving back what was never posted), an RX buffer given back
-# longer than it is, one whose header claims 1000 buffers, each with an
-# event that makes the guest look: the bus stops. An RX frame whose
+# longer than it is, one whose header claims 1000 buffers, the venet slot's
+# state (neither free nor present) or type (changed under the same id), its
+# config block's MTU (out of range, read again on CONFIG_CHANGED), each with
+# an event that makes the guest look: the bus stops. An RX frame whose
 # virtio_net_hdr is garbage (unknown GSO type, offsets past the frame) is
 # only dropped.
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
@@ -85,6 +87,18 @@ elif what in ("rx-length", "rx-num-buffers", "rx-gso"):
                       (d + 4, 4, 100)])
     pokes.append((ring + CI, 4, c + 1))
     event(s, 1, u32(o))
+elif what in ("slot-state", "slot-type"):
+    # the venet device's slot, then a DEVICE_ADDED that makes the guest
+    # read it again: a state neither free nor present, or another type
+    # under the same id
+    s, o = venet_slot()
+    pokes.append((o + 8, 4, 7) if what == "slot-state" else (o + 4, 4, 2))
+    event(s, 0, u32(o), 2)
+elif what == "config-mtu":
+    # the venet config block's MTU out of range, then CONFIG_CHANGED
+    s, o = venet_slot()
+    pokes.append((o + 64 + 8, 4, 5))
+    event(s, 0, u32(o), 4)
 else:
     sys.exit("unknown " + what)
 for o, n, v in pokes:
@@ -119,7 +133,8 @@ re_pair() {
 }
 
 # Garbage the guest must refuse: the bus stops, its device goes.
-for what in event-index event-desc event-slot tx-consumer rx-consumer rx-length rx-num-buffers; do
+for what in event-index event-desc event-slot tx-consumer rx-consumer rx-length rx-num-buffers \
+	slot-state slot-type config-mtu; do
 	before=$(broken_count)
 	# (no traffic meanwhile: the host's own writes would race the pokes)
 	poke $what
