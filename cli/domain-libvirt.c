@@ -1,5 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The libvirt C API calls of the domain verbs, their errors reported once. */
+/* The libvirt C API calls of the domain verbs, their errors reported once.
+ *
+ * libvirt is loaded here, by the first domain verb that needs it (dlopen),
+ * not linked into vbusctl: vbusctl is on the path of every domain start
+ * (libvirt's qemu hook runs "vbusctl domain hook", which talks to vbusd
+ * only), and libvirt's library constructors (GnuTLS, GLib, p11-kit) cost
+ * more at each start than the rest of vbusctl; a host without libvirt can
+ * use every other verb. The API is libvirt's own, symbol for symbol, the
+ * way systemd loads its optional libraries. */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +20,53 @@
 #include "domain-metadata.h"
 #include "error.h"
 
+/* The soname Debian's libvirt0 ships. */
+#define LIBVIRT_SONAME	"libvirt.so.0"
+
+/* The functions used, without their "vir": api.ConnectOpen is virConnectOpen. */
+#define LIBVIRT_SYMBOLS(X) \
+	X(ConnectClose) X(ConnectOpen) X(DomainAttachDeviceFlags) X(DomainDetachDeviceFlags) \
+	X(DomainFree) X(DomainGetMetadata) X(DomainGetName) X(DomainGetState) \
+	X(DomainGetUUIDString) X(DomainGetXMLDesc) X(DomainIsActive) X(DomainIsPersistent) \
+	X(DomainLookupByName) X(DomainLookupByUUIDString) X(DomainSetMetadata) \
+	X(GetLastError) X(GetLastErrorMessage) X(SetErrorFunc)
+
+static struct {
+	void *handle;
+#define LIBVIRT_POINTER(name) __typeof__(vir##name) *name;
+	LIBVIRT_SYMBOLS(LIBVIRT_POINTER)
+#undef LIBVIRT_POINTER
+} api;
+
+/* libvirt's symbols into the table, once: an exit code. */
+static int libvirt_load(void)
+{
+	char message[512];
+	void *handle;
+
+	if (api.handle)
+		return EXIT_OK;
+	handle = dlopen(LIBVIRT_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!handle) {
+		snprintf(message, sizeof(message), "cannot load it: %s", dlerror());
+		error_print("libvirt", message, "the domain verbs need libvirt's library: apt install libvirt0");
+		return EXIT_UNREACHABLE;
+	}
+#define LIBVIRT_RESOLVE(name) \
+	api.name = (__typeof__(api.name))dlsym(handle, "vir" #name); \
+	if (!api.name) { \
+		snprintf(message, sizeof(message), "%s has no vir%s: %s", LIBVIRT_SONAME, \
+			 #name, dlerror()); \
+		error_print("libvirt", message, "libvirt 9.0 or later is needed"); \
+		dlclose(handle); \
+		return EXIT_UNREACHABLE; \
+	}
+	LIBVIRT_SYMBOLS(LIBVIRT_RESOLVE)
+#undef LIBVIRT_RESOLVE
+	api.handle = handle;
+	return EXIT_OK;
+}
+
 /* libvirt prints every error on stderr by default: vbusctl reports them. */
 static void quiet(void *userdata, virErrorPtr error)
 {
@@ -20,7 +76,7 @@ static void quiet(void *userdata, virErrorPtr error)
 
 static const char *last_error(void)
 {
-	const char *message = virGetLastErrorMessage();
+	const char *message = api.GetLastErrorMessage();
 
 	return message ? message : "unknown libvirt error";
 }
@@ -39,48 +95,51 @@ int domain_libvirt_open(const char *uri, const char *domain, struct domain_libvi
 {
 	char object[VBUS_DOMAIN_MAX + 16], message[1024];
 	const char *name;
-	int state, reason;
+	int state, reason, code;
 
 	memset(libvirt, 0, sizeof(*libvirt));
 	snprintf(libvirt->name, sizeof(libvirt->name), "%s", domain);
-	virSetErrorFunc(NULL, quiet);
+	code = libvirt_load();
+	if (code != EXIT_OK)
+		return code;
+	api.SetErrorFunc(NULL, quiet);
 	if (!uri)
 		uri = getenv("LIBVIRT_DEFAULT_URI");
 	if (!uri || !*uri)
 		uri = DOMAIN_LIBVIRT_DEFAULT_URI;
-	libvirt->connection = virConnectOpen(uri);
+	libvirt->connection = api.ConnectOpen(uri);
 	if (!libvirt->connection) {
 		snprintf(object, sizeof(object), "libvirt %s", uri);
 		snprintf(message, sizeof(message), "cannot connect: %s", last_error());
 		error_print(object, message, "is libvirtd running? -c URI names another");
 		return EXIT_UNREACHABLE;
 	}
-	libvirt->domain = virDomainLookupByName(libvirt->connection, domain);
+	libvirt->domain = api.DomainLookupByName(libvirt->connection, domain);
 	if (!libvirt->domain)
-		libvirt->domain = virDomainLookupByUUIDString(libvirt->connection, domain);
+		libvirt->domain = api.DomainLookupByUUIDString(libvirt->connection, domain);
 	if (!libvirt->domain) {
 		snprintf(object, sizeof(object), "domain %s", domain);
 		snprintf(message, sizeof(message), "no such domain in %s", uri);
 		error_print(object, message, "virsh list --all");
 		return EXIT_NOT_FOUND;
 	}
-	name = virDomainGetName(libvirt->domain);
+	name = api.DomainGetName(libvirt->domain);
 	if (name)
 		snprintf(libvirt->name, sizeof(libvirt->name), "%s", name);
-	if (virDomainGetUUIDString(libvirt->domain, libvirt->uuid) < 0 ||
-	    virDomainGetState(libvirt->domain, &state, &reason, 0) < 0)
+	if (api.DomainGetUUIDString(libvirt->domain, libvirt->uuid) < 0 ||
+	    api.DomainGetState(libvirt->domain, &state, &reason, 0) < 0)
 		return report(libvirt, "cannot read its state");
-	libvirt->active = virDomainIsActive(libvirt->domain) == 1;
-	libvirt->persistent = virDomainIsPersistent(libvirt->domain) == 1;
+	libvirt->active = api.DomainIsActive(libvirt->domain) == 1;
+	libvirt->persistent = api.DomainIsPersistent(libvirt->domain) == 1;
 	return EXIT_OK;
 }
 
 void domain_libvirt_close(struct domain_libvirt *libvirt)
 {
 	if (libvirt->domain)
-		virDomainFree(libvirt->domain);
+		api.DomainFree(libvirt->domain);
 	if (libvirt->connection)
-		virConnectClose(libvirt->connection);
+		api.ConnectClose(libvirt->connection);
 	libvirt->domain = NULL;
 	libvirt->connection = NULL;
 }
@@ -94,11 +153,11 @@ int domain_libvirt_metadata(struct domain_libvirt *libvirt, bool live, char **xm
 {
 	virErrorPtr error;
 
-	*xml = virDomainGetMetadata(libvirt->domain, VIR_DOMAIN_METADATA_ELEMENT,
-				    DOMAIN_VBUS_NAMESPACE, affect(live));
+	*xml = api.DomainGetMetadata(libvirt->domain, VIR_DOMAIN_METADATA_ELEMENT,
+				     DOMAIN_VBUS_NAMESPACE, affect(live));
 	if (*xml)
 		return EXIT_OK;
-	error = virGetLastError();
+	error = api.GetLastError();
 	if (error && error->code == VIR_ERR_NO_DOMAIN_METADATA)
 		return EXIT_OK;
 	return report(libvirt, "cannot read its vbus metadata");
@@ -106,10 +165,9 @@ int domain_libvirt_metadata(struct domain_libvirt *libvirt, bool live, char **xm
 
 int domain_libvirt_set_metadata(struct domain_libvirt *libvirt, bool live, const char *element)
 {
-	if (virDomainSetMetadata(libvirt->domain, VIR_DOMAIN_METADATA_ELEMENT, element,
-				 element ? DOMAIN_VBUS_PREFIX : NULL,
-				 DOMAIN_VBUS_NAMESPACE,
-				 affect(live)) < 0)
+	if (api.DomainSetMetadata(libvirt->domain, VIR_DOMAIN_METADATA_ELEMENT, element,
+				  element ? DOMAIN_VBUS_PREFIX : NULL, DOMAIN_VBUS_NAMESPACE,
+				  affect(live)) < 0)
 		return report(libvirt, live ? "cannot set its live vbus metadata" :
 				       "cannot set the vbus metadata of its definition");
 	return EXIT_OK;
@@ -117,7 +175,7 @@ int domain_libvirt_set_metadata(struct domain_libvirt *libvirt, bool live, const
 
 int domain_libvirt_xml(struct domain_libvirt *libvirt, bool live, char **xml)
 {
-	*xml = virDomainGetXMLDesc(libvirt->domain, live ? 0 : VIR_DOMAIN_XML_INACTIVE);
+	*xml = api.DomainGetXMLDesc(libvirt->domain, live ? 0 : VIR_DOMAIN_XML_INACTIVE);
 	return *xml ? EXIT_OK : report(libvirt, "cannot read its XML");
 }
 
@@ -127,8 +185,8 @@ int domain_libvirt_device(struct domain_libvirt *libvirt, bool live, bool attach
 	char text[256];
 	int r;
 
-	r = attach ? virDomainAttachDeviceFlags(libvirt->domain, device, affect(live)) :
-		     virDomainDetachDeviceFlags(libvirt->domain, device, affect(live));
+	r = attach ? api.DomainAttachDeviceFlags(libvirt->domain, device, affect(live)) :
+		     api.DomainDetachDeviceFlags(libvirt->domain, device, affect(live));
 	if (r == 0)
 		return EXIT_OK;
 	snprintf(text, sizeof(text), "cannot %s %s %s", attach ? "add" : "remove", what,
