@@ -23,7 +23,8 @@
 
 #define ATTACH_USAGE \
 	"usage: vbusctl domain attach DOMAIN DEVICE [KEY=VALUE...] [--live] [--config]\n" \
-	"                             [--bus NAME] [--may-exist] [-c|--connect URI]\n\n" \
+	"                             [--bus NAME] [--region-size SIZE] [--may-exist]\n" \
+	"                             [-c|--connect URI]\n\n" \
 	"Adds the vbus device DEVICE to the libvirt domain DOMAIN (name or UUID): to its\n" \
 	"vbus metadata and, with the bus's first device, the bus's ivshmem-doorbell\n" \
 	"<shmem>. KEY=VALUE: type mac mtu zcthresh wmem txqlen ifname bridge\n" \
@@ -32,6 +33,9 @@
 	"  --config       the domain's definition (the default: --live when it runs,\n" \
 	"                 --config when it is persistent, as virsh)\n" \
 	"  --bus NAME     the domain's bus when it has none yet (default: its name)\n" \
+	"  --region-size SIZE  the bus's shared region (bytes, a power of two, 64K to\n" \
+	"                 1G; K, M, G; default 1M): set with its first device, or in the\n" \
+	"                 definition (from the next start); a running bus keeps its own\n" \
 	"  --may-exist    a device already there is not an error\n" \
 	"  -c, --connect URI  libvirt's URI (default $LIBVIRT_DEFAULT_URI, else\n" \
 	"                 qemu:///system)\n" \
@@ -55,6 +59,8 @@ static void bus_of(const char *metadata, char *bus, size_t size)
 struct attach {
 	struct domain_request request;
 	const char *bus_option;
+	const char *region_size_option;
+	uint32_t region_size;		/* bytes; 0: not given */
 	bool may_exist;
 	const char *keys[ATTRIBUTE_MAX + 2];
 	const char *values[ATTRIBUTE_MAX + 2];
@@ -148,6 +154,33 @@ static int attach_values(struct attach *attach, char **args, size_t count, const
 	return -1;
 }
 
+/* --region-size checked with the rules of a bus's region_size. */
+static int attach_region_size(struct attach *attach, const char *object)
+{
+	char argument[64], *args[] = { argument }, error[256];
+	struct attribute_list list;
+
+	snprintf(argument, sizeof(argument), "region_size=%.40s", attach->region_size_option);
+	if (attribute_parse(ATTRIBUTE_BUS, args, 1, &list, error, sizeof(error)) < 0 ||
+	    list.count != 1) {
+		char message[320];
+
+		/* "region_size=12: out of range ..." as the option was written */
+		snprintf(message, sizeof(message), "--region-size %s", error + strlen("region_size="));
+		error_print(object, strncmp(error, "region_size=", 12) ? error : message, NULL);
+		return EXIT_USAGE;
+	}
+	attach->region_size = list.values[0].number;
+	if (attach->region_size & (attach->region_size - 1)) {
+		snprintf(error, sizeof(error), "--region-size %s: %u bytes is not a power of two "
+			 "(QEMU maps the region as a PCI BAR; e.g. 1M, 2M, 4M)",
+			 attach->region_size_option, attach->region_size);
+		error_print(object, error, NULL);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
 /* The edited metadata of one target (live or the definition) into *OUT;
  * NULL when the device is there and --may-exist. An exit code. */
 static int attach_edit(struct attach *attach, bool live, char **out, bool *first)
@@ -174,6 +207,10 @@ static int attach_edit(struct attach *attach, bool live, char **out, bool *first
 			       attach->values, attach->count, out, first, error, sizeof(error));
 	if (r == -EEXIST && attach->may_exist)
 		return EXIT_OK;
+	/* a running bus keeps its region: only a new one, or the definition */
+	if (r == 0 && attach->region_size)
+		r = domain_edit_region_size(out, attach->region_size, !live || !bus[0], error,
+					    sizeof(error));
 	if (r < 0) {
 		snprintf(error + strlen(error), sizeof(error) - strlen(error), "%s",
 			 live ? " (live)" : " (definition)");
@@ -368,6 +405,7 @@ int command_domain_attach(struct context *context, int argc, char **argv)
 		{ .name = "live", .flag = &attach.request.live },
 		{ .name = "config", .flag = &attach.request.config },
 		{ .name = "bus", .argument = &attach.bus_option },
+		{ .name = "region-size", .argument = &attach.region_size_option },
 		{ .name = "may-exist", .flag = &attach.may_exist },
 		{ .name = "connect", .short_name = 'c', .argument = &uri },
 		{ NULL },
@@ -389,6 +427,11 @@ int command_domain_attach(struct context *context, int argc, char **argv)
 		char bus_object[64];
 
 		code = object_name("bus", attach.bus_option, bus_object, sizeof(bus_object));
+		if (code >= 0)
+			return code;
+	}
+	if (attach.region_size_option) {
+		code = attach_region_size(&attach, object);
 		if (code >= 0)
 			return code;
 	}

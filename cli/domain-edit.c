@@ -11,6 +11,7 @@
 
 #include "domain-edit.h"
 #include "domain-metadata.h"
+#include "libvbus.h"
 
 /* The keys attach takes: the device attributes of the schema but its name. */
 static bool key_known(const char *key)
@@ -149,6 +150,45 @@ int domain_edit_attach(const char *metadata, const char *bus, const char *device
 	r = bus_write(document, out);
 	xmlFreeDoc(document);
 	return r;
+}
+
+int domain_edit_region_size(char **metadata, uint32_t bytes, bool may_change, char *error,
+			    size_t size)
+{
+	char text[16], *out = NULL;
+	unsigned long long now = VBUS_REGION_SIZE_DEFAULT;
+	xmlDoc *document;
+	xmlNode *root;
+	xmlChar *old;
+	int r;
+
+	r = bus_read(*metadata, "", &document, error, size);
+	if (r < 0)
+		return r;
+	root = xmlDocGetRootElement(document);
+	old = xmlGetProp(root, (const xmlChar *)"region_size");
+	if (old)
+		now = strtoull((const char *)old, NULL, 10);
+	xmlFree(old);
+	if (now != bytes && !may_change) {
+		xmlChar *bus = xmlGetProp(root, (const xmlChar *)"name");
+
+		snprintf(error, size, "bus %s's region is %llu bytes and cannot change size while "
+			 "the domain runs (the definition can: --config, from its next start)",
+			 bus ? (const char *)bus : "?", now);
+		xmlFree(bus);
+		xmlFreeDoc(document);
+		return -EBUSY;
+	}
+	snprintf(text, sizeof(text), "%u", bytes);
+	xmlSetProp(root, (const xmlChar *)"region_size", (const xmlChar *)text);
+	r = bus_write(document, &out);
+	xmlFreeDoc(document);
+	if (r < 0)
+		return r;
+	free(*metadata);
+	*metadata = out;
+	return 0;
 }
 
 int domain_edit_detach(const char *metadata, const char *device, char **out, bool *last,

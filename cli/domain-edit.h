@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Adds DEVICE with COUNT attributes (KEYS[i]=VALUES[i], the schema's names:
@@ -21,6 +22,16 @@
 int domain_edit_attach(const char *metadata, const char *bus, const char *device,
 		       const char *const *keys, const char *const *values, size_t count, char **out,
 		       bool *first, char *error, size_t size);
+
+/*
+ * Sets the region size of the bus in METADATA (what domain_edit_attach made)
+ * to BYTES, in place (*METADATA is replaced; free()). A bus whose region
+ * size is already set otherwise (absent: VBUS_REGION_SIZE_DEFAULT) keeps it
+ * unless MAY_CHANGE (the definition: it takes effect at the next start; a
+ * running bus's region cannot change size): -EBUSY, ERROR says so.
+ */
+int domain_edit_region_size(char **metadata, uint32_t bytes, bool may_change, char *error,
+			    size_t size);
 
 /* The keys attach takes, as "type, mac, ...", into TEXT. */
 void domain_edit_keys(char *text, size_t size);

@@ -105,6 +105,39 @@ static void test_attach_refuses_twice_and_unknown_keys(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(error, "not a <bus> element"));
 }
 
+static void test_region_size_new_bus_or_definition_only(void)
+{
+	char error[256], *out;
+	bool first;
+
+	/* a new bus gets it (the caller says a new bus may change) */
+	CU_ASSERT_EQUAL_FATAL(domain_edit_attach(NULL, "web", "web0", NULL, NULL, 0, &out, &first,
+						 error, sizeof(error)), 0);
+	CU_ASSERT_EQUAL_FATAL(domain_edit_region_size(&out, 4 << 20, true, error,
+						      sizeof(error)), 0);
+	CU_ASSERT_STRING_EQUAL(out, "<bus name=\"web\" region_size=\"4194304\">"
+				    "<device name=\"web0\"/></bus>");
+	CU_ASSERT(valid(out));
+	/* the same size again is no change, even live */
+	CU_ASSERT_EQUAL(domain_edit_region_size(&out, 4 << 20, false, error, sizeof(error)), 0);
+	/* a running bus keeps its size; the definition changes */
+	CU_ASSERT_EQUAL(domain_edit_region_size(&out, 2 << 20, false, error, sizeof(error)),
+			-EBUSY);
+	CU_ASSERT_PTR_NOT_NULL(strstr(error, "bus web's region is 4194304 bytes and cannot "
+					     "change size while the domain runs"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "region_size=\"4194304\""));
+	CU_ASSERT_EQUAL(domain_edit_region_size(&out, 2 << 20, true, error, sizeof(error)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "region_size=\"2097152\""));
+	free(out);
+	/* without the attribute a bus has the default size */
+	out = strdup("<bus name=\"web\"><device name=\"web0\"/></bus>");
+	CU_ASSERT_EQUAL(domain_edit_region_size(&out, VBUS_REGION_SIZE_DEFAULT, false, error,
+						sizeof(error)), 0);
+	CU_ASSERT_EQUAL(domain_edit_region_size(&out, 8 << 20, false, error, sizeof(error)),
+			-EBUSY);
+	free(out);
+}
+
 static void test_detach_says_when_the_last_goes(void)
 {
 	const char *metadata = "<vbus:bus xmlns:vbus='urn:vbus:domain:1' name='web'>"
@@ -156,6 +189,8 @@ int main(void)
 		{ "a second attach keeps the first", test_second_attach_keeps_the_first },
 		{ "attach refuses twice and unknown keys",
 		  test_attach_refuses_twice_and_unknown_keys },
+		{ "region size: a new bus or the definition only",
+		  test_region_size_new_bus_or_definition_only },
 		{ "detach says when the last goes", test_detach_says_when_the_last_goes },
 		{ "the shmem is the transport", test_shmem_is_the_transport },
 	};

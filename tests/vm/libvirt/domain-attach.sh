@@ -2,10 +2,12 @@
 # components: real libvirtd (qemu driver, TCG), real virsh, real vbusd on
 # vbus.ko, the hook installed. On i440fx: attach --config to a defined domain
 # (its XML passes virt-xml-validate, the metadata the RelaxNG schema), the
-# errors (twice, a bad value: nothing changed, an absent device), detach
+# errors (twice, a bad value, a region size not a power of two: nothing
+# changed, an absent device), detach
 # --config; the domain started without vbus, attach --live hot-plugs the
 # bus's <shmem> after vbusd made the bus (QEMU shows 1af4:1110 and connects
-# to the socket), a second device joins the bus, show (-j) tells bus, peer
+# to the socket; the bus has the --region-size asked, and keeps it: another
+# size live is refused), a second device joins the bus, show (-j) tells bus, peer
 # and links, detach --live lets the devices go. On q35 without a
 # pcie-to-pci-bridge: attach --live exits 12 saying the domain must be
 # restarted, its definition gains the bridge and the <shmem> and validates;
@@ -79,10 +81,11 @@ domain_xml att-pc pc >pc.xml
 virsh -q define pc.xml >/dev/null
 
 # --config to the defined domain (not running: the default is --config)
-"$vbusctl" domain attach att-pc pc0 mtu=9000 wmem=2MiB
+"$vbusctl" domain attach att-pc pc0 mtu=9000 wmem=2MiB --region-size 2M
 [ "$(shmem_count att-pc --inactive)" = 1 ] || fail "attach --config: no <shmem>"
 metadata=$(virsh metadata att-pc urn:vbus:domain:1 --config)
 [[ $metadata == *'<device name="pc0" mtu="9000" wmem="2097152"/>'* ]] || fail "metadata: $metadata"
+[[ $metadata == *'region_size="2097152"'* ]] || fail "--region-size 2M: $metadata"
 check_valid att-pc --inactive
 virsh dumpxml --inactive att-pc >before.xml
 # twice: refused (exit 1), accepted with --may-exist; nothing changes
@@ -97,6 +100,9 @@ run_vbusctl domain attach att-pc pc1 mtu=70000
 	fail "mtu=70000: $(cat err)"
 run_vbusctl domain attach att-pc pc1 persistent=maybe
 [ "$rc" = 2 ] && grep -q "persistent=maybe: expected yes or no" err || fail "persistent: $(cat err)"
+run_vbusctl domain attach att-pc pc1 --region-size 3M
+[ "$rc" = 2 ] && grep -q -- "--region-size 3M: 3145728 bytes is not a power of two" err ||
+	fail "--region-size 3M: $rc $(cat err)"
 virsh dumpxml --inactive att-pc >after.xml
 cmp -s after.xml before.xml || fail "a refused attach changed the domain"
 # detach of a device not there: exit 3; --if-exists: 0
@@ -119,7 +125,7 @@ echo "att-pc: virsh start took $((SECONDS - start)) s"
 domain_has_1110 att-pc && fail "att-pc has an ivshmem device before any attach"
 # --live: vbusd makes bus and device, then the <shmem> is hot-plugged
 start=$SECONDS
-"$vbusctl" domain attach att-pc pc0 mtu=9000 --live
+"$vbusctl" domain attach att-pc pc0 mtu=9000 --live --region-size 4M
 echo "att-pc: domain attach --live took $((SECONDS - start)) s"
 wait_for "1af4:1110 in att-pc's PCI tree" domain_has_1110 att-pc
 virsh qemu-monitor-command att-pc --hmp 'info pci' | grep -B1 1af4:1110
@@ -129,6 +135,12 @@ bus=$(vbusd_get GetBuses as 1 att-pc | jq -c '.buses[0]')
 [ "$(jq -r .domain <<<"$bus")" = att-pc ] || fail "bus not owned by att-pc: $bus"
 jq -e --argjson pid "$qemu" '.ivshmem.connected and .ivshmem.peer_pid == $pid' <<<"$bus" >/dev/null ||
 	fail "GetBuses: no QEMU peer: $bus"
+[ "$(jq -r .region_size <<<"$bus")" = 4194304 ] || fail "--region-size 4M, live: $bus"
+# a running bus keeps its region: another size live is refused, nothing changed
+run_vbusctl domain attach att-pc pc1 --live --region-size 8M
+[ "$rc" = 1 ] && grep -q "bus att-pc's region is 4194304 bytes and cannot change size while the domain runs" err ||
+	fail "--region-size 8M on the running bus: $rc $(cat err)"
+[ "$(device_bus pc1)" = absent ] || fail "a refused attach made pc1: $(device_bus pc1)"
 [ "$(device_bus pc0)" = att-pc ] || fail "pc0 not connected: $(device_bus pc0)"
 check_valid att-pc
 # not in the definition: --live alone
