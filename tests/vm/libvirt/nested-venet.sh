@@ -7,8 +7,11 @@
 # the device its MODALIAS, the plain ivshmem device beside it is left alone,
 # and the nested venet interface exchanges verified traffic with the host's
 # vbt-nv0: ping, and a TCP stream each way with every byte checked. Then
-# the nested guest reboots, libvirt ends the domain (on_reboot destroy) and
-# its bus goes with it. One nested boot: 2-5 minutes under TCG inside TCG,
+# `vbusctl domain detach --live` takes the device away: libvirt unplugs the
+# bus's <shmem>, the nested guest ejects it (ACPI hot-unplug: vbus_ivshmem's
+# and venet's remove paths in a real guest), QEMU leaves the socket and the
+# bus goes; the plain ivshmem device stays. Then the nested guest reboots
+# and libvirt ends the domain (on_reboot destroy). One nested boot: 2-5 minutes under TCG inside TCG,
 # so once per run (on 6.12).
 #
 # It once failed: host -> nested frames were all dropped. The
@@ -57,6 +60,19 @@ wait \$sinkpid
 echo "NESTED sink rc=\$?"
 grep -v listening /tmp/sink.out | sed 's/^/NESTED /'
 ethtool -S \$ifc 2>&1 | sed 's/^/NESTED ethtool /'
+# The host detaches the device live: libvirt asks this guest (ACPI) to give
+# up the bus's ivshmem-doorbell device; the kernel ejects it, vbus_ivshmem's
+# remove takes the bus and venet's interface away.
+echo "NESTED ready for unplug"
+for i in \$(seq 1200); do
+	[ -e /sys/class/net/\$ifc ] || break
+	sleep 0.1
+done
+if [ -e /sys/class/net/\$ifc ]; then
+	echo "NESTED unplug: \$ifc still there after 120 s"
+else
+	echo "NESTED unplugged: \$ifc gone, vbus devices: \$(ls /sys/bus/vbus-proxy/devices | wc -l)"
+fi
 PART
 nested_initramfs "$dir" part.sh
 kernel=$dir/vmlinuz
@@ -77,6 +93,9 @@ cat >domain.xml <<XML
       <vbus:device name='$device' type='venet'/>
     </vbus:bus>
   </metadata>
+  <features>
+    <acpi/>
+  </features>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>$kernel</kernel>
@@ -142,7 +161,22 @@ grep -q "NESTED received bytes=$bytes .*verified=yes" "$console" ||
 echo "host -> nested: $(grep 'NESTED received' "$console")"
 grep "NESTED ethtool" "$console" | grep -E "packets|doorbells|interrupts|zerocopy|copied" || true
 
-# ended by its reboot: destroyed, and the bus goes with it
+# The device detached live: the bus's <shmem> is unplugged, the guest
+# ejects it (ACPI), QEMU leaves vbusd's socket and the bus goes.
+wait_console "NESTED ready for unplug" 120
+"$VBUS_BUILDDIR/cli/vbusctl" domain detach $domain $device --live 2>&1 | tee detach.out
+wait_console "NESTED unplug" 180
+grep -q "NESTED unplugged: .* gone, vbus devices: 0" "$console" ||
+	fail "the nested guest did not let the bus go: $(grep 'NESTED unplug' "$console")"
+wait_for "the bus to go when the guest ejected it" test ! -e /sys/vbus/buses/$bus
+virsh dumpxml $domain | grep -q "<shmem name='$bus'>" && fail "the bus's <shmem> is still in the live domain"
+virsh dumpxml $domain | grep -q "<shmem name='$domain-plain'>" || fail "the plain ivshmem device went too"
+virsh metadata $domain urn:vbus:domain:1 2>/dev/null | grep -q "device name=\"$device\"" &&
+	fail "the device is still in the live metadata"
+! grep -E "Oops|BUG:|WARNING:|general protection" "$console" ||
+	nested_fail "$console" "the nested kernel complained"
+echo "unplug: the nested guest ejected the bus's device, the bus went"
+
+# ended by its reboot: destroyed
 wait_seconds 120 "the nested domain to end" sh -c "virsh -q domstate $domain | grep -q 'shut off'"
-wait_for "the bus to go with the domain" test ! -e /sys/vbus/buses/$bus
 virsh -q undefine $domain >/dev/null
