@@ -377,7 +377,7 @@ static void venet_poll_tx(struct venet *venet)
 int venet_poll(struct napi_struct *napi, int budget)
 {
 	struct venet *venet = container_of(napi, struct venet, napi);
-	struct ioq_buffer bufs[VBUS_VENET_CHAIN_MAX];
+	struct ioq_buffer *bufs = venet->rx_chain;
 	const char *why = "RX ring: the host gave back what it was not given";
 	struct virtio_net_hdr_mrg_rxbuf hdr;
 	int done = 0, r = 0, i, n;

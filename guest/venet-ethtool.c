@@ -48,8 +48,8 @@ static void venet_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 		memcpy(data, venet_stat_names, sizeof(venet_stat_names));
 }
 
-/* A consistent copy of one queue's counters. */
-static void venet_stats_copy(const struct venet_stats *stats, u64 *out)
+/* A consistent copy of one queue's counters: packets, bytes, drops, doorbells. */
+void venet_stats_copy(const struct venet_stats *stats, u64 *out)
 {
 	unsigned int start;
 

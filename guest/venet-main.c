@@ -44,20 +44,16 @@ static int venet_stop(struct net_device *netdev)
 static void venet_get_stats64(struct net_device *netdev, struct rtnl_link_stats64 *stats)
 {
 	struct venet *venet = netdev_priv(netdev);
-	unsigned int start;
+	u64 v[4];
 
-	do {
-		start = u64_stats_fetch_begin(&venet->tx_stats.syncp);
-		stats->tx_packets = venet->tx_stats.packets;
-		stats->tx_bytes = venet->tx_stats.bytes;
-		stats->tx_dropped = venet->tx_stats.drops;
-	} while (u64_stats_fetch_retry(&venet->tx_stats.syncp, start));
-	do {
-		start = u64_stats_fetch_begin(&venet->rx_stats.syncp);
-		stats->rx_packets = venet->rx_stats.packets;
-		stats->rx_bytes = venet->rx_stats.bytes;
-		stats->rx_dropped = venet->rx_stats.drops;
-	} while (u64_stats_fetch_retry(&venet->rx_stats.syncp, start));
+	venet_stats_copy(&venet->tx_stats, v);
+	stats->tx_packets = v[0];
+	stats->tx_bytes = v[1];
+	stats->tx_dropped = v[2];
+	venet_stats_copy(&venet->rx_stats, v);
+	stats->rx_packets = v[0];
+	stats->rx_bytes = v[1];
+	stats->rx_dropped = v[2];
 }
 
 /*

@@ -68,6 +68,8 @@ struct venet {
 	struct venet_buffers rx_bufs;
 	u32 rx_wait;		/* buffers the next frame needs given back */
 	struct venet_stats rx_stats;
+	/* The frame being reclaimed (1 KiB: not on NAPI's stack). */
+	struct ioq_buffer rx_chain[VBUS_VENET_CHAIN_MAX];
 };
 
 /* venet-data.c */
@@ -81,5 +83,6 @@ void venet_broken(struct venet *venet, const char *why);
 
 /* venet-ethtool.c */
 extern const struct ethtool_ops venet_ethtool_ops;
+void venet_stats_copy(const struct venet_stats *stats, u64 *out);
 
 #endif /* VBUS_GUEST_VENET_H */

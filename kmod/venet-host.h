@@ -53,6 +53,8 @@ struct venet_host {
 	bool chain_bad;
 	/* The worker's: RX buffers the frame at the backlog's head waits for. */
 	u32 rx_need;
+	/* The worker's: the buffers one frame fills (1 KiB: not on its stack). */
+	struct ioq_buffer rx_chain[VBUS_VENET_CHAIN_MAX];
 	/* The worker's last reading of venet_guest_features(), for xmit. */
 	u64 guest_features;
 };

@@ -78,7 +78,7 @@ static int venet_rx_frame(struct vbus_port *port, struct vbus_port_queue *q,
 	struct venet_host *host = netdev_priv((struct net_device *)port->priv);
 	struct vbus_device_stats *stats = &port->dev->stats;
 	u32 hdr_len = features & VBUS_VENET_FEATURE_HDR ? VENET_HDR_LEN : 0;
-	struct ioq_buffer bufs[VBUS_VENET_CHAIN_MAX];
+	struct ioq_buffer *bufs = host->rx_chain;
 	struct virtio_net_hdr_mrg_rxbuf hdr = {};
 	u64 need, total = first->length;
 	u32 k = 1, i;
