@@ -2,7 +2,8 @@
 # real vbusd on vbus.ko, called as libvirt calls it (DOMAIN OPERATION SUB-OP
 # EXTRA, the domain XML on stdin): prepare makes the example domain's bus
 # (ivshmem, owned by the domain), devices and socket, prints nothing on
-# stdout, and its time is measured; a domain without vbus metadata is
+# stdout, and its time is measured (also with the bus made anew each time,
+# beside an empty shell's start in the same VM); a domain without vbus metadata is
 # untouched; migrate fails naming vbus; release tears down all but the
 # persistent device; with vbusd down prepare fails with one stderr line.
 . "$VBUS_SRCDIR/tests/vm/lib.sh"
@@ -40,6 +41,34 @@ bus=$(vbusd_get GetBuses as 1 vbus-i440fx | jq -c '.buses[0]')
 [ "$(jq -r '.devices | sort | join(",")' <<<"$bus")" = web0,web1 ] || fail "devices: $bus"
 [ -S "$sock" ] || fail "no socket $sock"
 [ "$(cat /sys/vbus/devices/web0/bus)" = vbus-i440fx ] || fail "web0 not connected"
+
+# What the hook's time means under TCG: the same prepare, each one making
+# the bus and its devices anew (a release before each), beside what it
+# costs this VM to start a shell that does nothing and vbusctl alone.
+# Figures only (never a verdict on time).
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+timed() {
+	local start end
+	start=$(date +%s%N)
+	"$@" >/dev/null 2>&1 </dev/null || true
+	end=$(date +%s%N)
+	echo $(( (end - start) / 1000000 ))
+}
+made=() shell=() ctl=()
+for i in 1 2 3 4 5; do
+	run_hook release end "$domain"
+	[ "$rc" -eq 0 ] || fail "release: status $rc: $(cat err)"
+	run_hook prepare begin "$domain"
+	[ "$rc" -eq 0 ] || fail "prepare: status $rc: $(cat err)"
+	[ -e /sys/vbus/buses/vbus-i440fx ] || fail "prepare made no bus"
+	made+=("$ms")
+	shell+=("$(timed sh -c :)")
+	ctl+=("$(timed "$VBUSCTL" --version)")
+done
+m=$(median "${made[@]}") s=$(median "${shell[@]}") c=$(median "${ctl[@]}")
+echo "hook prepare, bus and devices made each time (5 runs, ms): ${made[*]}; median $m ms"
+echo "in this TCG VM: sh -c : median $s ms, vbusctl --version median $c ms;" \
+	"the hook costs $(awk -v m="$m" -v s="$s" 'BEGIN { printf "%.1f", m / (s > 0 ? s : 1) }') empty shells"
 
 # A domain without vbus metadata: nothing done, nothing said.
 echo "<domain type='qemu'><name>plain</name></domain>" >plain.xml
