@@ -174,7 +174,7 @@ if domain_has_1110 att-pc; then
 	grep -q "bus att-pc stays until the guest releases its ivshmem-doorbell device" err ||
 		fail "detach: no word about the bus kept: $(cat err)"
 	[ -e /sys/vbus/buses/att-pc ] || fail "bus att-pc went while QEMU has it"
-	[ "$(virsh metadata att-pc urn:vbus:domain:1 | tr -d ' \n')" = '<busname="att-pc"/>' ] ||
+	[ "$(virsh metadata att-pc urn:vbus:domain:1 | tr -d ' \n')" = '<busname="att-pc"region_size="4194304"/>' ] ||
 		fail "live metadata: $(virsh metadata att-pc urn:vbus:domain:1)"
 	virsh -q destroy att-pc
 	# the hook's release: the empty bus goes with the domain
