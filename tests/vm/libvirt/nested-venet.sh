@@ -155,7 +155,7 @@ grep -q "bytes=$bytes .*verified=yes" sink.out || fail "nested -> host: $(cat si
 echo "nested -> host: $(grep received sink.out)"
 wait_console "NESTED listening port=5002" 120
 "$tcp" source 10.84.0.2 5002 $bytes >/dev/null || fail "the stream to the nested guest failed"
-wait_console "NESTED done" 300
+wait_console "NESTED ready for unplug" 300
 grep -q "NESTED received bytes=$bytes .*verified=yes" "$console" ||
 	fail "host -> nested: $(grep 'NESTED received' "$console")"
 echo "host -> nested: $(grep 'NESTED received' "$console")"
@@ -163,7 +163,6 @@ grep "NESTED ethtool" "$console" | grep -E "packets|doorbells|interrupts|zerocop
 
 # The device detached live: the bus's <shmem> is unplugged, the guest
 # ejects it (ACPI), QEMU leaves vbusd's socket and the bus goes.
-wait_console "NESTED ready for unplug" 120
 "$VBUS_BUILDDIR/cli/vbusctl" domain detach $domain $device --live 2>&1 | tee detach.out
 wait_console "NESTED unplug" 180
 grep -q "NESTED unplugged: .* gone, vbus devices: 0" "$console" ||
