@@ -168,7 +168,9 @@ wait_console "NESTED unplug" 180
 grep -q "NESTED unplugged: .* gone, vbus devices: 0" "$console" ||
 	fail "the nested guest did not let the bus go: $(grep 'NESTED unplug' "$console")"
 wait_for "the bus to go when the guest ejected it" test ! -e /sys/vbus/buses/$bus
-virsh dumpxml $domain | grep -q "<shmem name='$bus'>" && fail "the bus's <shmem> is still in the live domain"
+# (libvirt drops it from the live XML when it handles QEMU's DEVICE_DELETED)
+shmem_gone() { ! virsh dumpxml $domain | grep -q "<shmem name='$bus'>"; }
+wait_for "libvirt to drop the bus's <shmem> from the live domain" shmem_gone
 virsh dumpxml $domain | grep -q "<shmem name='$domain-plain'>" || fail "the plain ivshmem device went too"
 virsh metadata $domain urn:vbus:domain:1 2>/dev/null | grep -q "device name=\"$device\"" &&
 	fail "the device is still in the live metadata"
