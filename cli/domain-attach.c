@@ -161,13 +161,18 @@ static int attach_region_size(struct attach *attach, const char *object)
 	struct attribute_list list;
 
 	snprintf(argument, sizeof(argument), "region_size=%.40s", attach->region_size_option);
-	if (attribute_parse(ATTRIBUTE_BUS, args, 1, &list, error, sizeof(error)) < 0 ||
-	    list.count != 1) {
+	if (attribute_parse(ATTRIBUTE_BUS, args, 1, &list, error, sizeof(error)) < 0) {
+		static const char prefix[] = "region_size=";
 		char message[320];
 
 		/* "region_size=12: out of range ..." as the option was written */
-		snprintf(message, sizeof(message), "--region-size %s", error + strlen("region_size="));
-		error_print(object, strncmp(error, "region_size=", 12) ? error : message, NULL);
+		if (!strncmp(error, prefix, strlen(prefix))) {
+			snprintf(message, sizeof(message), "--region-size %s",
+				 error + strlen(prefix));
+			error_print(object, message, NULL);
+		} else {
+			error_print(object, error, NULL);
+		}
 		return EXIT_USAGE;
 	}
 	attach->region_size = list.values[0].number;
