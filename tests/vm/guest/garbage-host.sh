@@ -113,22 +113,35 @@ gone() { [ -z "$(ls $devices)" ]; }
 
 rx_drops() { ethtool_stat ggh0 rx_drops; }
 
-# reacted BEFORE: whether the guest logged a broken protocol since the
-# count was BEFORE, waiting up to 5 s for it.
-reacted() {
-	local deadline=$((SECONDS + 5))
-	until [ "$(broken_count)" -gt "$1" ]; do
-		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.1
-	done
-}
-
 # poke WHAT: the garbage of that kind, written into the region.
 poke() {
 	python3 region.py $dbg/region "$1" >pokes
 	while read -r line; do
 		echo "$line" >$dbg/poke
 	done <pokes
+}
+
+# poke_until WHAT COUNT BEFORE WHICH: the garbage WHAT written again, from
+# the region as it is then, until COUNT (a function printing a number) is
+# above BEFORE, waiting 5 s after each writing, 6 at most (their number in
+# $tries); else the test fails saying the guest never did WHICH. The real
+# host still posts events and frames of its own (the IPv6 chatter of a fresh
+# interface), and one written between the region's reading and the pokes
+# overwrites the forged one.
+poke_until() {
+	local what=$1 count=$2 before=$3 which=$4 deadline
+	tries=0
+	while [ $tries -lt 6 ]; do
+		poke "$what"
+		tries=$((tries + 1))
+		deadline=$((SECONDS + 5))
+		until [ "$("$count")" -gt "$before" ]; do
+			[ $SECONDS -lt $deadline ] || continue 2
+			sleep 0.1
+		done
+		return 0
+	done
+	fail "the guest never $which ($what, $tries tries)"
 }
 
 # re_pair: the device's interfaces again, after a reset.
@@ -145,19 +158,8 @@ re_pair() {
 # Garbage the guest must refuse: the bus stops, its device goes.
 for what in event-index event-desc event-slot tx-consumer rx-consumer rx-length rx-num-buffers \
 	slot-state slot-type config-mtu; do
-	before=$(broken_count)
-	# (no traffic meanwhile; but the real host still posts events of its
-	# own, e.g. for the IPv6 chatter of a fresh interface, and one written
-	# between the region's reading and the pokes overwrites the forged
-	# event: the garbage is written again, from the region as it is then,
-	# until the guest reacts, 6 tries at most)
-	tries=0
-	while :; do
-		poke $what
-		tries=$((tries + 1))
-		reacted "$before" && break
-		[ $tries -lt 6 ] || fail "the guest never logged the broken protocol ($what, $tries tries)"
-	done
+	# (no traffic meanwhile; the host's own events are poke_until's business)
+	poke_until $what broken_count "$(broken_count)" "logged the broken protocol"
 	why=$(dmesg | grep "the host broke the region protocol" | tail -n 1 | sed 's/.*protocol: //')
 	wait_until "the device to go after $what" 30 gone
 	[ -z "$(bad_kernel)" ] || fail "$what: the kernel complained: $(bad_kernel)"
@@ -169,22 +171,7 @@ done
 # A frame whose header the stack would refuse is dropped, and no more.
 before=$(broken_count)
 drops=$(rx_drops)
-# (written again until the guest drops one, as above: the real host may
-# overwrite it first)
-tries=0
-while :; do
-	poke rx-gso
-	tries=$((tries + 1))
-	dropped() {
-		local deadline=$((SECONDS + 5))
-		until [ "$(rx_drops)" -gt "$drops" ]; do
-			[ $SECONDS -lt $deadline ] || return 1
-			sleep 0.1
-		done
-	}
-	dropped && break
-	[ $tries -lt 6 ] || fail "the guest never dropped the frame with a garbage header ($tries tries)"
-done
+poke_until rx-gso rx_drops "$drops" "dropped the frame with a garbage header"
 [ "$(broken_count)" = "$before" ] || fail "rx-gso: the bus broke for one bad frame"
 [ -z "$(bad_kernel)" ] || fail "rx-gso: the kernel complained: $(bad_kernel)"
 echo "rx-gso: the frame was dropped (rx_drops $drops -> $(rx_drops)), the bus is $(cat $bus/state) ($tries tries)"
