@@ -144,6 +144,16 @@ struct vbus_datapath_ops {
 	void (*stop)(struct vbus_port *port);
 	void (*unplug)(struct vbus_port *port);
 	/*
+	 * Optional. A guest reset takes each device off its slot with park
+	 * (under both locks) instead of unplug, and puts it back with plug:
+	 * what the host sees of the device (venet: its netdev, with its
+	 * namespace, addresses and counters) outlives the guest's reset, as
+	 * a tap outlives its VM's reboot. Then, under vbus_lock, unpark lets
+	 * go of what plug did not take back (the device did not come back).
+	 */
+	void (*park)(struct vbus_port *port);
+	void (*unpark)(struct vbus_device *dev);
+	/*
 	 * The worker, under the attachment's lock. service: serve up to
 	 * budget buffers per queue with the guest's doorbells left off: >0 if
 	 * more work is left, 0 if none, -EPROTO. pending: a cheap look, while

@@ -436,8 +436,10 @@ out:
 }
 
 /* Frees a device's slot and posts DEVICE_REMOVED. Under vbus_lock. */
-void vbus_region_unplug(struct vbus_attachment *att, struct vbus_device *dev)
+static void vbus_region_take_off(struct vbus_attachment *att, struct vbus_device *dev,
+				 bool park)
 {
+	const struct vbus_datapath_ops *ops = dev->model->datapath;
 	struct vbus_device_slot *slot;
 	struct vbus_port *port;
 	unsigned long flags;
@@ -447,7 +449,10 @@ void vbus_region_unplug(struct vbus_attachment *att, struct vbus_device *dev)
 	port = vbus_region_find_port(att, dev);
 	if (!port)
 		goto out;
-	dev->model->datapath->unplug(port);
+	if (park && ops->park)
+		ops->park(port);
+	else
+		ops->unplug(port);
 	slot = vbus_slot(att, port->index);
 	WRITE_ONCE(slot->state, cpu_to_le32(VBUS_SLOT_FREE));
 	WRITE_ONCE(slot->type, cpu_to_le32(VBUS_DEVICE_TYPE_UNSPEC));
@@ -468,6 +473,17 @@ void vbus_region_unplug(struct vbus_attachment *att, struct vbus_device *dev)
 	}
 out:
 	mutex_unlock(&att->lock);
+}
+
+void vbus_region_unplug(struct vbus_attachment *att, struct vbus_device *dev)
+{
+	vbus_region_take_off(att, dev, false);
+}
+
+/* As unplug, for a guest reset: the device parks (datapath.h). */
+void vbus_region_park(struct vbus_attachment *att, struct vbus_device *dev)
+{
+	vbus_region_take_off(att, dev, true);
 }
 
 /*

@@ -5,6 +5,8 @@
  * quiesces the bus's worker, takes every device off, lays the region out
  * again, clears a broken state and gives every device its slot back, all
  * without detaching (QEMU keeps the memory and eventfds across a reboot).
+ * The devices park meanwhile: what the host sees of them (venet's vbt-*)
+ * stays.
  */
 #include <linux/module.h>
 
@@ -47,6 +49,13 @@ static int vbus_reset_region(struct vbus_attachment *att)
 	return vbus_region_format(att);
 }
 
+/* What a parked device's plug did not take back goes. Under vbus_lock. */
+static void vbus_reset_unpark(struct vbus_device *dev)
+{
+	if (dev->model->datapath && dev->model->datapath->unpark)
+		dev->model->datapath->unpark(dev);
+}
+
 static void vbus_reset_work(struct work_struct *work)
 {
 	struct vbus_attachment *att =
@@ -68,13 +77,15 @@ static void vbus_reset_work(struct work_struct *work)
 	mutex_unlock(&att->lock);
 
 	list_for_each_entry(dev, &bus->devices, bus_node)
-		vbus_region_unplug(att, dev);
+		vbus_region_park(att, dev);
 	mutex_lock(&att->lock);
 	err = vbus_reset_region(att);
 	mutex_unlock(&att->lock);
 	if (err) {
 		/* The layout was valid at attach: this cannot fail. */
 		pr_err("vbus: bus %s: reset failed to lay the region out: %d\n", bus->name, err);
+		list_for_each_entry(dev, &bus->devices, bus_node)
+			vbus_reset_unpark(dev);
 		goto out;
 	}
 	list_for_each_entry(dev, &bus->devices, bus_node) {
@@ -82,6 +93,7 @@ static void vbus_reset_work(struct work_struct *work)
 		if (err)
 			pr_warn("vbus: bus %s: device %s not back after a reset: %d\n",
 				bus->name, dev->name, err);
+		vbus_reset_unpark(dev);
 	}
 
 	mutex_lock(&att->lock);

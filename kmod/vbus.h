@@ -180,6 +180,7 @@ int vbus_chardev_init(void);
 void vbus_chardev_exit(void);
 int vbus_region_plug(struct vbus_attachment *att, struct vbus_device *dev);
 void vbus_region_unplug(struct vbus_attachment *att, struct vbus_device *dev);
+void vbus_region_park(struct vbus_attachment *att, struct vbus_device *dev);
 void vbus_region_config_changed(struct vbus_attachment *att, struct vbus_device *dev);
 
 /* venet.c */

@@ -226,6 +226,34 @@ static void venet_fill_config(struct vbus_device *dev, struct vbus_device_slot *
 	WRITE_ONCE(v->features, cpu_to_le64(features));
 }
 
+/*
+ * After a guest reset: the parked netdev serves the port, the same
+ * interface (namespace, addresses, counters, qdisc) for the new guest.
+ */
+static int venet_replug(struct vbus_port *port)
+{
+	struct venet_config *config = venet_config(port->dev);
+	struct net_device *ndev = config->netdev;
+	struct venet_host *host = netdev_priv(ndev);
+	struct venet_zc_owner *owner = venet_zc_owner_new(port);
+
+	if (!owner)
+		return -ENOMEM;
+	config->parked = false;
+	port->priv = ndev;
+	spin_lock_bh(&host->lock);
+	host->zc_owner = owner;
+	host->port = port->att->broken ? NULL : port;
+	spin_unlock_bh(&host->lock);
+	if (!host->port)
+		return 0;
+	netif_carrier_on(ndev);
+	/* a queue the backlog or BQL stopped before the reset */
+	if (netif_running(ndev))
+		netif_wake_queue(ndev);
+	return 0;
+}
+
 static int venet_plug(struct vbus_port *port)
 {
 	struct venet_config *config = venet_config(port->dev);
@@ -233,6 +261,8 @@ static int venet_plug(struct vbus_port *port)
 	struct net_device *ndev;
 	int err;
 
+	if (config->parked)
+		return venet_replug(port);
 	ndev = alloc_netdev(sizeof(*host), config->ifname, NET_NAME_USER, ether_setup);
 	if (!ndev)
 		return -ENOMEM;
@@ -298,6 +328,18 @@ static void venet_stop_port(struct vbus_port *port)
 	netif_carrier_off(ndev);
 }
 
+/* The netdev goes; not served any more (venet_stop_port()). */
+static void venet_free_netdev(struct vbus_device *dev, struct net_device *ndev)
+{
+	struct venet_host *host = netdev_priv(ndev);
+
+	unregister_netdev(ndev);
+	skb_queue_purge(&host->backlog);
+	timer_shutdown_sync(&host->stall_timer);
+	free_netdev(ndev);
+	venet_config(dev)->netdev = NULL;
+}
+
 static void venet_unplug(struct vbus_port *port)
 {
 	struct net_device *ndev = port->priv;
@@ -306,12 +348,47 @@ static void venet_unplug(struct vbus_port *port)
 		return;
 	venet_zc_owner_detach(((struct venet_host *)netdev_priv(ndev))->zc_owner);
 	venet_stop_port(port);
-	unregister_netdev(ndev);
-	skb_queue_purge(&((struct venet_host *)netdev_priv(ndev))->backlog);
-	timer_shutdown_sync(&((struct venet_host *)netdev_priv(ndev))->stall_timer);
-	free_netdev(ndev);
+	venet_free_netdev(port->dev, ndev);
 	port->priv = NULL;
-	venet_config(port->dev)->netdev = NULL;
+}
+
+/*
+ * A guest reset: the port goes, the netdev stays without carrier (frames
+ * sent to it are dropped and counted) until venet_replug(). What the
+ * worker kept of the old guest is forgotten.
+ */
+static void venet_park(struct vbus_port *port)
+{
+	struct net_device *ndev = port->priv;
+	struct venet_host *host;
+
+	if (!ndev)
+		return;
+	host = netdev_priv(ndev);
+	venet_zc_owner_detach(host->zc_owner);
+	venet_stop_port(port);
+	spin_lock_bh(&host->lock);
+	host->zc_owner = NULL;
+	host->stalled = false;
+	host->guest_features = 0;
+	spin_unlock_bh(&host->lock);
+	host->chain_len = 0;
+	host->chain_bytes = 0;
+	host->chain_bad = false;
+	host->rx_need = 1;
+	port->priv = NULL;
+	venet_config(port->dev)->parked = true;
+}
+
+/* A parked netdev that no plug took back goes. */
+static void venet_unpark(struct vbus_device *dev)
+{
+	struct venet_config *config = venet_config(dev);
+
+	if (!config->parked)
+		return;
+	config->parked = false;
+	venet_free_netdev(dev, config->netdev);
 }
 
 static int venet_pending(struct vbus_port *port)
@@ -368,6 +445,8 @@ const struct vbus_datapath_ops venet_datapath_ops = {
 	.fill_config = venet_fill_config,
 	.plug = venet_plug,
 	.unplug = venet_unplug,
+	.park = venet_park,
+	.unpark = venet_unpark,
 	.stop = venet_stop_port,
 	.service = venet_service,
 	.pending = venet_pending,

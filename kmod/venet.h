@@ -18,8 +18,12 @@ struct venet_config {
 	u32 wmem;
 	u32 txqlen;
 	char ifname[IFNAMSIZ];
-	/* Under vbus_lock: the host netdev, while the device has a slot. */
+	/*
+	 * Under vbus_lock: the host netdev, while the device has a slot and
+	 * within a guest reset, parked (datapath.h) for the plug after it.
+	 */
 	struct net_device *netdev;
+	bool parked;
 };
 
 static inline struct venet_config *venet_config(struct vbus_device *dev)

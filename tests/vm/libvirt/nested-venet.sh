@@ -145,12 +145,16 @@ console=$dir/console.log
 running() { [[ $(virsh -q domstate $domain) == running* ]]; }
 wait_console() { nested_wait_console "$console" "$1" "$2" running; }
 
-# vbus_ivshmem resets the bus when it binds, which makes the host interface
-# anew: it is configured after that (the nested guest pings for 30 s)
-nested_wait_reset "$console" $bus running
-wait_for "vbt-$device after the reset" test -e /sys/class/net/vbt-$device
+# The host side set up at once: vbus_ivshmem resets the bus when it binds,
+# and the host interface outlives that reset (same netdev, its address kept)
+ifindex=$(cat /sys/class/net/vbt-$device/ifindex)
 ip addr add 10.84.0.1/24 dev vbt-$device
 ip link set vbt-$device up
+nested_wait_reset "$console" $bus running
+[ "$(cat /sys/class/net/vbt-$device/ifindex 2>/dev/null)" = "$ifindex" ] ||
+	fail "the guest's reset made vbt-$device anew (ifindex $ifindex before)"
+ip -o addr show dev vbt-$device | grep -q " 10.84.0.1/24 " ||
+	fail "vbt-$device lost its address at the guest's reset"
 "$tcp" sink 5001 >sink.out &
 sink=$!
 wait_console "NESTED bus" 300

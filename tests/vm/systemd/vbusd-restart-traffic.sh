@@ -90,7 +90,7 @@ start=$SECONDS
 virsh -q start $domain || fail "virsh start failed: $(journalctl -u vbusd.service -o cat --no-pager | tail -n 20)"
 running() { [[ $(virsh -q domstate $domain) == running* ]]; }
 
-# vbus_ivshmem resets the bus when it binds, which makes vbt-* anew: the
+# vbus_ivshmem resets the bus when it binds (vbt-* stays through it); the
 # host side is configured after that.
 nested_wait_reset "$console" $bus running
 wait_for "vbt-$device after the reset" 60 test -e /sys/class/net/vbt-$device
