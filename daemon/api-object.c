@@ -253,71 +253,64 @@ static int apply_object(struct manager *manager, sd_bus_message *message,
 		     false, error);
 }
 
-int api_create_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
+/* Whether the kernel has bus or device NAME. */
+static bool kernel_has(struct manager *manager, const char *name, bool is_bus)
 {
-	struct manager *manager = userdata;
+	struct vbus_device_info device;
+	struct vbus_bus_info bus;
+	struct vbus_client *client = kernel_client(manager_kernel(manager));
+
+	return is_bus ? vbus_bus_get(client, name, &bus) == 0 :
+			vbus_device_get(client, name, &device) == 0;
+}
+
+/* CreateBus (name) and CreateDevice (name, type), with their attributes
+ * and flags: one object, refused when it exists unless FLAG_MAY_EXIST. */
+static int create_object(sd_bus_message *message, struct manager *manager, bool is_bus,
+			 sd_bus_error *error)
+{
 	_cleanup_(json_object_putp) struct json_object *object = json_object_new_object();
 	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
-	struct vbus_bus_info info;
-	const char *name;
+	const char *method = is_bus ? "CreateBus" : "CreateDevice";
+	const char *name, *type = NULL;
 	uint64_t flags;
 	int r;
 
 	if (!object)
 		return -ENOMEM;
-	r = sd_bus_message_read(message, "s", &name);
+	r = is_bus ? sd_bus_message_read(message, "s", &name) :
+		     sd_bus_message_read(message, "ss", &name, &type);
 	if (r < 0)
 		return r;
 	json_object_object_add(object, "name", json_object_new_string(name));
+	if (type)
+		json_object_object_add(object, "type", json_object_new_string(type));
 	r = read_attributes(message, object, error);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_read(message, "t", &flags);
 	if (r < 0)
 		return r;
-	r = manager_check_privilege(manager, message, "CreateBus", error);
+	r = manager_check_privilege(manager, message, method, error);
 	if (r <= 0)
 		return r;
-	r = parse_object("buses", object, "CreateBus", &fabric, error);
+	r = parse_object(is_bus ? "buses" : "devices", object, method, &fabric, error);
 	if (r < 0 || !fabric)
 		return r;
-	if (!(flags & FLAG_MAY_EXIST) && vbus_bus_get(kernel_client(manager_kernel(manager)), name, &info) == 0)
-		return sd_bus_error_setf(error, ERROR_EXISTS, "bus %s: exists", name);
-	return apply_object(manager, message, fabric, "CreateBus", error);
+	if (!(flags & FLAG_MAY_EXIST) && kernel_has(manager, name, is_bus))
+		return sd_bus_error_setf(error, ERROR_EXISTS, "%s %s: exists",
+					 is_bus ? "bus" : "device", name);
+	return apply_object(manager, message, fabric, method, error);
+}
+
+int api_create_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
+{
+	return create_object(message, userdata, true, error);
 }
 
 int api_create_device(sd_bus_message *message, void *userdata, sd_bus_error *error)
 {
-	struct manager *manager = userdata;
-	_cleanup_(json_object_putp) struct json_object *object = json_object_new_object();
-	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
-	struct vbus_device_info info;
-	const char *name, *type;
-	uint64_t flags;
-	int r;
-
-	if (!object)
-		return -ENOMEM;
-	r = sd_bus_message_read(message, "ss", &name, &type);
-	if (r < 0)
-		return r;
-	json_object_object_add(object, "name", json_object_new_string(name));
-	json_object_object_add(object, "type", json_object_new_string(type));
-	r = read_attributes(message, object, error);
-	if (r < 0)
-		return r;
-	r = sd_bus_message_read(message, "t", &flags);
-	if (r < 0)
-		return r;
-	r = manager_check_privilege(manager, message, "CreateDevice", error);
-	if (r <= 0)
-		return r;
-	r = parse_object("devices", object, "CreateDevice", &fabric, error);
-	if (r < 0 || !fabric)
-		return r;
-	if (!(flags & FLAG_MAY_EXIST) && vbus_device_get(kernel_client(manager_kernel(manager)), name, &info) == 0)
-		return sd_bus_error_setf(error, ERROR_EXISTS, "device %s: exists", name);
-	return apply_object(manager, message, fabric, "CreateDevice", error);
+	return create_object(message, userdata, false, error);
 }
 
 /* The bus as the desired state has it, else as the kernel has it (it
@@ -338,43 +331,6 @@ static int base_bus(struct manager *manager, const char *name, struct fabric_bus
 	}
 	fabric_bus_from_info(bus, &info);
 	return 0;
-}
-
-/* SetBus: a bus's poll_us (the one attribute a bus changes in place). */
-int api_set_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
-{
-	struct manager *manager = userdata;
-	_cleanup_(json_object_putp) struct json_object *object = NULL;
-	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
-	struct fabric_bus bus;
-	const char *name;
-	uint64_t flags;
-	int r;
-
-	r = sd_bus_message_read(message, "s", &name);
-	if (r < 0)
-		return r;
-	r = manager_check_privilege(manager, message, "SetBus", error);
-	if (r <= 0)
-		return r;
-	if (base_bus(manager, name, &bus) < 0)
-		return sd_bus_error_setf(error, ERROR_NOT_FOUND, "bus %s: no such bus", name);
-	object = fabric_bus_to_json(&bus, true);
-	if (!object)
-		return -ENOMEM;
-	r = read_attributes(message, object, error);
-	if (r < 0)
-		return r;
-	r = sd_bus_message_read(message, "t", &flags);
-	if (r < 0)
-		return r;
-	r = bus_owner_allows(manager, "SetBus", name, false, flags, error);
-	if (r <= 0)
-		return r;
-	r = parse_object("buses", object, "SetBus", &fabric, error);
-	if (r < 0 || !fabric)
-		return r;
-	return apply_object(manager, message, fabric, "SetBus", error);
 }
 
 /* The device as the desired state has it, else as the kernel has it (it
@@ -398,12 +354,39 @@ static int base_device(struct manager *manager, const char *name, struct fabric_
 	return 0;
 }
 
-int api_set_device(sd_bus_message *message, void *userdata, sd_bus_error *error)
+/* The present form of bus or device NAME (see base_bus/base_device) as
+ * JSON into *OBJECT; -ENOENT when the kernel has no such object. */
+static int present_object(struct manager *manager, const char *name, bool is_bus,
+			  struct json_object **object)
 {
-	struct manager *manager = userdata;
+	struct fabric_device device;
+	struct fabric_bus bus;
+	int r;
+
+	if (is_bus) {
+		r = base_bus(manager, name, &bus);
+		*object = r < 0 ? NULL : fabric_bus_to_json(&bus, true);
+	} else {
+		r = base_device(manager, name, &device);
+		*object = r < 0 ? NULL : fabric_device_to_json(&device, true);
+	}
+	if (r < 0)
+		return -ENOENT;
+	return *object ? 0 : -ENOMEM;
+}
+
+/*
+ * SetBus (a bus's poll_us: the one attribute a bus changes in place) and
+ * SetDevice: the message's attributes over the object's present form, then
+ * its flags; applied as one object.
+ */
+static int set_object(sd_bus_message *message, struct manager *manager, bool is_bus,
+		      sd_bus_error *error)
+{
 	_cleanup_(json_object_putp) struct json_object *object = NULL;
 	_cleanup_(fabric_freep) struct fabric *fabric = NULL;
-	struct fabric_device device;
+	const char *method = is_bus ? "SetBus" : "SetDevice";
+	const char *kind = is_bus ? "bus" : "device";
 	const char *name;
 	uint64_t flags;
 	int r;
@@ -411,27 +394,39 @@ int api_set_device(sd_bus_message *message, void *userdata, sd_bus_error *error)
 	r = sd_bus_message_read(message, "s", &name);
 	if (r < 0)
 		return r;
-	r = manager_check_privilege(manager, message, "SetDevice", error);
+	r = manager_check_privilege(manager, message, method, error);
 	if (r <= 0)
 		return r;
-	if (base_device(manager, name, &device) < 0)
-		return sd_bus_error_setf(error, ERROR_NOT_FOUND, "device %s: no such device", name);
-	object = fabric_device_to_json(&device, true);
-	if (!object)
-		return -ENOMEM;
+	r = present_object(manager, name, is_bus, &object);
+	if (r == -ENOENT)
+		return sd_bus_error_setf(error, ERROR_NOT_FOUND, "%s %s: no such %s", kind, name,
+					 kind);
+	if (r < 0)
+		return r;
 	r = read_attributes(message, object, error);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_read(message, "t", &flags);
 	if (r < 0)
 		return r;
-	r = device_owner_allows(manager, "SetDevice", name, flags, error);
+	r = is_bus ? bus_owner_allows(manager, method, name, false, flags, error) :
+		     device_owner_allows(manager, method, name, flags, error);
 	if (r <= 0)
 		return r;
-	r = parse_object("devices", object, "SetDevice", &fabric, error);
+	r = parse_object(is_bus ? "buses" : "devices", object, method, &fabric, error);
 	if (r < 0 || !fabric)
 		return r;
-	return apply_object(manager, message, fabric, "SetDevice", error);
+	return apply_object(manager, message, fabric, method, error);
+}
+
+int api_set_bus(sd_bus_message *message, void *userdata, sd_bus_error *error)
+{
+	return set_object(message, userdata, true, error);
+}
+
+int api_set_device(sd_bus_message *message, void *userdata, sd_bus_error *error)
+{
+	return set_object(message, userdata, false, error);
 }
 
 /* Connect (refuses to take a device off another bus, as ovs-vsctl add-port
