@@ -28,12 +28,20 @@ mark() { journalctl -n 1 -o json --no-pager | jq -r .__CURSOR; }
 journal_has() { journalctl -u vbusd.service --after-cursor "$1" -o cat --no-pager | grep -E -q "$2"; }
 stat() { cat /sys/vbus/devices/$device/stats/$1; }
 
+# The nested guest stays up after its stream until the host, done pinging
+# it, says so with a short stream to port 5003 (it once rebooted on its own
+# while the host's last pings were under way: they went unanswered).
 cat >part.sh <<PART
+vbus-tcp sink 5003 >/tmp/end.out 2>&1 &
+endpid=\$!
 ping -c 3 -W 10 10.84.0.1 >/dev/null && echo "NESTED ping ok" || echo "NESTED ping failed"
 vbus-tcp source 10.84.0.1 5001 $bytes >/tmp/source.out 2>&1
 echo "NESTED source rc=\$?"
 sed 's/^/NESTED /' /tmp/source.out
 ethtool -S \$ifc 2>&1 | sed 's/^/NESTED ethtool /'
+echo "NESTED waiting for the host's word to end"
+wait \$endpid
+echo "NESTED told to end: rc=\$?"
 PART
 nested_initramfs "$dir" part.sh
 console=$dir/console.log
@@ -106,7 +114,8 @@ nested_wait_console "$console" "NESTED ping ok" 120 running
 flowing() { [ "$(stat tx_bytes)" -gt $((2 << 20)) ]; }
 wait_seconds 300 "the nested guest's stream to flow" flowing
 drops=$(stat drops)
-ping -c 30 -i 0.5 -W 10 10.84.0.2 >ping.out 2>&1 &
+# (-w: until all 30 are answered, or 90 s: a late answer is not a loss)
+ping -c 30 -i 0.5 -w 90 10.84.0.2 >ping.out 2>&1 &
 pinger=$!
 
 # restarted HOW OLD SINCE: vbusd is back as a new process, adopted QEMU's
@@ -138,7 +147,10 @@ grep -q " 0% packet loss" ping.out || fail "pings across the restarts: $(tail -n
 echo "host -> guest across both restarts: $(grep 'packet loss' ping.out)"
 [ "$(stat drops)" = "$drops" ] ||
 	fail "the device dropped $(($(stat drops) - drops)) frames during the restarts"
+nested_wait_console "$console" "NESTED waiting for the host's word to end" 300 running
+"$nested_tcp" source 10.84.0.2 5003 4096 >/dev/null || fail "could not tell the nested guest to end"
 nested_wait_console "$console" "NESTED done" 300 running
+grep -q "NESTED told to end: rc=0" "$console" || fail "the nested guest's end: $(grep 'NESTED told' "$console")"
 grep -q "NESTED source rc=0" "$console" || fail "the nested source: $(grep 'NESTED source' "$console")"
 grep "NESTED ethtool" "$console" | grep -E "packets|doorbells|interrupts" || true
 wait_seconds 120 "the domain to end at the nested guest's reboot" sh -c "virsh -q domstate $domain | grep -q 'shut off'"
