@@ -54,7 +54,7 @@ bus=/sys/devices/vbus-lp0
 [ "$(cat $bus/name)" = lp0 ] || fail "bus name $(cat $bus/name)"
 [ "$(cat $bus/uuid)" = $uuid ] || fail "bus uuid $(cat $bus/uuid)"
 [ "$(cat $bus/state)" = ok ] || fail "bus state $(cat $bus/state)"
-dmesg | grep -q "vbus: bus lp0: reset by the guest" || fail "vbus_loop did not start with a reset"
+grep -q "vbus: bus lp0: reset by the guest" <<<"$(dmesg)" || fail "vbus_loop did not start with a reset"
 wait_count 1
 dev=$devices/$(ls $devices)
 [ "$(cat $dev/type)" = venet ] || fail "type $(cat $dev/type)"

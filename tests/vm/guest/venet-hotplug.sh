@@ -55,7 +55,7 @@ wait_until "the guest interface after the last cycle" 30 has_guest_netdev hp0
 venet_cleanup
 trap - EXIT
 [ -z "$(ls $devices 2>/dev/null)" ] || fail "vbus-proxy devices left: $(ls $devices)"
-ip -o link | grep -q 'vbt-hp0' && fail "vbt-hp0 left in the init namespace"
+[[ $(ip -o link) == *vbt-hp0* ]] && fail "vbt-hp0 left in the init namespace"
 "$nl" disconnect hp0
 "$nl" dev-del hp0
 "$nl" bus-del lp0

@@ -65,8 +65,9 @@ for how in rmmod sysfs; do
 		fail "$how: the host interface vbt-rl0 left namespace h at the reset"
 	[ "$now" = "$ifindex" ] ||
 		fail "$how: the host interface was made anew (ifindex $ifindex, now $now)"
-	ip -n h -o addr show dev vbt-rl0 | grep -q " 10.80.0.1/24 " ||
-		fail "$how: the host interface lost its address: $(ip -n h -o addr show dev vbt-rl0)"
+	# (not "ip | grep -q": grep's early exit makes pipefail fail ip)
+	addrs=$(ip -n h -o addr show dev vbt-rl0)
+	[[ $addrs == *" 10.80.0.1/24 "* ]] || fail "$how: the host interface lost its address: $addrs"
 	wait_until "the host interface's carrier after $how" 30 host_carrier
 	re_pair_guest
 	tcp_stream h g 10.80.0.2 $((8 << 20))

@@ -31,7 +31,7 @@ g=$(guest_netdev zc0)
 rule=/etc/udev/rules.d/90-vbus-guest.rules
 mkdir -p /etc/udev/rules.d
 sed "s|@vbusguestdir@|$VBUS_SRCDIR/guest|" "$VBUS_SRCDIR/guest/90-vbus-guest.rules.in" >$rule
-udevadm test --action=add "/sys/class/net/$g" 2>&1 | grep -q "vbus-guest-tune $g" ||
+grep -q "vbus-guest-tune $g" <<<"$(udevadm test --action=add "/sys/class/net/$g" 2>&1)" ||
 	fail "udev's rule does not run vbus-guest-tune for $g: $(udevadm test --action=add /sys/class/net/$g 2>&1 | tail -20)"
 rm -f $rule
 echo "udev runs vbus-guest-tune $g for a venet interface"

@@ -153,8 +153,8 @@ ip link set vbt-$device up
 nested_wait_reset "$console" $bus running
 [ "$(cat /sys/class/net/vbt-$device/ifindex 2>/dev/null)" = "$ifindex" ] ||
 	fail "the guest's reset made vbt-$device anew (ifindex $ifindex before)"
-ip -o addr show dev vbt-$device | grep -q " 10.84.0.1/24 " ||
-	fail "vbt-$device lost its address at the guest's reset"
+addrs=$(ip -o addr show dev vbt-$device)
+[[ $addrs == *" 10.84.0.1/24 "* ]] || fail "vbt-$device lost its address at the guest's reset: $addrs"
 "$tcp" sink 5001 >sink.out &
 sink=$!
 wait_console "NESTED bus" 300
@@ -186,10 +186,10 @@ grep -q "NESTED unplugged: .* gone, vbus devices: 0" "$console" ||
 	fail "the nested guest did not let the bus go: $(grep 'NESTED unplug' "$console")"
 wait_for "the bus to go when the guest ejected it" test ! -e /sys/vbus/buses/$bus
 # (libvirt drops it from the live XML when it handles QEMU's DEVICE_DELETED)
-shmem_gone() { ! virsh dumpxml $domain | grep -q "<shmem name='$bus'>"; }
+shmem_gone() { ! grep -q "<shmem name='$bus'>" <<<"$(virsh dumpxml $domain)"; }
 wait_for "libvirt to drop the bus's <shmem> from the live domain" shmem_gone
-virsh dumpxml $domain | grep -q "<shmem name='$domain-plain'>" || fail "the plain ivshmem device went too"
-virsh metadata $domain urn:vbus:domain:1 2>/dev/null | grep -q "device name=\"$device\"" &&
+grep -q "<shmem name='$domain-plain'>" <<<"$(virsh dumpxml $domain)" || fail "the plain ivshmem device went too"
+grep -q "device name=\"$device\"" <<<"$(virsh metadata $domain urn:vbus:domain:1 2>/dev/null)" &&
 	fail "the device is still in the live metadata"
 ! grep -E "Oops|BUG:|WARNING:|general protection" "$console" ||
 	nested_fail "$console" "the nested kernel complained"

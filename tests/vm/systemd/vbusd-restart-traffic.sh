@@ -56,7 +56,7 @@ systemctl start vbusd.service
 wait_for "vbusd active" 60 test "$(systemctl is-active vbusd.service)" = active
 wait_seconds 180 "libvirtd (socket-activated)" virsh -q version
 wait_for "vbusd's libvirt connection" 120 \
-	bash -c 'journalctl -u vbusd.service -o cat --no-pager | grep -q "libvirt: connected"'
+	bash -c 'grep -q "libvirt: connected" <<<"$(journalctl -u vbusd.service -o cat --no-pager)"'
 
 cat >domain.xml <<XML
 <domain type='qemu'>

@@ -28,7 +28,7 @@ wait_for "a new vbusd after the watchdog fired" 60 new_pid
 wait_for "the new vbusd to be active" 60 \
 	bash -c '[ "$(systemctl is-active vbusd.service)" = active ]'
 [ ! -d "/proc/$old" ] || fail "the hung vbusd $old still exists"
-journalctl -b -u vbusd.service --no-pager | grep -q 'Watchdog timeout' ||
+grep -q 'Watchdog timeout' <<<"$(journalctl -b -u vbusd.service --no-pager)" ||
 	fail "systemd logged no watchdog timeout"
 [ "$(systemctl show -P NRestarts vbusd.service)" -ge 1 ] || fail "NRestarts not counted"
 [ "$(sys_devices | tr '\n' ' ')" = "db0 web0 web1 " ] || fail "objects after the restart: $(sys_devices)"
